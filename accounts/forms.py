@@ -1,0 +1,101 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import LegalForm, Organisation, User
+from accounts.validators import clean_siren_or_siret
+from territories.forms import CommuneField
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("Adresse e-mail"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+    error_messages = {
+        "invalid_login": _(
+            "Adresse e-mail ou mot de passe incorrect. Les deux champs tiennent compte des "
+            "majuscules."
+        ),
+        "inactive": _("Ce compte est désactivé."),
+    }
+
+
+class SiretFieldMixin:
+    def clean_siret(self):
+        value = self.cleaned_data.get("siret", "")
+        return clean_siren_or_siret(value) if value.strip() else ""
+
+
+class HolderSignupForm(SiretFieldMixin, forms.Form):
+    full_name = forms.CharField(label=_("Nom complet"), max_length=150)
+    email = forms.EmailField(
+        label=_("Adresse e-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    password1 = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("12 caractères au moins, pas uniquement des chiffres, pas trop courant."),
+    )
+    password2 = forms.CharField(
+        label=_("Confirmation du mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    organisation_name = forms.CharField(label=_("Nom de la structure"), max_length=200)
+    legal_form = forms.ChoiceField(label=_("Forme juridique"), choices=LegalForm.choices)
+    siret = forms.CharField(
+        label=_("SIREN ou SIRET"),
+        max_length=20,
+        required=False,
+        help_text=_("9 chiffres (SIREN) ou 14 chiffres (SIRET), espaces acceptés."),
+    )
+    commune = CommuneField()
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _(
+                    "Un compte existe déjà avec cette adresse. Connectez-vous ou réinitialisez "
+                    "votre mot de passe."
+                ),
+                code="duplicate",
+            )
+        return email
+
+    def clean_siret(self):
+        siret = super().clean_siret()
+        if siret and Organisation.objects.filter(siret=siret).exists():
+            raise forms.ValidationError(
+                _(
+                    "Une organisation avec ce numéro est déjà inscrite : demandez à l'un de ses "
+                    "membres de vous inviter."
+                ),
+                code="duplicate",
+            )
+        return siret
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("Les deux mots de passe ne correspondent pas."))
+        elif password1:
+            candidate = User(email=cleaned.get("email", ""), full_name=cleaned.get("full_name", ""))
+            try:
+                password_validation.validate_password(password1, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class OrganisationForm(SiretFieldMixin, forms.ModelForm):
+    commune = CommuneField(required=False)
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "legal_form", "siret", "commune"]
+        widgets = {"siret": forms.TextInput(attrs={"inputmode": "numeric"})}

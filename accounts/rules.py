@@ -1,0 +1,35 @@
+"""Permission predicates for accounts. Every surface asks these through has_perm."""
+
+import rules
+
+from accounts.models import Role
+
+
+@rules.predicate
+def is_administrator(user):
+    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+
+
+def has_role(role: str):
+    @rules.predicate(name=f"has_role_{role}")
+    def predicate(user):
+        return bool(user and user.is_authenticated and role in user.roles)
+
+    return predicate
+
+
+is_funder = has_role(Role.FUNDER)
+is_reviewer = has_role(Role.REVIEWER)
+is_holder = has_role(Role.HOLDER)
+
+
+@rules.predicate
+def is_member_of(user, organisation):
+    if not (user and user.is_authenticated and organisation is not None):
+        return False
+    return organisation.memberships.filter(user=user).exists()
+
+
+rules.add_perm("accounts.view_profile", rules.is_authenticated)
+rules.add_perm("accounts.view_organisation", is_administrator | is_member_of)
+rules.add_perm("accounts.change_organisation", is_administrator | is_member_of)

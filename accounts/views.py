@@ -1,0 +1,72 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.forms import HolderSignupForm, LoginForm, OrganisationForm
+from accounts.models import Organisation
+from accounts.services import holder_signup, organisation_update
+
+
+class EmailLoginView(LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+def signup(request):
+    """Sign-up for project holders: an account and its organisation."""
+    if request.user.is_authenticated:
+        return redirect("accounts:profile")
+    form = HolderSignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = holder_signup(
+                email=data["email"],
+                password=data["password1"],
+                full_name=data["full_name"],
+                organisation_name=data["organisation_name"],
+                legal_form=data["legal_form"],
+                siret=data["siret"],
+                commune=data["commune"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Bienvenue ! Votre compte et votre structure sont créés."))
+            return redirect("accounts:profile")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+@login_required
+def profile(request):
+    memberships = request.user.memberships.select_related("organisation__commune").order_by(
+        "organisation__name", "role"
+    )
+    return render(request, "accounts/profile.html", {"memberships": memberships})
+
+
+@login_required
+def organisation_edit(request, pk):
+    organisation = get_object_or_404(Organisation.objects.select_related("commune"), pk=pk)
+    if not request.user.has_perm("accounts.change_organisation", organisation):
+        raise PermissionDenied
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation_update(
+                organisation=Organisation.objects.get(pk=organisation.pk), data=form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Les informations de la structure sont enregistrées."))
+            return redirect("accounts:profile")
+    return render(
+        request, "accounts/organisation_form.html", {"form": form, "organisation": organisation}
+    )

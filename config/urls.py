@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from grid import views as grid_views
+
+urlpatterns = [
+    path("", grid_views.home, name="home"),
+    path("comptes/", include("accounts.urls")),
+    path("territoires/", include("territories.urls")),
+    path("grille/", include("grid.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,1 @@
+"""Calls, projects, assessments and scores: see the calls-and-submissions issue."""

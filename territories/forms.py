@@ -1,0 +1,75 @@
+"""A commune picked by name or postal code, with or without JavaScript."""
+
+import re
+
+from django import forms
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from territories.models import Commune
+
+# A label ends with the INSEE code: "Amiens (80000) — 80021".
+CODE_AT_END = re.compile(r"(\d[\dAB]\d{2,3})\s*$")
+SUGGESTIONS = 8
+
+
+class CommuneField(forms.CharField):
+    """A text input with suggestions (datalist filled by htmx). Accepts a picked label, an INSEE
+    code, a postal code or a name when either matches exactly one commune; otherwise says which
+    communes it could be."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Commune"))
+        kwargs.setdefault("help_text", _("Tapez le nom ou le code postal, puis choisissez."))
+        super().__init__(**kwargs)
+        self.widget.attrs.update(
+            {
+                "list": "commune-suggestions",
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("territories:commune_search"),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": "#commune-suggestions",
+                "hx-swap": "innerHTML",
+                "data-commune-input": "",
+            }
+        )
+
+    def prepare_value(self, value):
+        if isinstance(value, Commune):
+            return value.label
+        if isinstance(value, str) and value and value.isalnum():
+            commune = Commune.objects.filter(code=value).first()
+            return commune.label if commune else value
+        return value
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        match = CODE_AT_END.search(text)
+        if match:
+            commune = Commune.objects.filter(code=match.group(1)).first()
+            if commune:
+                return commune
+        candidates = list(Commune.objects.search(text)[: SUGGESTIONS + 1])
+        if len(candidates) == 1:
+            return candidates[0]
+        if not candidates:
+            raise forms.ValidationError(
+                _("Aucune commune ne correspond à « %(text)s »."),
+                code="unknown",
+                params={"text": text},
+            )
+        exact = [
+            commune for commune in candidates if commune.search_name == candidates[0].search_name
+        ]
+        if not text.isdigit() and len(exact) == 1:
+            return exact[0]
+        raise forms.ValidationError(
+            _("Plusieurs communes correspondent à « %(text)s » : précisez parmi %(names)s."),
+            code="ambiguous",
+            params={
+                "text": text,
+                "names": ", ".join(commune.label for commune in candidates[:SUGGESTIONS]),
+            },
+        )

@@ -1,0 +1,1 @@
+"""Territories are public reference data: no predicate restricts them."""

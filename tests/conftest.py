@@ -1,0 +1,25 @@
+import pytest
+
+from accounts.models import Role
+from tests.factories import user_with_role
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # The manifest storage needs collectstatic; tests render templates without it.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def role_users(db):
+    """One user per role of the permission matrix (anonymous is None)."""
+    return {
+        "anonymous": None,
+        "holder": user_with_role(Role.HOLDER),
+        "reviewer": user_with_role(Role.REVIEWER),
+        "funder": user_with_role(Role.FUNDER),
+        "admin": user_with_role(None),
+    }

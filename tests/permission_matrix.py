@@ -1,0 +1,106 @@
+"""The permission matrix: every URL pattern × every role → what a real request gets.
+
+Each later feature adds its rows here. `unclassified_patterns()` lists URL patterns without a
+row, so a new view cannot ship without deciding who may use it.
+
+Expectations per role:
+- an HTTP status (200, 302, 405…) checked as is;
+- DENIED: anonymous users are sent to the login page, signed-in users get 403 (or 404 where
+  the object's existence is itself private).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+ROLES = ("anonymous", "holder", "reviewer", "funder", "admin")
+DENIED = "denied"
+
+
+@dataclass
+class Row:
+    expect: dict[str, Any]  # role → status or DENIED
+    kwargs: Callable[[dict], dict] = lambda ctx: {}
+    method: str = "get"
+    data: Callable[[dict], dict] = field(default=lambda ctx: {})
+
+    def __post_init__(self):
+        missing = set(ROLES) - set(self.expect)
+        assert not missing, f"row does not say what {sorted(missing)} get"
+
+
+def everyone(status: int) -> dict[str, Any]:
+    return dict.fromkeys(ROLES, status)
+
+
+def signed_in(status: int, anonymous=DENIED) -> dict[str, Any]:
+    return {**dict.fromkeys(ROLES, status), "anonymous": anonymous}
+
+
+MATRIX: dict[str, Row] = {
+    "home": Row(everyone(200)),
+    "accounts:login": Row({**everyone(302), "anonymous": 200}),
+    "accounts:logout": Row(everyone(405)),  # POST only: a link cannot log someone out
+    "accounts:signup": Row({**everyone(302), "anonymous": 200}),
+    "accounts:profile": Row(signed_in(200)),
+    "accounts:organisation_edit": Row(
+        {"anonymous": DENIED, "holder": 200, "reviewer": DENIED, "funder": DENIED, "admin": 200},
+        kwargs=lambda ctx: {"pk": ctx["holder_organisation"].pk},
+    ),
+    "accounts:password_reset": Row(everyone(200)),
+    "accounts:password_reset_done": Row(everyone(200)),
+    "accounts:password_reset_confirm": Row(
+        everyone(200), kwargs=lambda ctx: {"uidb64": "MQ", "token": "invalide-0"}
+    ),
+    "accounts:password_reset_complete": Row(everyone(200)),
+    "territories:commune_search": Row(everyone(200), data=lambda ctx: {"q": "amiens"}),
+}
+
+# Django's admin site: staff only. Its many generated patterns are one family, checked on the
+# index and on one changelist per app.
+NAMESPACE_FAMILIES: dict[str, dict[str, Row]] = {
+    "admin": {
+        "admin:index": Row(
+            {"anonymous": 302, "holder": 302, "reviewer": 302, "funder": 302, "admin": 200}
+        ),
+        "admin:accounts_organisation_changelist": Row(
+            {"anonymous": 302, "holder": 302, "reviewer": 302, "funder": 302, "admin": 200}
+        ),
+        "admin:grid_criterion_changelist": Row(
+            {"anonymous": 302, "holder": 302, "reviewer": 302, "funder": 302, "admin": 200}
+        ),
+    },
+}
+
+
+def iter_pattern_names(patterns=None, namespace: str = ""):
+    """Every URL pattern as "namespace:name" (or its route, when it has no name)."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from iter_pattern_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            yield (
+                f"{namespace}{pattern.name}" if pattern.name else f"{namespace}<{pattern.pattern}>"
+            )
+
+
+def unclassified_patterns(urlconf=None) -> list[str]:
+    patterns = get_resolver(urlconf).url_patterns
+    families = tuple(f"{prefix}:" for prefix in NAMESPACE_FAMILIES)
+    return sorted(
+        name
+        for name in set(iter_pattern_names(patterns))
+        if name not in MATRIX and not name.startswith(families)
+    )
+
+
+def all_rows() -> dict[str, Row]:
+    rows = dict(MATRIX)
+    for family in NAMESPACE_FAMILIES.values():
+        rows.update(family)
+    return rows
