@@ -132,15 +132,17 @@ def grid_version_create_draft(*, source: GridVersion, by=None) -> GridVersion:
 @transaction.atomic
 def grid_version_publish(*, version: GridVersion, by=None) -> GridVersion:
     """Publish a draft after checking it is complete and coherent."""
-    version = GridVersion.objects.select_for_update().get(pk=version.pk)
-    _require_draft(version)
-    problems = grid_version_problems(version)
+    locked = GridVersion.objects.select_for_update().get(pk=version.pk)
+    _require_draft(locked)
+    problems = grid_version_problems(locked)
     if problems:
         raise ValidationError(problems, code="invalid")
-    version.status = VersionStatus.PUBLISHED
-    version.published_at = timezone.now()
-    version.row_version += 1
-    version.save(update_fields=["status", "published_at", "row_version"])
+    locked.status = VersionStatus.PUBLISHED
+    locked.published_at = timezone.now()
+    locked.row_version += 1
+    locked.save(update_fields=["status", "published_at", "row_version"])
+    # The caller's instance reflects what was saved, so it cannot be reused as a stale draft.
+    version.refresh_from_db(fields=["status", "published_at", "row_version"])
     return version
 
 
