@@ -1,5 +1,5 @@
 # Two commands: `make run` (demo on SQLite) and `make test` (the whole suite).
-PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do command -v $$p >/dev/null 2>&1 && { echo $$p; break; }; done)
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 # Local runs are development runs; production sets DEBUG=0 and SECRET_KEY (see .env.example).
@@ -8,6 +8,7 @@ export DEBUG ?= 1
 .PHONY: install setup run test lint format check compose-check clean
 
 $(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Python >= 3.11 is required: none found on PATH." >&2; exit 1; }
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required (found " + sys.version.split()[0] + ")")'
 	$(PYTHON) -m venv $(VENV)
 
