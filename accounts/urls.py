@@ -1,5 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts import views
 
@@ -13,7 +14,11 @@ urlpatterns = [
     path(
         "mot-de-passe/oubli/",
         auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_reset_form.html",
+            template_name="accounts/password_form.html",
+            extra_context={
+                "page_title": _("Mot de passe oublié"),
+                "submit_label": _("Recevoir le lien"),
+            },
             email_template_name="accounts/password_reset_email.txt",
             subject_template_name="accounts/password_reset_subject.txt",
             success_url=reverse_lazy("accounts:password_reset_done"),
@@ -28,7 +33,11 @@ urlpatterns = [
     path(
         "mot-de-passe/nouveau/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
-            template_name="accounts/password_reset_confirm.html",
+            template_name="accounts/password_form.html",
+            extra_context={
+                "page_title": _("Choisir un nouveau mot de passe"),
+                "submit_label": _("Enregistrer"),
+            },
             success_url=reverse_lazy("accounts:password_reset_complete"),
         ),
         name="password_reset_confirm",

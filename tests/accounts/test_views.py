@@ -180,3 +180,11 @@ def test_organisation_edit_by_member_saves(client):
         "542107651",
         "62193",
     )
+
+
+def test_password_reset_with_a_spent_link_says_so(client):
+    response = client.get(
+        reverse("accounts:password_reset_confirm", kwargs={"uidb64": "MQ", "token": "faux-0"})
+    )
+
+    assert "Ce lien n'est plus valable" in response.content.decode()
