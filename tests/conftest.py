@@ -1,3 +1,9 @@
+import os
+
+# Playwright's sync API keeps an event loop running in the test thread; Django then refuses ORM
+# calls unless told this is safe. Tests only: never set in production.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 import pytest
 
 from accounts.models import Role

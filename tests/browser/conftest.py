@@ -1,0 +1,84 @@
+"""Browser tests: Playwright driving Debian's Chromium (never a downloaded browser).
+
+Chromium is looked up on PATH (or in $CHROMIUM). Without it the browser tests are skipped with
+the reason, except under CI, where a missing browser is a failure.
+"""
+
+import os
+import shutil
+
+import pytest
+
+from grid.models import Grid
+from grid.reference import install_reference_grid
+from territories.loading import load_territories
+from territories.models import Commune, Departement, Region
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def chromium_path() -> str | None:
+    candidates = [os.environ.get("CHROMIUM"), "chromium", "chromium-browser"]
+    return next((shutil.which(c) for c in candidates if c and shutil.which(c)), None)
+
+
+def pytest_collection_modifyitems(config, items):
+    browser_items = [item for item in items if "tests/browser/" in str(item.fspath)]
+    for item in browser_items:
+        item.add_marker(pytest.mark.browser)
+    if chromium_path() is None and not os.environ.get("CI"):
+        skip = pytest.mark.skip(reason="Chromium not found (apt-get install chromium)")
+        for item in browser_items:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    path = chromium_path()
+    if path is None:
+        pytest.fail("Chromium is required under CI: apt-get install chromium")
+    return {**browser_type_launch_args, "executable_path": path, "headless": True,
+            "args": CHROMIUM_ARGS}  # fmt: skip
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Live-server tests flush the database after each test, migrated data included:
+    put the territories and the reference grid back when they are gone."""
+    if not Region.objects.exists():
+        load_territories(Region, Departement, Commune)
+    if not Grid.objects.exists():
+        from django.apps import apps
+
+        install_reference_grid(apps.get_model)
+
+
+@pytest.fixture
+def browser_errors(page):
+    """Console errors, page errors and failed requests seen by the page; asserted empty."""
+    errors: list[str] = []
+    page.on("console", lambda msg: msg.type == "error" and errors.append(f"console: {msg.text}"))
+    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+    page.on("requestfailed", lambda req: errors.append(f"request failed: {req.url}"))
+    page.on(
+        "response",
+        lambda resp: resp.status >= 400 and errors.append(f"HTTP {resp.status}: {resp.url}"),
+    )
+    yield errors
+    assert errors == []
+
+
+@pytest.fixture
+def site(live_server, reference_data, page, browser_errors):
+    """A live server with reference data, and a page whose errors fail the test."""
+    page.set_default_timeout(10_000)
+    return live_server.url
