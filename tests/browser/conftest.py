@@ -6,6 +6,7 @@ the reason, except under CI, where a missing browser is a failure.
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -82,3 +83,24 @@ def site(live_server, reference_data, page, browser_errors):
     """A live server with reference data, and a page whose errors fail the test."""
     page.set_default_timeout(10_000)
     return live_server.url
+
+
+AXE_SCRIPT = Path(__file__).resolve().parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+
+
+@pytest.fixture
+def assert_accessible(page):
+    """Run axe-core on the current page; fail on any serious or critical violation."""
+
+    def check(context: str = "") -> None:
+        page.add_script_tag(path=str(AXE_SCRIPT))
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        serious = [
+            f"{violation['id']} ({violation['impact']}): "
+            + ", ".join(node["target"][0] for node in violation["nodes"][:5])
+            for violation in result["violations"]
+            if violation["impact"] in ("serious", "critical")
+        ]
+        assert serious == [], f"{context or page.url}: {serious}"
+
+    return check

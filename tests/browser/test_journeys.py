@@ -60,3 +60,20 @@ def test_signup_with_a_bad_siret_keeps_what_was_typed(site, page):
     ).to_be_visible()
     expect(page.get_by_label("Nom complet")).to_have_value("Camille Martin")
     expect(page.get_by_label("Nom de la structure")).to_have_value("Les Jardins du Marais")
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/comptes/connexion/", "/comptes/inscription/", "/comptes/mot-de-passe/oubli/"]
+)
+def test_public_pages_have_no_serious_accessibility_violation(site, page, assert_accessible, path):
+    page.goto(site + path)
+
+    assert_accessible()
+
+
+def test_signup_errors_are_accessible(site, page, assert_accessible):
+    page.goto(site + "/comptes/inscription/")
+    page.get_by_role("button", name="Créer mon compte").click()
+
+    expect(page.locator(".invalid-feedback").first).to_be_visible()
+    assert_accessible()
