@@ -76,9 +76,60 @@ def previous_version(version: GridVersion) -> GridVersion | None:
     )
 
 
-def grid_version_history(*, version: GridVersion):
-    """The audit events filed under a version, newest first, with their actor."""
-    return AuditEvent.objects.for_object(version).select_related("actor")
+ACTION_LABELS = {
+    "grid.create": _("Création de la grille"),
+    "grid.version.create": _("Création de la version"),
+    "grid.version.import": _("Import d'un fichier"),
+    "grid.version.update": _("Modification de la version"),
+    "grid.version.publish": _("Publication"),
+    "grid.axis.create": _("Ajout d'un axe"),
+    "grid.axis.update": _("Modification d'un axe"),
+    "grid.axis.delete": _("Suppression d'un axe"),
+    "grid.axis.move": _("Déplacement d'un axe"),
+    "grid.criterion.create": _("Ajout d'un critère"),
+    "grid.criterion.update": _("Modification d'un critère"),
+    "grid.criterion.delete": _("Suppression d'un critère"),
+    "grid.criterion.move": _("Déplacement d'un critère"),
+    "grid.criterion.fix_text": _("Correction de texte (version publiée)"),
+}
+
+
+def _event_value(value):
+    if isinstance(value, dict):
+        return " ; ".join(f"{key} : {item}" for key, item in value.items())
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return value
+
+
+def _event_changes(before, after) -> list[dict]:
+    """The keys an event changed, as rows (key, before, after); every key for one-sided
+    events (creations, deletions)."""
+    before, after = before or {}, after or {}
+    rows = []
+    for key in [*before, *[k for k in after if k not in before]]:
+        old, new = before.get(key), after.get(key)
+        if old != new or not (before and after):
+            rows.append(
+                {
+                    "key": EVENT_FIELD_LABELS.get(key, key),
+                    "before": _event_value(old),
+                    "after": _event_value(new),
+                }
+            )
+    return rows
+
+
+def grid_version_history(*, version: GridVersion) -> list[AuditEvent]:
+    """The audit events filed under a version, newest first, each with a French `label`, the
+    `subject` (criterion or axis code) and its `changes` (before → after): one query."""
+    events = list(AuditEvent.objects.for_object(version).select_related("actor"))
+    for event in events:
+        event.label = ACTION_LABELS.get(event.action, event.action)
+        source = event.after or event.before or {}
+        event.subject = source.get("code", "") if isinstance(source, dict) else ""
+        event.changes = _event_changes(event.before, event.after)
+    return events
 
 
 # Compared fields, in the order a reader expects them.
@@ -232,3 +283,17 @@ def grid_version_diff(*, old: GridVersion, new: GridVersion) -> dict:
         "changed": sum(1 for entry in criteria if entry["status"] == "changed"),
         "is_empty": not (criteria or axes or label_change),
     }
+
+
+EVENT_FIELD_LABELS = {
+    **dict(DIFF_FIELDS),
+    "levels": _("Libellés des niveaux"),
+    "based_on": _("Copiée de la version"),
+    "order": _("Ordre"),
+    "status": _("Statut"),
+    "slug": _("Identifiant"),
+    "name": _("Nom"),
+    "source": _("Point de départ"),
+    "axes": _("Axes"),
+    "criteria": _("Critères"),
+}

@@ -92,7 +92,7 @@ def _rebind_with(form_class, request, row_version, **kwargs):
     """The submitted form again, carrying the current row_version: saving it once more is
     then a deliberate choice made after seeing the conflict."""
     data = request.POST.copy()
-    data["row_version"] = row_version
+    data["row_version"] = str(row_version)
     return form_class(data, **kwargs)
 
 
