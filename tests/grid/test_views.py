@@ -271,7 +271,8 @@ def test_text_fix_view_on_published_version_is_audited(admin_client):
     )
 
     assert response.status_code == 302
-    assert AuditEvent.objects.for_object(version).get().action == "grid.criterion.fix_text"
+    event = AuditEvent.objects.for_object(version).get()
+    assert (event.action, event.ip) == ("grid.criterion.fix_text", "127.0.0.1")
 
 
 def test_create_grid_from_reference_via_page(admin_client):
