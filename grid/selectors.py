@@ -244,12 +244,18 @@ def _field_changes(old: Criterion, new: Criterion) -> list[dict]:
     return changes
 
 
+def _reading_order(pairs: list[tuple], side: int) -> list[tuple]:
+    """Matched pairs sorted as one side reads them: by axis position, then criterion order."""
+    return sorted(pairs, key=lambda pair: (pair[side].axis.position, pair[side].position))
+
+
 def grid_version_diff(*, old: GridVersion, new: GridVersion) -> dict:
     """What changes from `old` to `new`: axes and criteria added, removed and changed, field by
     field (old → new), weights, scales and level labels included. Criteria are matched by
-    lineage (`derived_from`), falling back to their code. Order changes are not listed."""
+    lineage (`derived_from`), falling back to their code. A change of order is one flag."""
     criteria = []
-    for before, after in match_criteria(_criteria_of(old), _criteria_of(new)):
+    pairs = match_criteria(_criteria_of(old), _criteria_of(new))
+    for before, after in pairs:
         if before is None:
             criteria.append({"status": "added", "criterion": after, "changes": []})
         elif after is None:
@@ -272,6 +278,14 @@ def grid_version_diff(*, old: GridVersion, new: GridVersion) -> dict:
         if code in old_axes and old_axes[code].label != new_axes[code].label
     ]
     label_change = (old.label, new.label) if old.label != new.label else None
+    # Reordering changes no value, but a reader should still know the order moved.
+    kept = [(before, after) for before, after in pairs if before and after]
+    common_axes = old_axes.keys() & new_axes.keys()
+    order_changed = [a.pk for a, _b in _reading_order(kept, 0)] != [
+        a.pk for a, _b in _reading_order(kept, 1)
+    ] or [code for code in old_axes if code in common_axes] != [
+        code for code in new_axes if code in common_axes
+    ]
     return {
         "old": old,
         "new": new,
@@ -281,7 +295,8 @@ def grid_version_diff(*, old: GridVersion, new: GridVersion) -> dict:
         "added": sum(1 for entry in criteria if entry["status"] == "added"),
         "removed": sum(1 for entry in criteria if entry["status"] == "removed"),
         "changed": sum(1 for entry in criteria if entry["status"] == "changed"),
-        "is_empty": not (criteria or axes or label_change),
+        "order_changed": order_changed,
+        "is_empty": not (criteria or axes or label_change or order_changed),
     }
 
 

@@ -7,6 +7,7 @@ from grid.services import (
     axis_create,
     criterion_create,
     criterion_delete,
+    criterion_move,
     criterion_update,
     grid_version_create_draft,
     grid_version_import,
@@ -111,3 +112,14 @@ def test_diff_of_identical_copy_is_empty(published):
     draft = grid_version_create_draft(source=published)
 
     assert grid_version_diff(old=published, new=draft)["is_empty"]
+
+
+def test_diff_flags_a_reordering(published):
+    draft = grid_version_create_draft(source=published)
+    criterion_move(criterion=draft.criteria.get(code="K2"), direction="up")
+
+    diff = grid_version_diff(old=published, new=draft)
+
+    assert diff["order_changed"]
+    assert diff["criteria"] == []
+    assert not diff["is_empty"]
