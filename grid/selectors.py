@@ -82,6 +82,7 @@ ACTION_LABELS = {
     "grid.version.import": _("Import d'un fichier"),
     "grid.version.update": _("Modification de la version"),
     "grid.version.publish": _("Publication"),
+    "grid.version.retire": _("Retrait"),
     "grid.axis.create": _("Ajout d'un axe"),
     "grid.axis.update": _("Modification d'un axe"),
     "grid.axis.delete": _("Suppression d'un axe"),

@@ -417,6 +417,29 @@ def grid_version_publish(*, version: GridVersion, by=None, row_version=None, ip=
 
 
 @transaction.atomic
+def grid_version_retire(*, version: GridVersion, by=None, row_version=None, ip=None):
+    """Retire a published version: calls can no longer be opened on it, while everything
+    already scored with it keeps its meaning (the version itself never changes)."""
+    version = _lock(version, row_version, draft=False)
+    if version.status != VersionStatus.PUBLISHED:
+        raise ValidationError(
+            _("Seule une version publiée peut être retirée."), code="not_published"
+        )
+    version.status = VersionStatus.RETIRED
+    version.row_version += 1
+    version.save(update_fields=["status", "row_version"])
+    _audit(
+        by,
+        "grid.version.retire",
+        version,
+        before={"status": VersionStatus.PUBLISHED},
+        after={"status": VersionStatus.RETIRED},
+        ip=ip,
+    )
+    return version
+
+
+@transaction.atomic
 def grid_version_update(*, version: GridVersion, label: str, row_version=None, by=None, ip=None):
     """Rename a draft version."""
     version = _lock(version, row_version)

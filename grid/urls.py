@@ -11,6 +11,7 @@ urlpatterns = [
     path("versions/<int:pk>/modifier/", views.version_edit, name="version_edit"),
     path("versions/<int:pk>/nouvelle-version/", views.version_new_draft, name="version_new_draft"),
     path("versions/<int:pk>/publier/", views.version_publish, name="version_publish"),
+    path("versions/<int:pk>/retirer/", views.version_retire, name="version_retire"),
     path("versions/<int:pk>/comparer/", views.version_diff, name="version_diff"),
     path("versions/<int:pk>/export.json", views.version_export, name="version_export"),
     path("versions/<int:pk>/axes/ajouter/", views.axis_create_view, name="axis_create"),

@@ -45,6 +45,7 @@ from grid.services import (
     grid_version_import,
     grid_version_problems,
     grid_version_publish,
+    grid_version_retire,
     grid_version_update,
 )
 
@@ -177,7 +178,14 @@ def version_detail(request, pk):
 def version_edit(request, pk):
     """The editor page of a draft: its label, axes and criteria, and what blocks publishing."""
     version = _version(pk)
-    _editable_draft(request, version)
+    _require(request, "grid.change_gridversion", version)
+    if not version.is_draft:
+        # A stale bookmark after publication: say why instead of a bare 403.
+        messages.info(
+            request,
+            _("Cette version est publiée : créez une nouvelle version pour la modifier."),
+        )
+        return redirect("grid:version_detail", pk=version.pk)
     form = GridVersionForm(
         request.POST or None, initial={"label": version.label, "row_version": version.row_version}
     )
@@ -230,6 +238,28 @@ def version_new_draft(request, pk):
         request, _("La version %(number)s est créée en brouillon.") % {"number": draft.number}
     )
     return redirect("grid:version_edit", pk=draft.pk)
+
+
+@login_required
+@require_POST
+def version_retire(request, pk):
+    version = _version(pk)
+    _require(request, "grid.publish_gridversion", version)
+    try:
+        grid_version_retire(
+            version=version,
+            row_version=request.POST.get("row_version"),
+            by=request.user,
+            ip=client_ip(request),
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("La version %(number)s est retirée.") % {"number": version.number}
+        )
+    return redirect("grid:version_detail", pk=version.pk)
 
 
 @login_required

@@ -76,6 +76,7 @@ GRID_ROWS: dict[str, Row] = {
     "grid:version_edit": Row({**ADMIN_ONLY, "admin": 200}, kwargs=_draft),
     "grid:version_new_draft": Row({**ADMIN_ONLY, "admin": 302}, kwargs=_published, method="post"),
     "grid:version_publish": Row({**ADMIN_ONLY, "admin": 200}, kwargs=_draft),
+    "grid:version_retire": Row({**ADMIN_ONLY, "admin": 302}, kwargs=_published, method="post"),
     "grid:version_diff": Row(READERS, kwargs=_published),
     "grid:version_export": Row(READERS, kwargs=_published),
     "grid:axis_create": Row({**ADMIN_ONLY, "admin": 200}, kwargs=_draft),

@@ -22,6 +22,7 @@ from grid.services import (
     grid_version_import,
     grid_version_problems,
     grid_version_publish,
+    grid_version_retire,
 )
 from tests.factories import UserFactory, draft_of_reference, grid_payload, reference_version
 
@@ -375,3 +376,19 @@ def test_import_creates_a_draft_of_a_new_grid():
         ("K3", "complementary", Decimal("1")),
     ]
     assert AuditEvent.objects.for_object(version).get().action == "grid.version.import"
+
+
+def test_retire_keeps_the_version_readable_and_unchanged():
+    admin = UserFactory(administrator=True)
+    version = reference_version()
+
+    grid_version_retire(version=version, by=admin)
+
+    version.refresh_from_db()
+    assert version.status == VersionStatus.RETIRED
+    assert version.criteria.count() == 20
+    assert AuditEvent.objects.for_object(version).get().action == "grid.version.retire"
+    with pytest.raises(ValidationError):
+        grid_version_retire(version=version)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        GridVersion.objects.filter(pk=version.pk).update(status=VersionStatus.DRAFT)

@@ -283,3 +283,16 @@ def test_create_grid_from_reference_via_page(admin_client):
     draft = GridVersion.objects.get(grid__slug="region")
     assert response.status_code == 302
     assert draft.criteria.count() == 20
+
+
+def test_editing_a_published_version_redirects_with_explanation(admin_client):
+    version = reference_version()
+
+    response = admin_client.get(
+        reverse("grid:version_edit", kwargs={"pk": version.pk}), follow=True
+    )
+
+    assert response.redirect_chain == [
+        (reverse("grid:version_detail", kwargs={"pk": version.pk}), 302)
+    ]
+    assert "créez une nouvelle version pour la modifier" in response.content.decode()
