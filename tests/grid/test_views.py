@@ -296,3 +296,64 @@ def test_editing_a_published_version_redirects_with_explanation(admin_client):
         (reverse("grid:version_detail", kwargs={"pk": version.pk}), 302)
     ]
     assert "créez une nouvelle version pour la modifier" in response.content.decode()
+
+
+def test_axis_pages_add_rename_move_and_delete(admin_client):
+    draft = draft_of_reference()
+    create = reverse("grid:axis_create", kwargs={"pk": draft.pk})
+
+    admin_client.post(create, {"row_version": draft.row_version, "code": "E", "label": "Axe E"})
+    axis = draft.axes.get(code="E")
+    draft.refresh_from_db()
+    admin_client.post(
+        reverse("grid:axis_edit", kwargs={"pk": axis.pk}),
+        {"row_version": draft.row_version, "code": "E", "label": "Territoire"},
+    )
+    draft.refresh_from_db()
+    admin_client.post(
+        reverse("grid:axis_move", kwargs={"pk": axis.pk}),
+        {"row_version": draft.row_version, "direction": "up"},
+    )
+    order = list(draft.axes.values_list("code", "label"))
+    draft.refresh_from_db()
+    admin_client.post(
+        reverse("grid:axis_delete", kwargs={"pk": axis.pk}), {"row_version": draft.row_version}
+    )
+
+    assert order[3] == ("E", "Territoire")
+    assert not draft.axes.filter(code="E").exists()
+
+
+def test_duplicate_axis_code_is_shown_on_the_field(admin_client):
+    draft = draft_of_reference()
+
+    response = admin_client.post(
+        reverse("grid:axis_create", kwargs={"pk": draft.pk}),
+        {"row_version": draft.row_version, "code": "A", "label": "Doublon"},
+    )
+
+    assert response.context["form"].errors == {
+        "code": ["Le code d'axe A est déjà utilisé dans cette version."]
+    }
+
+
+def test_criterion_page_adds_a_criterion(admin_client):
+    draft = draft_of_reference()
+    data = {
+        "row_version": draft.row_version,
+        "code": "N1",
+        "label": "Nouveau",
+        "axis": draft.axes.get(code="B").pk,
+        "kind": "complementary",
+        "weight": "1.5",
+        "scale_min": "0",
+        "scale_max": "3",
+        "threshold": "",
+        **{f"level_{v}": f"Niveau {v}" for v in range(4)},
+    }
+
+    response = admin_client.post(reverse("grid:criterion_create", kwargs={"pk": draft.pk}), data)
+
+    assert response.status_code == 302
+    created = draft.criteria.get(code="N1")
+    assert (created.axis.code, created.weight, created.levels.count()) == ("B", Decimal("1.5"), 4)
