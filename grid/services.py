@@ -165,6 +165,7 @@ def criterion_snapshot(criterion: Criterion) -> dict:
 
 
 def axis_snapshot(axis: Axis) -> dict:
+    """An axis as plain JSON values, for audit events."""
     return {"code": axis.code, "label": axis.label, "description": axis.description}
 
 
