@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Membership, Organisation, User
+from accounts.models import AuditEvent, Membership, Organisation, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -33,3 +33,21 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "legal_form", "siret", "commune"]
     search_fields = ["name", "siret"]
     autocomplete_fields = ["commune"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the journal is append-only."""
+
+    list_display = ["created_at", "actor", "action", "object_repr", "ip"]
+    list_filter = ["action"]
+    search_fields = ["object_repr", "actor__email"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

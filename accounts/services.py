@@ -1,8 +1,9 @@
 """Writes to accounts and organisations."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from accounts.models import Membership, Organisation, Role, User
+from accounts.models import AuditEvent, Membership, Organisation, Role, User
 
 
 @transaction.atomic
@@ -34,3 +35,28 @@ def organisation_update(*, organisation: Organisation, data: dict) -> Organisati
     organisation.full_clean()
     organisation.save()
     return organisation
+
+
+def audit_record(*, actor, action: str, obj=None, before=None, after=None, ip=None) -> AuditEvent:
+    """Append one event to the journal. Called inside the caller's transaction, so the event
+    exists exactly when the change it describes does. `before`/`after` are JSON-serialisable
+    snapshots (DjangoJSONEncoder: dates and decimals allowed)."""
+    event = AuditEvent(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        before=before,
+        after=after,
+        ip=ip or None,
+    )
+    if obj is not None:
+        event.content_type = ContentType.objects.get_for_model(obj)
+        event.object_id = str(obj.pk)
+        event.object_repr = str(obj)[:200]
+    event.save()
+    return event
+
+
+def client_ip(request) -> str | None:
+    """The client's address as the web server saw it. Behind a reverse proxy, REMOTE_ADDR is
+    the proxy's unless the proxy rewrites it; we do not trust X-Forwarded-For blindly."""
+    return request.META.get("REMOTE_ADDR") or None

@@ -1,8 +1,14 @@
-"""Permission predicates for grids."""
+"""Permission predicates for grids.
+
+Administrators edit. Funders and reviewers read published (and retired) versions: they open
+calls on them and score with them. Drafts are administrators' work in progress. Project holders
+will read the version of the calls they apply to once calls exist (projects app); until then
+they are denied here.
+"""
 
 import rules
 
-from accounts.rules import is_administrator
+from accounts.rules import is_administrator, is_funder, is_reviewer
 
 
 @rules.predicate
@@ -10,6 +16,13 @@ def is_published_version(user, version):
     return version is not None and not version.is_draft
 
 
-rules.add_perm("grid.view_gridversion", is_administrator | is_published_version)
+is_grid_reader = is_funder | is_reviewer
+
+rules.add_perm("grid.view_grid", is_administrator | is_grid_reader)
+rules.add_perm("grid.view_gridversion", is_administrator | (is_grid_reader & is_published_version))
+rules.add_perm("grid.add_grid", is_administrator)
 rules.add_perm("grid.change_gridversion", is_administrator)
 rules.add_perm("grid.publish_gridversion", is_administrator)
+# Wording fixes on published versions: an explicit, audited administrator action.
+rules.add_perm("grid.fix_text_gridversion", is_administrator)
+rules.add_perm("grid.view_gridversion_history", is_administrator)

@@ -19,6 +19,12 @@ def _plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # Each role user hashes a password; the production hasher costs about 0.2 s a user.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def role_users(db):
     """One user per role of the permission matrix (anonymous is None)."""

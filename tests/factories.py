@@ -51,3 +51,53 @@ def user_with_role(role: str | None, organisation=None) -> User:
         role=role, **({"organisation": organisation} if organisation else {})
     )
     return membership.user
+
+
+# Grids: built through the services, as the application builds them.
+
+
+def reference_version():
+    """Version 1 of the default grid, installed by migration grid/0003."""
+    from grid.models import GridVersion
+
+    return GridVersion.objects.get(grid__is_default=True, number=1)
+
+
+def draft_of_reference():
+    """The draft of the default grid, copied from version 1 when there is none yet."""
+    from grid.models import GridVersion
+    from grid.services import grid_version_create_draft
+
+    draft = GridVersion.objects.drafts().filter(grid__is_default=True).first()
+    return draft or grid_version_create_draft(source=reference_version())
+
+
+def grid_payload(criteria: int = 2, slug: str = "petite-grille") -> dict:
+    """A small exchange file (the shape of grid/data/reference-grid.json): one axis, the
+    first criterion core, the others complementary, scale 0–2."""
+    return {
+        "slug": slug,
+        "name": {"fr": f"Grille {slug}"},
+        "version_label": "Essai",
+        "scale": {
+            "min": 0,
+            "max": 2,
+            "levels": [
+                {"value": 0, "fr": "Absent"},
+                {"value": 1, "fr": "Partiel"},
+                {"value": 2, "fr": "Fort"},
+            ],
+            "allows_not_applicable": False,
+        },
+        "default_weights": {"core": 2, "complementary": 1},
+        "axes": [{"code": "A", "fr": "Besoin social"}],
+        "criteria": [
+            {
+                "code": f"K{index}",
+                "axis": "A",
+                "kind": "core" if index == 1 else "complementary",
+                "fr": f"Critère {index}",
+            }
+            for index in range(1, criteria + 1)
+        ],
+    }

@@ -15,6 +15,8 @@ from typing import Any
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests.factories import draft_of_reference, reference_version
+
 ROLES = ("anonymous", "holder", "reviewer", "funder", "admin")
 DENIED = "denied"
 
@@ -39,6 +41,65 @@ def signed_in(status: int, anonymous=DENIED) -> dict[str, Any]:
     return {**dict.fromkeys(ROLES, status), "anonymous": anonymous}
 
 
+# The grid editor: administrators edit; funders and reviewers read published versions; drafts
+# are administrators' only. Holders are denied until calls exist (they will then read the
+# version of the calls they apply to).
+ADMIN_ONLY = {"anonymous": DENIED, "holder": DENIED, "reviewer": DENIED, "funder": DENIED}
+READERS = {"anonymous": DENIED, "holder": DENIED, "reviewer": 200, "funder": 200, "admin": 200}
+
+
+def _published(ctx):
+    return {"pk": reference_version().pk}
+
+
+def _draft(ctx):
+    return {"pk": draft_of_reference().pk}
+
+
+def _draft_axis(ctx):
+    return {"pk": draft_of_reference().axes.get(code="D").pk}
+
+
+def _draft_criterion(ctx):
+    return {"pk": draft_of_reference().criteria.get(code="S1").pk}
+
+
+def _published_criterion(ctx):
+    return {"pk": reference_version().criteria.get(code="S1").pk}
+
+
+GRID_ROWS: dict[str, Row] = {
+    "grid:grid_list": Row(READERS),
+    "grid:grid_create": Row({**ADMIN_ONLY, "admin": 200}),
+    "grid:grid_import": Row({**ADMIN_ONLY, "admin": 200}),
+    "grid:version_detail": Row(READERS, kwargs=_published),
+    "grid:version_edit": Row({**ADMIN_ONLY, "admin": 200}, kwargs=_draft),
+    "grid:version_new_draft": Row({**ADMIN_ONLY, "admin": 302}, kwargs=_published, method="post"),
+    "grid:version_publish": Row({**ADMIN_ONLY, "admin": 200}, kwargs=_draft),
+    "grid:version_retire": Row({**ADMIN_ONLY, "admin": 302}, kwargs=_published, method="post"),
+    "grid:version_diff": Row(READERS, kwargs=_published),
+    "grid:version_export": Row(READERS, kwargs=_published),
+    "grid:axis_create": Row({**ADMIN_ONLY, "admin": 200}, kwargs=_draft),
+    "grid:axis_edit": Row({**ADMIN_ONLY, "admin": 200}, kwargs=_draft_axis),
+    "grid:axis_delete": Row({**ADMIN_ONLY, "admin": 200}, kwargs=_draft_axis),
+    "grid:axis_move": Row(
+        {**ADMIN_ONLY, "admin": 302},
+        kwargs=_draft_axis,
+        method="post",
+        data=lambda ctx: {"direction": "up"},
+    ),
+    "grid:criterion_create": Row({**ADMIN_ONLY, "admin": 200}, kwargs=_draft),
+    "grid:criterion_edit": Row({**ADMIN_ONLY, "admin": 200}, kwargs=_draft_criterion),
+    "grid:criterion_delete": Row({**ADMIN_ONLY, "admin": 200}, kwargs=_draft_criterion),
+    "grid:criterion_move": Row(
+        {**ADMIN_ONLY, "admin": 302},
+        kwargs=_draft_criterion,
+        method="post",
+        data=lambda ctx: {"direction": "down"},
+    ),
+    "grid:criterion_fix_text": Row({**ADMIN_ONLY, "admin": 200}, kwargs=_published_criterion),
+}
+
 MATRIX: dict[str, Row] = {
     "home": Row(everyone(200)),
     "accounts:login": Row({**everyone(302), "anonymous": 200}),
@@ -56,6 +117,7 @@ MATRIX: dict[str, Row] = {
     ),
     "accounts:password_reset_complete": Row(everyone(200)),
     "territories:commune_search": Row(everyone(200), data=lambda ctx: {"q": "amiens"}),
+    **GRID_ROWS,
 }
 
 # Django's admin site: staff only. Its many generated patterns are one family, checked on the

@@ -4,196 +4,391 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from grid.models import Axis, Criterion, GridVersion, ScaleLevel, VersionStatus
+from accounts.models import AuditEvent
+from grid.models import Criterion, GridVersion, ScaleLevel, VersionStatus
 from grid.services import (
+    GridVersionConflict,
     GridVersionLocked,
+    axis_create,
+    axis_delete,
+    axis_move,
+    criterion_create,
+    criterion_delete,
+    criterion_fix_text,
+    criterion_move,
     criterion_update,
+    grid_create,
     grid_version_create_draft,
+    grid_version_import,
     grid_version_problems,
     grid_version_publish,
+    grid_version_retire,
 )
+from tests.factories import UserFactory, draft_of_reference, grid_payload, reference_version
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def reference():
-    return GridVersion.objects.get(grid__is_default=True, number=1)
+LEVELS = {0: "Absent", 1: "Émergent", 2: "Présent", 3: "Fort"}
 
 
-def test_reference_grid_is_installed_as_published_version_1(reference):
-    criteria = reference.criteria.all()
-
-    assert reference.status == VersionStatus.PUBLISHED
-    assert reference.published_at is not None
-    assert [axis.code for axis in reference.axes.all()] == ["A", "B", "C", "D"]
-    assert criteria.count() == 20
-    assert criteria.core().count() == 8
-    assert criteria.complementary().count() == 12
-    assert {c.weight for c in criteria.core()} == {Decimal("2")}
-    assert {c.weight for c in criteria.complementary()} == {Decimal("1")}
-    assert [level.label for level in criteria.get(code="S1").levels.all()] == [
-        "Absent ou non démontré",
-        "Émergent",
-        "Présent",
-        "Fort, exemplaire",
-    ]
+def _criterion_fields(draft, **overrides):
+    fields = {
+        "axis": draft.axes.get(code="A"),
+        "code": "N1",
+        "label": "Nouveau critère",
+        "kind": "complementary",
+        "weight": Decimal("1.5"),
+        "scale_min": 0,
+        "scale_max": 3,
+        "threshold": None,
+        "allows_not_applicable": False,
+    }
+    return {**fields, **overrides}
 
 
-def test_service_refuses_to_change_a_published_criterion(reference):
-    criterion = reference.criteria.get(code="S1")
+def _messages(error: ValidationError) -> list[str]:
+    return [message for messages in error.message_dict.values() for message in messages]
 
-    with pytest.raises(GridVersionLocked) as caught:
+
+# Immutability
+
+
+def test_published_version_refuses_criterion_update_through_service():
+    criterion = reference_version().criteria.get(code="S1")
+
+    with pytest.raises(GridVersionLocked):
         criterion_update(criterion=criterion, weight=Decimal("5"))
-
-    assert "est publiée : elle ne peut plus changer" in caught.value.messages[0]
-    assert Criterion.objects.get(pk=criterion.pk).weight == Decimal("2")
-
-
-def test_direct_update_of_a_published_weight_leaves_database_unchanged(reference):
-    criterion = reference.criteria.get(code="S1")
-
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Criterion.objects.filter(pk=criterion.pk).update(weight=Decimal("5"))
-    criterion.weight = Decimal("7")
-    with pytest.raises(IntegrityError), transaction.atomic():
-        criterion.save()
-
-    assert Criterion.objects.get(pk=criterion.pk).weight == Decimal("2")
+    criterion.refresh_from_db()
+    assert criterion.weight == Decimal("2")
 
 
 @pytest.mark.parametrize(
-    ("field", "value"),
+    "service",
     [
-        ("scale_max", 5),
-        ("scale_min", 1),
-        ("kind", "complementary"),
-        ("threshold", 1),
-        ("allows_not_applicable", False),
-        ("code", "S9"),
-        ("position", 42),
+        lambda v, c: criterion_delete(criterion=c),
+        lambda v, c: criterion_move(criterion=c, direction="down"),
+        lambda v, c: axis_create(version=v, code="Z", label="Axe Z"),
+        lambda v, c: axis_delete(axis=c.axis),
+        lambda v, c: criterion_create(version=v, levels=LEVELS, **_criterion_fields(v)),
+        lambda v, c: grid_version_publish(version=v),
     ],
+    ids=["delete", "move", "axis_create", "axis_delete", "criterion_create", "publish"],
 )
-def test_direct_update_of_any_published_number_is_refused(reference, field, value):
-    criterion = reference.criteria.get(code="S2")
-    before = Criterion.objects.filter(pk=criterion.pk).values(field).get()
+def test_published_version_refuses_every_structural_service(service):
+    version = reference_version()
+    criterion = version.criteria.get(code="S1")
+
+    with pytest.raises(GridVersionLocked):
+        service(version, criterion)
+    assert version.criteria.count() == 20
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"weight": 5}, {"scale_max": 4}, {"code": "X1"}, {"kind": "complementary"}, {"threshold": 1}],
+)
+def test_published_version_refuses_direct_queryset_update(change):
+    criteria = Criterion.objects.filter(version=reference_version(), code="S1")
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        Criterion.objects.filter(pk=criterion.pk).update(**{field: value})
+        criteria.update(**change)
+    assert criteria.get().code == "S1"
 
-    assert Criterion.objects.filter(pk=criterion.pk).values(field).get() == before
 
+def test_published_version_refuses_direct_save_and_insert():
+    version = reference_version()
+    criterion = version.criteria.get(code="S1")
+    criterion.weight = Decimal("9")
 
-def test_direct_insert_into_a_published_version_is_refused(reference):
-    axis = reference.axes.first()
-
+    with pytest.raises(IntegrityError), transaction.atomic():
+        criterion.save()
     with pytest.raises(IntegrityError), transaction.atomic():
         Criterion.objects.create(
-            version=reference, axis=axis, code="X1", label="Ajout", kind="core"
+            version=version, axis=criterion.axis, code="X9", label="Ajout", kind="core"
         )
     with pytest.raises(IntegrityError), transaction.atomic():
-        Axis.objects.create(version=reference, code="E", label="Nouvel axe")
+        ScaleLevel.objects.filter(criterion=criterion, value=0).update(value=7)
     with pytest.raises(IntegrityError), transaction.atomic():
-        ScaleLevel.objects.create(criterion=reference.criteria.first(), value=4, label="Plus")
-
-    assert reference.criteria.count() == 20
-    assert reference.axes.count() == 4
+        GridVersion.objects.filter(pk=version.pk).update(status=VersionStatus.DRAFT)
+    assert version.criteria.count() == 20
 
 
-def test_published_version_cannot_go_back_to_draft(reference):
-    with pytest.raises(IntegrityError), transaction.atomic():
-        GridVersion.objects.filter(pk=reference.pk).update(status=VersionStatus.DRAFT)
+def test_published_version_accepts_audited_text_fix():
+    admin = UserFactory(administrator=True)
+    version = reference_version()
+    criterion = version.criteria.get(code="S1")
 
-    assert GridVersion.objects.get(pk=reference.pk).status == VersionStatus.PUBLISHED
+    criterion_fix_text(
+        criterion=criterion,
+        by=admin,
+        row_version=version.row_version,
+        label="Réponse à un besoin social mal couvert",
+        levels={0: "Absent"},
+    )
 
-
-def test_label_typo_fix_on_published_version_is_possible_in_database(reference):
-    # Labels stay writable at the database level: the audited typo-fix action relies on it.
-    criterion = reference.criteria.get(code="S1")
-
-    Criterion.objects.filter(pk=criterion.pk).update(label="Réponse à un besoin social")
-
-    assert Criterion.objects.get(pk=criterion.pk).label == "Réponse à un besoin social"
-
-
-def test_create_draft_copies_everything_with_lineage(reference):
-    draft = grid_version_create_draft(source=reference)
-
-    assert (draft.number, draft.status, draft.based_on) == (2, VersionStatus.DRAFT, reference)
-    copies = {c.code: c for c in draft.criteria.select_related("derived_from", "axis")}
-    assert len(copies) == 20
-    for criterion in reference.criteria.prefetch_related("levels"):
-        copy = copies[criterion.code]
-        assert copy.derived_from == criterion
-        assert copy.axis.code == criterion.axis.code
-        assert copy.axis.version == draft
-        assert (copy.weight, copy.kind, copy.scale_min, copy.scale_max) == (
-            criterion.weight,
-            criterion.kind,
-            criterion.scale_min,
-            criterion.scale_max,
-        )
-        assert [lv.label for lv in copy.levels.all()] == [lv.label for lv in criterion.levels.all()]
+    criterion.refresh_from_db()
+    assert criterion.label == "Réponse à un besoin social mal couvert"
+    assert criterion.levels.get(value=0).label == "Absent"
+    assert criterion.weight == Decimal("2")
+    event = AuditEvent.objects.for_object(version).get()
+    assert event.action == "grid.criterion.fix_text"
+    assert event.actor == admin
+    assert event.before["label"] == "Réponse à un besoin social mal satisfait"
+    assert event.after["label"] == "Réponse à un besoin social mal couvert"
+    assert event.after["levels"]["0"] == "Absent"
 
 
-def test_lineage_follows_a_criterion_across_three_versions(reference):
-    v2 = grid_version_create_draft(source=reference)
+def test_text_fix_refuses_numbers():
+    criterion = reference_version().criteria.get(code="S1")
+
+    with pytest.raises(TypeError):
+        criterion_fix_text(criterion=criterion, weight=Decimal("3"))
+
+
+# Lineage
+
+
+def test_lineage_across_three_versions():
+    v1 = reference_version()
+    v2 = grid_version_create_draft(source=v1)
     grid_version_publish(version=v2)
     v3 = grid_version_create_draft(source=v2)
 
     s1_v3 = v3.criteria.get(code="S1")
 
-    assert s1_v3.derived_from.version == v2
-    assert s1_v3.derived_from.derived_from == reference.criteria.get(code="S1")
+    assert s1_v3.derived_from == v2.criteria.get(code="S1")
+    assert s1_v3.derived_from.derived_from == v1.criteria.get(code="S1")
+    assert s1_v3.derived_from.derived_from.derived_from is None
+    assert [v3.based_on, v2.based_on] == [v2, v1]
+    assert v3.number == 3
 
 
-def test_draft_changes_and_publish_leave_earlier_version_untouched(reference):
-    draft = grid_version_create_draft(source=reference)
-    criterion = draft.criteria.get(code="S1")
+def test_new_draft_refused_when_a_draft_exists():
+    draft_of_reference()
 
-    criterion_update(criterion=criterion, weight=Decimal("3"), scale_max=5)
-    for value, label in ((4, "Très fort"), (5, "Exemplaire")):
-        ScaleLevel.objects.create(criterion=criterion, value=value, label=label)
-    grid_version_publish(version=draft)
-
-    assert reference.criteria.get(code="S1").weight == Decimal("2")
-    assert reference.criteria.get(code="S1").scale_max == 3
-    assert draft.criteria.get(code="S1").weight == Decimal("3")
-    assert GridVersion.objects.get(pk=draft.pk).status == VersionStatus.PUBLISHED
+    with pytest.raises(ValidationError) as error:
+        grid_version_create_draft(source=reference_version())
+    assert error.value.code == "draft_exists"
 
 
-def test_only_one_draft_per_grid(reference):
-    grid_version_create_draft(source=reference)
-
-    with pytest.raises(ValidationError) as caught:
-        grid_version_create_draft(source=reference)
-
-    assert caught.value.messages == ["Cette grille a déjà une version brouillon (version 2)."]
+# Editing a draft
 
 
-def test_publish_refuses_incomplete_draft_with_every_problem(reference):
-    draft = grid_version_create_draft(source=reference)
-    for criterion in draft.criteria.core():
-        criterion_update(criterion=criterion, kind="complementary")
-    s1 = draft.criteria.get(code="S1")
-    criterion_update(criterion=s1, scale_max=4)
+def test_criterion_create_update_delete_are_audited():
+    admin = UserFactory(administrator=True)
+    draft = draft_of_reference()
 
-    with pytest.raises(ValidationError) as caught:
-        grid_version_publish(version=draft)
+    criterion = criterion_create(version=draft, levels=LEVELS, by=admin, **_criterion_fields(draft))
+    criterion_update(criterion=criterion, by=admin, weight=Decimal("3"), label="Renommé")
+    criterion_delete(criterion=criterion, by=admin)
 
-    assert caught.value.messages == [
-        "La grille doit contenir au moins un critère socle.",
-        "S1 : il manque le libellé des niveaux 4.",
+    assert not draft.criteria.filter(code="N1").exists()
+    actions = list(
+        AuditEvent.objects.for_object(draft).order_by("pk").values_list("action", flat=True)
+    )
+    assert actions == [
+        "grid.version.create",
+        "grid.criterion.create",
+        "grid.criterion.update",
+        "grid.criterion.delete",
     ]
-    assert GridVersion.objects.get(pk=draft.pk).status == VersionStatus.DRAFT
+    update = AuditEvent.objects.get(action="grid.criterion.update")
+    assert (update.before["weight"], update.after["weight"]) == ("1.5", "3")
+    assert (update.before["label"], update.after["label"]) == ("Nouveau critère", "Renommé")
 
 
-def test_draft_update_validates_bounds(reference):
-    draft = grid_version_create_draft(source=reference)
+def test_criterion_update_replaces_level_labels_for_a_new_scale():
+    draft = draft_of_reference()
     criterion = draft.criteria.get(code="S1")
 
-    with pytest.raises(ValidationError):
-        criterion_update(criterion=criterion, threshold=9)
+    criterion_update(
+        criterion=criterion,
+        scale_min=1,
+        scale_max=5,
+        levels={v: f"Niveau {v}" for v in range(1, 6)},
+    )
 
-    assert Criterion.objects.get(pk=criterion.pk).threshold is None
-    assert grid_version_problems(draft) == []
+    assert list(criterion.levels.values_list("value", "label")) == [
+        (v, f"Niveau {v}") for v in range(1, 6)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "levels", "message"),
+    [
+        ({"weight": Decimal("0")}, LEVELS, "Le poids doit être supérieur à 0."),
+        ({"weight": Decimal("-1")}, LEVELS, "Le poids doit être supérieur à 0."),
+        (
+            {"scale_min": 3, "scale_max": 3},
+            LEVELS,
+            "Le minimum de l'échelle doit être inférieur au maximum.",
+        ),
+        (
+            {"scale_min": 4, "scale_max": 2},
+            LEVELS,
+            "Le minimum de l'échelle doit être inférieur au maximum.",
+        ),
+        (
+            {},
+            {0: "Absent", 1: "", 2: "Présent"},
+            "Chaque niveau doit avoir un libellé : il manque celui des niveaux 1, 3.",
+        ),
+        ({"code": "S1"}, LEVELS, "Le code S1 est déjà utilisé dans cette version."),
+        ({"code": "  "}, LEVELS, "Le code est obligatoire."),
+        (
+            {"threshold": 4},
+            LEVELS,
+            "Le seuil éliminatoire doit être compris dans l'échelle (de 0 à 3).",
+        ),
+        ({"scale_max": 20}, LEVELS, "L'échelle compte au plus 11 niveaux."),
+    ],
+)
+def test_criterion_validation_messages(overrides, levels, message):
+    draft = draft_of_reference()
+
+    with pytest.raises(ValidationError) as error:
+        criterion_create(version=draft, levels=levels, **_criterion_fields(draft, **overrides))
+    assert _messages(error.value) == [message]
+    assert not draft.criteria.exclude(code__in=reference_version().criteria.values("code")).exists()
+
+
+def test_publish_needs_at_least_one_core_criterion():
+    draft = draft_of_reference()
+    draft.criteria.filter(kind="core").update(kind="complementary")
+
+    with pytest.raises(ValidationError) as error:
+        grid_version_publish(version=draft)
+    assert error.value.messages == ["La grille doit contenir au moins un critère socle."]
+    assert grid_version_problems(draft) == ["La grille doit contenir au moins un critère socle."]
+    draft.refresh_from_db()
+    assert draft.is_draft
+
+
+def test_publish_records_audit_and_freezes():
+    admin = UserFactory(administrator=True)
+    draft = draft_of_reference()
+
+    grid_version_publish(version=draft, by=admin, row_version=draft.row_version)
+
+    draft.refresh_from_db()
+    assert draft.status == VersionStatus.PUBLISHED
+    assert AuditEvent.objects.for_object(draft).filter(action="grid.version.publish").exists()
+
+
+def test_stale_row_version_is_a_conflict_and_changes_nothing():
+    draft = draft_of_reference()
+    criterion = draft.criteria.get(code="S1")
+    seen = draft.row_version
+    criterion_update(criterion=criterion, row_version=seen, label="Première modification")
+
+    with pytest.raises(GridVersionConflict) as error:
+        criterion_update(criterion=criterion, row_version=seen, label="Seconde modification")
+    assert error.value.version.row_version == seen + 1
+    criterion.refresh_from_db()
+    assert criterion.label == "Première modification"
+
+
+def test_axis_with_criteria_cannot_be_deleted():
+    draft = draft_of_reference()
+
+    with pytest.raises(ValidationError) as error:
+        axis_delete(axis=draft.axes.get(code="A"))
+    assert error.value.messages == [
+        "L'axe A contient encore des critères : supprimez-les ou rattachez-les à un autre axe "
+        "d'abord."
+    ]
+    assert draft.axes.filter(code="A").exists()
+
+
+def test_protected_criterion_gives_a_clear_message():
+    # Scores do not exist yet; a later criterion continuing this one protects it the same way.
+    draft = draft_of_reference()
+    criterion = draft.criteria.get(code="S1")
+    other = grid_create(slug="autre", name="Autre")
+    Criterion.objects.create(
+        version=other,
+        axis=other.axes.get(code="A"),
+        code="Z1",
+        label="Suite",
+        kind="core",
+        derived_from=criterion,
+    )
+
+    with pytest.raises(ValidationError) as error:
+        criterion_delete(criterion=criterion)
+    assert error.value.messages == [
+        "Le critère S1 ne peut pas être supprimé : des notes ou une version ultérieure de la "
+        "grille y font référence."
+    ]
+    assert draft.criteria.filter(code="S1").exists()
+
+
+def test_moves_reorder_axes_and_criteria():
+    draft = draft_of_reference()
+    first_two = list(draft.criteria.filter(axis__code="A").values_list("code", flat=True)[:2])
+
+    axis_move(axis=draft.axes.get(code="B"), direction="up")
+    criterion_move(criterion=draft.criteria.get(code=first_two[1]), direction="up")
+
+    assert list(draft.axes.values_list("code", flat=True)) == ["B", "A", "C", "D"]
+    moved = list(draft.criteria.filter(axis__code="A").values_list("code", flat=True)[:2])
+    assert moved == [first_two[1], first_two[0]]
+
+
+def test_axis_code_must_be_unique():
+    draft = draft_of_reference()
+
+    with pytest.raises(ValidationError) as error:
+        axis_create(version=draft, code="A", label="Doublon")
+    assert _messages(error.value) == ["Le code d'axe A est déjà utilisé dans cette version."]
+
+
+# Creating grids
+
+
+def test_grid_create_from_reference_and_from_published_version():
+    from_reference = grid_create(slug="region", name="Grille régionale")
+    from_version = grid_create(
+        slug="fondation", name="Grille fondation", source=reference_version()
+    )
+
+    assert from_reference.criteria.count() == 20
+    assert from_reference.is_draft
+    assert from_version.criteria.get(code="S1").derived_from == reference_version().criteria.get(
+        code="S1"
+    )
+    assert grid_version_problems(from_reference) == []
+
+
+def test_grid_create_refuses_taken_slug():
+    with pytest.raises(ValidationError):
+        grid_create(slug="grille-innovation-sociale", name="Doublon")
+
+
+def test_import_creates_a_draft_of_a_new_grid():
+    version = grid_version_import(payload=grid_payload(criteria=3))
+
+    assert version.is_draft
+    assert version.grid.slug == "petite-grille"
+    assert list(version.criteria.values_list("code", "kind", "weight")) == [
+        ("K1", "core", Decimal("2")),
+        ("K2", "complementary", Decimal("1")),
+        ("K3", "complementary", Decimal("1")),
+    ]
+    assert AuditEvent.objects.for_object(version).get().action == "grid.version.import"
+
+
+def test_retire_keeps_the_version_readable_and_unchanged():
+    admin = UserFactory(administrator=True)
+    version = reference_version()
+
+    grid_version_retire(version=version, by=admin)
+
+    version.refresh_from_db()
+    assert version.status == VersionStatus.RETIRED
+    assert version.criteria.count() == 20
+    assert AuditEvent.objects.for_object(version).get().action == "grid.version.retire"
+    with pytest.raises(ValidationError):
+        grid_version_retire(version=version)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        GridVersion.objects.filter(pk=version.pk).update(status=VersionStatus.DRAFT)
