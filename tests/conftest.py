@@ -35,9 +35,3 @@ def role_users(db):
         "funder": user_with_role(Role.FUNDER),
         "admin": user_with_role(None),
     }
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # PBKDF2's million iterations cost ~0.4 s per user; the tests check behaviour, not hashing.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -136,14 +136,14 @@ def test_create_draft_copies_everything_with_lineage(reference):
         assert [lv.label for lv in copy.levels.all()] == [lv.label for lv in criterion.levels.all()]
 
 
-
 def test_draft_changes_and_publish_leave_earlier_version_untouched(reference):
     draft = grid_version_create_draft(source=reference)
     criterion = draft.criteria.get(code="S1")
 
-    criterion_update(criterion=criterion, weight=Decimal("3"), scale_max=5)
-    for value, label in ((4, "Très fort"), (5, "Exemplaire")):
-        ScaleLevel.objects.create(criterion=criterion, value=value, label=label)
+    labels = [level.label for level in criterion.levels.all()] + ["Très fort", "Exemplaire"]
+    criterion_update(
+        criterion=criterion, weight=Decimal("3"), scale_max=5, levels=dict(enumerate(labels))
+    )
     grid_version_publish(version=draft)
 
     assert reference.criteria.get(code="S1").weight == Decimal("2")
@@ -152,13 +152,13 @@ def test_draft_changes_and_publish_leave_earlier_version_untouched(reference):
     assert GridVersion.objects.get(pk=draft.pk).status == VersionStatus.PUBLISHED
 
 
-
 def test_publish_refuses_incomplete_draft_with_every_problem(reference):
     draft = grid_version_create_draft(source=reference)
     for criterion in draft.criteria.core():
         criterion_update(criterion=criterion, kind="complementary")
-    s1 = draft.criteria.get(code="S1")
-    criterion_update(criterion=s1, scale_max=4)
+    # The editing services refuse a scale without labels; publishing checks again in case a
+    # draft got one another way (a direct write, an old import).
+    Criterion.objects.filter(version=draft, code="S1").update(scale_max=4)
 
     with pytest.raises(ValidationError) as caught:
         grid_version_publish(version=draft)

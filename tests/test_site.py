@@ -21,3 +21,19 @@ def test_templates_have_no_inline_script_or_style(client):
     assert "<style" not in html
     assert " style=" not in html
     assert all('src="' in tag for tag in html.split("<script")[1:])
+
+
+def test_english_browsers_get_french_pages_and_date_formats(client):
+    from django.utils import timezone
+
+    from grid.models import GridVersion
+    from tests.factories import UserFactory
+
+    published = timezone.localtime(GridVersion.objects.get(number=1).published_at)
+    client.force_login(UserFactory(administrator=True))
+
+    html = client.get(reverse("grid:grid_list"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content
+    html = html.decode()
+
+    assert '<html lang="fr">' in html
+    assert published.strftime("%d/%m/%Y") in html
