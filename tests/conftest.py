@@ -23,3 +23,10 @@ def role_users(db):
         "funder": user_with_role(Role.FUNDER),
         "admin": user_with_role(None),
     }
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing_and_private_media(settings, tmp_path):
+    # The real hasher costs ~0.4 s per user; uploads must never land in the project's media/.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
