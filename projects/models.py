@@ -326,14 +326,22 @@ class Project(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        # The commune decides the département and région: never trust them from elsewhere.
+        self.derive_territory()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        # Before the constraints are validated: they require the derived territory.
+        self.derive_territory()
+
+    def derive_territory(self) -> None:
+        """The commune decides the département and région: never trust them from elsewhere."""
         if self.commune_id is None:
             self.departement_id = self.region_id = None
         elif getattr(self, "_territory_of", None) != self.commune_id:
             commune = self.commune
             self.departement_id, self.region_id = commune.departement_id, commune.region_id
             self._territory_of = self.commune_id
-        super().save(*args, **kwargs)
 
     @property
     def is_draft(self) -> bool:
