@@ -364,7 +364,10 @@ def project_submit(*, project: Project, by: User, now=None) -> Project:
     """Submit a complete project to an open call, all or nothing: the project, its
     self-assessment (submitted with it) and the submission date change together."""
     project = (
-        Project.objects.select_for_update().select_related("call", "commune").get(pk=project.pk)
+        # Lock the project row only: PostgreSQL refuses FOR UPDATE on the commune's outer join.
+        Project.objects.select_for_update(of=("self",))
+        .select_related("call", "commune")
+        .get(pk=project.pk)
     )
     now = now or timezone.now()
     problems = project_submission_problems(project, now=now)
