@@ -275,6 +275,7 @@ def project_detail(request, pk):
             "can_withdraw": can_edit
             and project.status in (ProjectStatus.SUBMITTED, ProjectStatus.UNDER_REVIEW),
             "can_manage_coholders": allowed(request, "projects.manage_coholders", project),
+            "is_call_manager": allowed(request, "projects.manage_call", project.call),
             "problems": services.project_submission_problems(project)
             if can_edit and project.is_draft
             else [],

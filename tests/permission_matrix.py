@@ -119,6 +119,9 @@ NAMESPACE_FAMILIES: dict[str, dict[str, Row]] = {
         "admin:grid_criterion_changelist": Row(
             {"anonymous": 302, "holder": 302, "reviewer": 302, "funder": 302, "admin": 200}
         ),
+        "admin:projects_project_changelist": Row(
+            {"anonymous": 302, "holder": 302, "reviewer": 302, "funder": 302, "admin": 200}
+        ),
     },
 }
 
