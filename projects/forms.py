@@ -187,7 +187,7 @@ class AssessmentForm(forms.Form):
                 label=f"{criterion.code} — {criterion.label}",
                 choices=choices,
                 required=False,
-                widget=forms.RadioSelect,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
                 help_text=criterion.question,
                 initial=(
                     None

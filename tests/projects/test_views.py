@@ -251,3 +251,29 @@ def test_call_manage_queries_do_not_grow(client):
         ProjectFactory(call=call, submitted=True)
 
     assert count_queries(client, url) == small
+
+
+def test_open_call_edit_form_freezes_the_grid_version(client):
+    funder = user_with_role(Role.FUNDER)
+    call = CallFactory(funder=funder.memberships.get().organisation)
+    client.force_login(funder)
+
+    form = client.get(reverse("projects:call_edit", kwargs={"pk": call.pk})).context["form"]
+
+    assert form.fields["grid_version"].disabled
+    assert form.fields["eligibility"].disabled
+
+
+def test_self_assessment_form_shows_saved_answers(client):
+    project = ProjectFactory()
+    criteria = list(Criterion.objects.filter(version=project.call.grid_version))
+    client.force_login(project.owner)
+    url = reverse("projects:self_assessment_edit", kwargs={"pk": project.pk})
+    client.post(url, {f"score_{criteria[0].pk}": "3", f"score_{criteria[1].pk}": "na"})
+
+    form = client.get(url).context["form"]
+
+    assert form[f"score_{criteria[0].pk}"].value() == "3"
+    assert form[f"score_{criteria[1].pk}"].value() == "na"
+    assert form[f"score_{criteria[2].pk}"].value() is None
+    assert project.assessments.get().scores.count() == 2
