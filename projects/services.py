@@ -256,7 +256,7 @@ def project_create(*, call: Call, organisation, owner: User, eligibility=(), **f
     unknown = set(fields) - set(PROJECT_FIELDS)
     if unknown:
         raise TypeError(f"Unknown project fields: {sorted(unknown)}")
-    if call.status != CallStatus.OPEN:
+    if call.status != CallStatus.OPEN or call.closes_at <= timezone.now():
         raise ValidationError(_("Cet appel n'accepte pas de nouveaux projets."), code="closed")
     if not Membership.objects.filter(
         user=owner, organisation=organisation, role=Role.HOLDER

@@ -7,6 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,7 +22,14 @@ from projects.forms import (
     CoHolderForm,
     ProjectForm,
 )
-from projects.models import Attachment, Call, CallStatus, Project, ProjectStatus
+from projects.models import (
+    Attachment,
+    Call,
+    CallStatus,
+    Project,
+    ProjectStatus,
+    SelfAssessmentPolicy,
+)
 from projects.rules import organisation_ids
 from projects.scoring import summarise
 
@@ -83,7 +91,11 @@ def call_detail(request, pk):
     call = get_object_or_404(Call.objects.select_related("funder", "grid_version"), pk=pk)
     require(request, "projects.view_call", call)
     version = grid_version_detail(version_id=call.grid_version_id)
-    can_apply = allowed(request, "projects.apply_call", call) and call.status == CallStatus.OPEN
+    can_apply = (
+        allowed(request, "projects.apply_call", call)
+        and call.status == CallStatus.OPEN
+        and call.closes_at > timezone.now()
+    )
     return render(
         request,
         "projects/call_detail.html",
@@ -425,6 +437,9 @@ def self_assessment_edit(request, pk):
     project = _project(request, pk, "projects.change_project")
     if not project.is_draft:
         messages.info(request, _("Le projet est déposé : l'auto-évaluation ne change plus."))
+        return redirect("projects:project_detail", pk=project.pk)
+    if project.call.self_assessment_policy == SelfAssessmentPolicy.OFF:
+        messages.info(request, _("Cet appel ne prévoit pas d'auto-évaluation."))
         return redirect("projects:project_detail", pk=project.pk)
     # Created on the first save only: reading the form never writes.
     assessment = project.assessments.self_assessments().first()
