@@ -339,6 +339,7 @@ def _fill_call(call, spec, criteria, rng, holders, demo_holder) -> int:
             commune=commune,
             scope_level=rng.choice([ScopeLevel.COMMUNE, ScopeLevel.INTERCOMMUNAL]),
             eligibility=list(call.eligibility_items.all()),
+            now=submit_at - timedelta(days=2),
         )
         created += 1
         required = call.self_assessment_policy == SelfAssessmentPolicy.REQUIRED

@@ -251,12 +251,15 @@ def _require_editable(project: Project) -> None:
 
 
 @transaction.atomic
-def project_create(*, call: Call, organisation, owner: User, eligibility=(), **fields) -> Project:
-    """Start a draft project for `organisation` on an open call."""
+def project_create(
+    *, call: Call, organisation, owner: User, eligibility=(), now=None, **fields
+) -> Project:
+    """Start a draft project for `organisation` on an open call (`now`: for back-dated demo
+    and test data)."""
     unknown = set(fields) - set(PROJECT_FIELDS)
     if unknown:
         raise TypeError(f"Unknown project fields: {sorted(unknown)}")
-    if call.status != CallStatus.OPEN or call.closes_at <= timezone.now():
+    if call.status != CallStatus.OPEN or call.closes_at <= (now or timezone.now()):
         raise ValidationError(_("Cet appel n'accepte pas de nouveaux projets."), code="closed")
     if not Membership.objects.filter(
         user=owner, organisation=organisation, role=Role.HOLDER
