@@ -524,7 +524,8 @@ class Score(models.Model):
     comment = models.TextField(_("justification"), blank=True)
 
     class Meta:
-        ordering = ["assessment", "criterion__position"]
+        # No join in the default ordering: aggregates over scores must stay single-table.
+        ordering = ["assessment", "criterion"]
         verbose_name = _("note")
         verbose_name_plural = _("notes")
         constraints = [

@@ -32,8 +32,6 @@ from projects.models import (
     SelfAssessmentPolicy,
 )
 
-# Fields a call keeps once it is open: holders are answering exactly these.
-CALL_FROZEN_WHEN_OPEN = ("grid_version", "funder")
 CALL_FIELDS = (
     "title",
     "description",

@@ -1,5 +1,7 @@
 """Thin views: fetch through selectors, ask a predicate, call a service, render."""
 
+import functools
+
 import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -56,14 +58,13 @@ def require(request, perm: str, obj=None) -> None:
 def guarded(view):
     """Turn `Denied` into a redirection to the login page, keeping the requested address."""
 
+    @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
         except Denied:
             return redirect_to_login(request.get_full_path())
 
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
     return wrapper
 
 
