@@ -263,6 +263,18 @@ def _project(request, pk, perm):
     return project
 
 
+def _locked(request, project):
+    """A submitted project no longer changes: say so rather than show a form that will fail."""
+    if project.is_draft:
+        return None
+    messages.info(
+        request,
+        _("Le projet est « %(status)s » : il ne peut plus être modifié.")
+        % {"status": project.get_status_display()},
+    )
+    return redirect("projects:project_detail", pk=project.pk)
+
+
 @guarded
 @login_required
 def project_detail(request, pk):
@@ -301,6 +313,8 @@ def project_detail(request, pk):
 @login_required
 def project_edit(request, pk):
     project = _project(request, pk, "projects.change_project")
+    if locked := _locked(request, project):
+        return locked
     form = ProjectForm(request.POST or None, instance=project, call=project.call)
     if request.method == "POST" and form.is_valid():
         try:
@@ -355,6 +369,8 @@ def project_withdraw(request, pk):
 @login_required
 def attachment_upload(request, pk):
     project = _project(request, pk, "projects.change_project")
+    if locked := _locked(request, project):
+        return locked
     form = AttachmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -436,9 +452,8 @@ def project_coholders(request, pk):
 def self_assessment_edit(request, pk):
     """The holder's self-assessment: the shared assessment form on the call's grid version."""
     project = _project(request, pk, "projects.change_project")
-    if not project.is_draft:
-        messages.info(request, _("Le projet est déposé : l'auto-évaluation ne change plus."))
-        return redirect("projects:project_detail", pk=project.pk)
+    if locked := _locked(request, project):
+        return locked
     if project.call.self_assessment_policy == SelfAssessmentPolicy.OFF:
         messages.info(request, _("Cet appel ne prévoit pas d'auto-évaluation."))
         return redirect("projects:project_detail", pk=project.pk)

@@ -277,3 +277,16 @@ def test_self_assessment_form_shows_saved_answers(client):
     assert form[f"score_{criteria[1].pk}"].value() == "na"
     assert form[f"score_{criteria[2].pk}"].value() is None
     assert project.assessments.get().scores.count() == 2
+
+
+@pytest.mark.parametrize("name", ["project_edit", "attachment_upload", "self_assessment_edit"])
+def test_submitted_project_forms_redirect_with_an_explanation(client, name):
+    project = ProjectFactory(submitted=True)
+    client.force_login(project.owner)
+
+    response = client.get(reverse(f"projects:{name}", kwargs={"pk": project.pk}), follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse(
+        "projects:project_detail", kwargs={"pk": project.pk}
+    )
+    assert "ne peut plus être modifié" in response.content.decode()
