@@ -111,3 +111,44 @@ def test_the_database_refuses_a_score_outside_its_bounds():
         Score.objects.create(
             assessment=assessment, criterion=criterion, value=9, scale_min=0, scale_max=3
         )
+
+
+@pytest.mark.django_db
+def test_a_stale_save_is_refused_not_overwritten():
+    project = ProjectFactory(complete=True)
+    criterion = Criterion.objects.filter(version=project.call.grid_version).first()
+    assessment = services.self_assessment_get_or_create(project=project, by=project.owner)
+    loaded_version = assessment.row_version
+    services.assessment_save_scores(
+        assessment=assessment,
+        scores={criterion.pk: (3, "premier")},
+        by=project.owner,
+        row_version=loaded_version,
+    )
+
+    with pytest.raises(services.StaleAssessment):
+        services.assessment_save_scores(
+            assessment=assessment,
+            scores={criterion.pk: (0, "second")},
+            by=project.owner,
+            row_version=loaded_version,
+        )
+
+    assert assessment.scores.get().comment == "premier"
+
+
+@pytest.mark.django_db
+def test_a_project_has_a_single_self_assessment():
+    from django.db import IntegrityError, transaction
+
+    project = ProjectFactory()
+    services.self_assessment_get_or_create(project=project, by=project.owner)
+    co_holder = ProjectFactory().owner
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Assessment.objects.create(
+            project=project,
+            author=co_holder,
+            kind="self",
+            grid_version=project.call.grid_version,
+        )
