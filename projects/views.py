@@ -83,7 +83,11 @@ def call_list(request):
     calls = selectors.calls_open(
         region=filters.get("region"), departement=filters.get("departement")
     )
-    return render(request, "projects/call_list.html", {"form": form, "calls": calls})
+    return render(
+        request,
+        "projects/call_list.html",
+        {"form": form, "calls": calls, "now": timezone.now()},
+    )
 
 
 @guarded
@@ -105,6 +109,9 @@ def call_detail(request, pk):
             "version": version,
             "summary": version_summary(version),
             "can_apply": can_apply,
+            "own_projects": selectors.projects_for_holder(user=request.user).filter(call=call)
+            if can_apply
+            else [],
             "can_manage": allowed(request, "projects.manage_call", call),
         },
     )
