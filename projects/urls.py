@@ -23,6 +23,11 @@ urlpatterns = [
         views.self_assessment_edit,
         name="self_assessment_edit",
     ),
+    path(
+        "projets/<int:pk>/auto-evaluation/total/",
+        views.self_assessment_total,
+        name="self_assessment_total",
+    ),
     path("projets/<int:pk>/pieces/", views.attachment_upload, name="attachment_upload"),
     path("pieces/<int:pk>/telecharger/", views.attachment_download, name="attachment_download"),
     path("pieces/<int:pk>/supprimer/", views.attachment_delete, name="attachment_delete"),

@@ -488,5 +488,30 @@ def self_assessment_edit(request, pk):
     return render(
         request,
         "projects/assessment_form.html",
-        {"project": project, "form": form, "assessment": assessment},
+        {
+            "project": project,
+            "form": form,
+            "assessment": assessment,
+            "summary": summarise(
+                criteria,
+                {score.criterion_id: score.value for score in assessment.scores.all()}
+                if assessment
+                else {},
+            ),
+        },
     )
+
+
+@guarded
+@login_required
+@require_POST
+def self_assessment_total(request, pk):
+    """htmx partial: the total of the answers being typed, never saved. Same scoring function
+    as the stored totals; the page works without it."""
+    project = _project(request, pk, "projects.change_project")
+    criteria = services.version_criteria(project.call.grid_version)
+    form = AssessmentForm(request.POST, criteria=criteria)
+    form.is_valid()  # invalid choices are simply left out of the running total
+    values = {criterion_id: value for criterion_id, (value, _c) in form.scores().items()}
+    summary = summarise(criteria, values)
+    return render(request, "projects/_assessment_total.html", {"summary": summary})

@@ -77,6 +77,7 @@ PROJECT_ROWS: dict[str, Row] = {
     "projects:project_withdraw": Row(only(200, "holder"), kwargs=_project),
     "projects:project_coholders": Row(only(200, "holder"), kwargs=_project),
     "projects:self_assessment_edit": Row(only(200, "holder"), kwargs=_project),
+    "projects:self_assessment_total": Row(only(200, "holder"), kwargs=_project, method="post"),
     "projects:attachment_upload": Row(only(200, "holder"), kwargs=_project),
     "projects:attachment_download": Row(
         only(200, "holder", "admin"), kwargs=lambda ctx: {"pk": ctx["attachment"].pk}

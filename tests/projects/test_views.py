@@ -290,3 +290,19 @@ def test_submitted_project_forms_redirect_with_an_explanation(client, name):
         "projects:project_detail", kwargs={"pk": project.pk}
     )
     assert "ne peut plus être modifié" in response.content.decode()
+
+
+def test_live_total_uses_the_scoring_function_and_saves_nothing(client):
+    project = ProjectFactory()
+    core = list(Criterion.objects.filter(version=project.call.grid_version, kind="core"))
+    client.force_login(project.owner)
+
+    response = client.post(
+        reverse("projects:self_assessment_total", kwargs={"pk": project.pk}),
+        {f"score_{core[0].pk}": "3", f"score_{core[1].pk}": "0", f"score_{core[2].pk}": "na"},
+    )
+
+    content = response.content.decode()
+    assert "50,00 / 100" in content  # weights equal: (1 + 0) / 2
+    assert "2/20 critères, 2/8 socles" in content
+    assert not project.assessments.exists()
