@@ -545,3 +545,103 @@ class Score(models.Model):
 
     def __str__(self):
         return f"{self.criterion_id}: {'s.o.' if self.value is None else self.value}"
+
+
+class AssignmentState(models.TextChoices):
+    ASSIGNED = "assigned", _("Assignée")
+    CONFLICT = "conflict", _("Conflit d'intérêts déclaré")
+    RECUSED = "recused", _("Récusé")
+    DONE = "done", _("Terminée")
+
+
+class Assignment(models.Model):
+    """A reviewer asked to assess a project (the reviewing issue builds on it)."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("projet")
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("évaluateur"),
+    )
+    state = models.CharField(
+        _("état"), max_length=10, choices=AssignmentState.choices, default=AssignmentState.ASSIGNED
+    )
+    conflict_reason = models.TextField(_("motif du conflit"), blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assignée par"),
+    )
+    created_at = models.DateTimeField(_("assignée le"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["project", "pk"]
+        verbose_name = _("assignation")
+        verbose_name_plural = _("assignations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "reviewer"], name="projects_assignment_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=AssignmentState.values),
+                name="projects_assignment_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="conflict") | ~models.Q(conflict_reason=""),
+                name="projects_assignment_conflict_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer} → {self.project}"
+
+
+class Outcome(models.TextChoices):
+    SELECTED = "selected", _("Retenu")
+    WAITLISTED = "waitlisted", _("Liste d'attente")
+    REJECTED = "rejected", _("Non retenu")
+
+
+class Decision(models.Model):
+    """The funder's decision on a project: one per project."""
+
+    project = models.OneToOneField(
+        Project, on_delete=models.CASCADE, related_name="decision", verbose_name=_("projet")
+    )
+    outcome = models.CharField(_("décision"), max_length=10, choices=Outcome.choices)
+    amount_granted = models.DecimalField(
+        _("montant accordé (€)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    motivation = models.TextField(_("motivation"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("décidé par"),
+    )
+    decided_at = models.DateTimeField(_("décidé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("décision")
+        verbose_name_plural = _("décisions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(outcome__in=Outcome.values),
+                name="projects_decision_outcome_valid",
+            ),
+            # Money goes to selected projects only.
+            models.CheckConstraint(
+                condition=models.Q(amount_granted__isnull=True)
+                | models.Q(outcome="selected", amount_granted__gte=0),
+                name="projects_decision_amount_if_selected",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project} : {self.get_outcome_display()}"
