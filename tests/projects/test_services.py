@@ -324,3 +324,13 @@ def test_only_a_holder_of_the_organisation_can_start_a_project():
             owner=funder,
             title="Intrus",
         )
+
+
+def test_eligibility_checklist_is_frozen_once_the_call_is_open():
+    call = CallFactory(eligibility=["Structure de l'ESS"])
+
+    with pytest.raises(ValidationError, match="liste d'éligibilité"):
+        services.call_update(call=call, by=None, eligibility=["Autre chose"])
+    services.call_update(call=call, by=None, eligibility=["Structure de l'ESS"], title="Nouveau")
+
+    assert list(call.eligibility_items.values_list("label", flat=True)) == ["Structure de l'ESS"]

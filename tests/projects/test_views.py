@@ -306,3 +306,26 @@ def test_live_total_uses_the_scoring_function_and_saves_nothing(client):
     assert "50,00 / 100" in content  # weights equal: (1 + 0) / 2
     assert "2/20 critères, 2/8 socles" in content
     assert not project.assessments.exists()
+
+
+def test_call_closing_before_opening_is_explained(client):
+    from tests.factories import published_version
+
+    client.force_login(user_with_role(Role.FUNDER))
+
+    response = client.post(
+        reverse("projects:call_create"),
+        {
+            "title": "Appel à l'envers",
+            "grid_version": published_version().pk,
+            "opens_at": "2027-01-15T18:00",
+            "closes_at": "2026-12-01T09:00",
+            "self_assessment_policy": "optional",
+            "reviewer_visibility": "after_own",
+            "feedback_policy": "comments",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == ["La clôture doit suivre l'ouverture."]
+    assert not Call.objects.filter(title="Appel à l'envers").exists()
