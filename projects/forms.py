@@ -86,7 +86,7 @@ class CallFilterForm(forms.Form):
 
 
 PROJECT_SECTIONS = [
-    (_("Le projet"), ["title", "summary", "stage"]),
+    (_("Le projet"), ["organisation", "title", "summary", "stage"]),
     (_("Besoin et réponse"), ["social_need", "solution", "beneficiaries", "partners"]),
     (_("Territoire"), ["commune", "scope_level"]),
     (_("Budget et emplois"), ["budget", "amount_requested", "jobs_created"]),
@@ -127,9 +127,13 @@ class ProjectForm(forms.ModelForm):
             for name in ("summary", "social_need", "solution", "beneficiaries", "partners")
         }
 
-    def __init__(self, *args, call: Call, **kwargs):
+    def __init__(self, *args, call: Call, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.call = call
+        if organisations is not None and len(organisations) > 1:
+            self.fields["organisation"] = forms.ModelChoiceField(
+                label=_("Structure porteuse"), queryset=organisations
+            )
         self.fields["eligibility"].queryset = call.eligibility_items.all()
         if self.instance.pk:
             self.initial["eligibility"] = list(

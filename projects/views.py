@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role, User
+from accounts.models import Organisation, Role, User
 from grid.selectors import grid_version_detail, version_summary
 from projects import selectors, services
 from projects.forms import (
@@ -236,15 +236,16 @@ def project_list(request):
 def project_create(request, call_pk):
     call = get_object_or_404(Call, pk=call_pk)
     require(request, "projects.apply_call", call)
-    membership = (
-        request.user.memberships.filter(role=Role.HOLDER).select_related("organisation").first()
-    )
-    if membership is None:
+    organisations = Organisation.objects.filter(
+        pk__in=organisation_ids(request.user, Role.HOLDER)
+    ).order_by("name")
+    if not organisations:
         raise PermissionDenied
-    organisation = membership.organisation
-    form = ProjectForm(request.POST or None, call=call)
+    form = ProjectForm(request.POST or None, call=call, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        # A holder of several organisations says which one carries the project.
+        organisation = data.pop("organisation", None) or organisations[0]
         try:
             project = services.project_create(
                 call=call, organisation=organisation, owner=request.user, **data
@@ -257,7 +258,7 @@ def project_create(request, call_pk):
     return render(
         request,
         "projects/project_form.html",
-        {"form": form, "call": call, "organisation": organisation},
+        {"form": form, "call": call},
     )
 
 

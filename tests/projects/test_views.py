@@ -329,3 +329,19 @@ def test_call_closing_before_opening_is_explained(client):
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == ["La clôture doit suivre l'ouverture."]
     assert not Call.objects.filter(title="Appel à l'envers").exists()
+
+
+def test_holder_of_two_organisations_chooses_the_one_carrying_the_project(client):
+    holder = holder_user()
+    second = holder_user().memberships.get().organisation
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(user=holder, organisation=second, role=Role.HOLDER)
+    call = CallFactory()
+    client.force_login(holder)
+    url = reverse("projects:project_create", kwargs={"call_pk": call.pk})
+
+    assert "organisation" in client.get(url).context["form"].fields
+    client.post(url, {"title": "Projet partagé", "organisation": second.pk})
+
+    assert Project.objects.get(title="Projet partagé").organisation == second
