@@ -8,5 +8,6 @@ urlpatterns = [
     path("comptes/", include("accounts.urls")),
     path("territoires/", include("territories.urls")),
     path("grille/", include("grid.urls")),
+    path("", include("projects.urls")),
     path("admin/", admin.site.urls),
 ]

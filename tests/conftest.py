@@ -35,3 +35,9 @@ def role_users(db):
         "funder": user_with_role(Role.FUNDER),
         "admin": user_with_role(None),
     }
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    # Uploads must never land in the project's media/.
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -1,4 +1,8 @@
+from datetime import timedelta
+from decimal import Decimal
+
 import factory
+from django.utils import timezone
 
 from accounts.models import LegalForm, Membership, Organisation, Role, User
 from territories.models import Commune
@@ -101,3 +105,79 @@ def grid_payload(criteria: int = 2, slug: str = "petite-grille") -> dict:
             for index in range(1, criteria + 1)
         ],
     }
+
+
+# --- projects -------------------------------------------------------------------------------
+
+
+def published_version():
+    """The reference grid's version 1, installed and published by grid's migrations."""
+    from grid.models import GridVersion
+
+    return GridVersion.objects.published().filter(grid__is_default=True).order_by("number").first()
+
+
+class CallFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "projects.Call"
+        skip_postgeneration_save = True
+
+    funder = factory.SubFactory(
+        OrganisationFactory,
+        name=factory.Sequence(lambda n: f"Financeur n°{n}"),
+        legal_form=LegalForm.COLLECTIVITY,
+    )
+    title = factory.Sequence(lambda n: f"Appel à projets n°{n}")
+    description = "Soutenir l'innovation sociale."
+    grid_version = factory.LazyFunction(published_version)
+    opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
+    status = "open"
+    max_amount = Decimal("50000")
+
+    class Params:
+        draft = factory.Trait(status="draft")
+        review = factory.Trait(status="review")
+        decided = factory.Trait(status="decided")
+
+    @factory.post_generation
+    def eligibility(obj, create, extracted, **kwargs):
+        from projects.models import EligibilityItem
+
+        if create and extracted:
+            for position, label in enumerate(extracted):
+                EligibilityItem.objects.create(call=obj, label=label, position=position)
+
+
+def holder_user(organisation=None) -> User:
+    return user_with_role(Role.HOLDER, organisation)
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    """A draft project; `complete=True` fills every field required for submission."""
+
+    class Meta:
+        model = "projects.Project"
+
+    call = factory.SubFactory(CallFactory)
+    owner = factory.LazyFunction(holder_user)
+    organisation = factory.LazyAttribute(lambda o: o.owner.memberships.first().organisation)
+    title = factory.Sequence(lambda n: f"Projet n°{n}")
+
+    class Params:
+        complete = factory.Trait(
+            summary="Un tiers-lieu pour l'emploi.",
+            social_need="Chômage de longue durée.",
+            solution="Accompagnement et chantiers d'insertion.",
+            beneficiaries="Demandeurs d'emploi.",
+            stage="demarrage",
+            budget=Decimal("80000"),
+            amount_requested=Decimal("20000"),
+            commune=factory.LazyFunction(lambda: Commune.objects.get(code="80021")),
+            scope_level="commune",
+        )
+        submitted = factory.Trait(
+            complete=True,
+            status="submitted",
+            submitted_at=factory.LazyFunction(timezone.now),
+        )

@@ -100,6 +100,55 @@ GRID_ROWS: dict[str, Row] = {
     "grid:criterion_fix_text": Row({**ADMIN_ONLY, "admin": 200}, kwargs=_published_criterion),
 }
 
+
+def only(status: int = 200, *roles: str) -> dict[str, Any]:
+    """`status` for the given roles, DENIED for everyone else."""
+    return {role: status if role in roles else DENIED for role in ROLES}
+
+
+def _call(ctx):
+    return {"pk": ctx["call"].pk}
+
+
+def _project(ctx):
+    return {"pk": ctx["project"].pk}
+
+
+# Funders reach only their own calls; holders only their organisation's projects (drafts are
+# invisible to funders); administrators read everything but do not edit holders' projects.
+PROJECT_ROWS: dict[str, Row] = {
+    "projects:call_list": Row(everyone(200)),
+    # A draft call: only its funder and administrators (the published case is in tests/projects).
+    "projects:call_detail": Row(
+        only(200, "funder", "admin"), kwargs=lambda ctx: {"pk": ctx["draft_call"].pk}
+    ),
+    "projects:project_create": Row(
+        only(200, "holder"), kwargs=lambda ctx: {"call_pk": ctx["call"].pk}
+    ),
+    "projects:funder_call_list": Row(only(200, "funder", "admin")),
+    "projects:call_create": Row(only(200, "funder")),
+    "projects:call_manage": Row(only(200, "funder", "admin"), kwargs=_call),
+    "projects:call_edit": Row(only(200, "funder", "admin"), kwargs=_call),
+    "projects:call_transition": Row(
+        only(302, "funder", "admin"), kwargs=_call, method="post", data=lambda ctx: {"to": "review"}
+    ),
+    "projects:project_list": Row(only(200, "holder", "admin")),
+    "projects:project_detail": Row(only(200, "holder", "admin"), kwargs=_project),
+    "projects:project_edit": Row(only(200, "holder"), kwargs=_project),
+    "projects:project_submit": Row(only(200, "holder"), kwargs=_project),
+    "projects:project_withdraw": Row(only(200, "holder"), kwargs=_project),
+    "projects:project_coholders": Row(only(200, "holder"), kwargs=_project),
+    "projects:self_assessment_edit": Row(only(200, "holder"), kwargs=_project),
+    "projects:self_assessment_total": Row(only(200, "holder"), kwargs=_project, method="post"),
+    "projects:attachment_upload": Row(only(200, "holder"), kwargs=_project),
+    "projects:attachment_download": Row(
+        only(200, "holder", "admin"), kwargs=lambda ctx: {"pk": ctx["attachment"].pk}
+    ),
+    "projects:attachment_delete": Row(
+        only(302, "holder"), kwargs=lambda ctx: {"pk": ctx["attachment"].pk}, method="post"
+    ),
+}
+
 MATRIX: dict[str, Row] = {
     "home": Row(everyone(200)),
     "accounts:login": Row({**everyone(302), "anonymous": 200}),
@@ -118,6 +167,7 @@ MATRIX: dict[str, Row] = {
     "accounts:password_reset_complete": Row(everyone(200)),
     "territories:commune_search": Row(everyone(200), data=lambda ctx: {"q": "amiens"}),
     **GRID_ROWS,
+    **PROJECT_ROWS,
 }
 
 # Django's admin site: staff only. Its many generated patterns are one family, checked on the
@@ -131,6 +181,9 @@ NAMESPACE_FAMILIES: dict[str, dict[str, Row]] = {
             {"anonymous": 302, "holder": 302, "reviewer": 302, "funder": 302, "admin": 200}
         ),
         "admin:grid_criterion_changelist": Row(
+            {"anonymous": 302, "holder": 302, "reviewer": 302, "funder": 302, "admin": 200}
+        ),
+        "admin:projects_project_changelist": Row(
             {"anonymous": 302, "holder": 302, "reviewer": 302, "funder": 302, "admin": 200}
         ),
     },

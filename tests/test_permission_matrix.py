@@ -4,6 +4,7 @@ from django.urls import path, reverse
 from accounts.models import Role
 from tests.factories import MembershipFactory
 from tests.permission_matrix import DENIED, ROLES, all_rows, unclassified_patterns
+from tests.projects.matrix import projects_matrix_context
 
 
 def test_every_url_pattern_has_a_matrix_row():
@@ -25,7 +26,11 @@ def test_a_pattern_without_row_is_reported():
 @pytest.fixture
 def matrix_context(role_users):
     holder = role_users["holder"]
-    return {"users": role_users, "holder_organisation": holder.memberships.get().organisation}
+    return {
+        "users": role_users,
+        "holder_organisation": holder.memberships.get().organisation,
+        **projects_matrix_context(role_users),
+    }
 
 
 @pytest.mark.django_db

@@ -1,0 +1,232 @@
+"""Forms validate and render; the services decide."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from grid.models import GridVersion
+from projects.models import Call, EligibilityItem, Project
+from territories.forms import CommuneField
+from territories.models import Departement, Region
+
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+NOT_APPLICABLE = "na"
+
+
+class CallForm(forms.ModelForm):
+    """Call settings. Date-times are typed and shown in Europe/Paris (the active time zone)
+    and stored in UTC."""
+
+    eligibility = forms.CharField(
+        label=_("Liste d'éligibilité"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Un critère par ligne ; le porteur devra cocher chacun avant de déposer."),
+    )
+
+    class Meta:
+        model = Call
+        fields = [
+            "title",
+            "description",
+            "grid_version",
+            "regions",
+            "departements",
+            "opens_at",
+            "closes_at",
+            "max_amount",
+            "self_assessment_policy",
+            "reviewer_visibility",
+            "blind_mode",
+            "feedback_policy",
+        ]
+        widgets = {
+            "opens_at": DATETIME_INPUT,
+            "closes_at": DATETIME_INPUT,
+            "regions": forms.SelectMultiple(attrs={"size": 8}),
+            "departements": forms.SelectMultiple(attrs={"size": 10}),
+            "description": forms.Textarea(attrs={"rows": 5}),
+        }
+        help_texts = {
+            "regions": _("Laissez régions et départements vides pour un appel national."),
+            "opens_at": _("Heure de Paris."),
+            "closes_at": _("Heure de Paris."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid_version"].queryset = (
+            GridVersion.objects.published().select_related("grid").order_by("grid", "-number")
+        )
+        self.fields["regions"].queryset = Region.objects.order_by("position")
+        self.fields["departements"].queryset = Departement.objects.order_by("position")
+        for name in ("opens_at", "closes_at"):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        if self.instance.pk:
+            self.initial["eligibility"] = "\n".join(
+                self.instance.eligibility_items.values_list("label", flat=True)
+            )
+            if not self.instance.is_draft:
+                self.fields["grid_version"].disabled = True
+                self.fields["grid_version"].help_text = _("Figée depuis l'ouverture de l'appel.")
+                self.fields["eligibility"].disabled = True
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["eligibility"] = data.pop("eligibility", "").splitlines()
+        return data
+
+
+class CallFilterForm(forms.Form):
+    region = forms.ModelChoiceField(
+        label=_("Région"), queryset=Region.objects.order_by("position"), required=False
+    )
+    departement = forms.ModelChoiceField(
+        label=_("Département"), queryset=Departement.objects.order_by("position"), required=False
+    )
+
+
+PROJECT_SECTIONS = [
+    (_("Le projet"), ["organisation", "title", "summary", "stage"]),
+    (_("Besoin et réponse"), ["social_need", "solution", "beneficiaries", "partners"]),
+    (_("Territoire"), ["commune", "scope_level"]),
+    (_("Budget et emplois"), ["budget", "amount_requested", "jobs_created"]),
+    (_("Éligibilité"), ["eligibility"]),
+]
+
+
+class ProjectForm(forms.ModelForm):
+    """The project form, rendered in sections. Nothing but the title is required to save a
+    draft; completeness is checked at submission."""
+
+    commune = CommuneField(required=False)
+    eligibility = forms.ModelMultipleChoiceField(
+        label=_("J'atteste que le projet remplit ces conditions"),
+        queryset=EligibilityItem.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Project
+        fields = [
+            "title",
+            "summary",
+            "social_need",
+            "solution",
+            "beneficiaries",
+            "partners",
+            "stage",
+            "budget",
+            "amount_requested",
+            "jobs_created",
+            "commune",
+            "scope_level",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 4})
+            for name in ("summary", "social_need", "solution", "beneficiaries", "partners")
+        }
+
+    def __init__(self, *args, call: Call, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.call = call
+        if organisations is not None and len(organisations) > 1:
+            self.fields["organisation"] = forms.ModelChoiceField(
+                label=_("Structure porteuse"), queryset=organisations
+            )
+        self.fields["eligibility"].queryset = call.eligibility_items.all()
+        if self.instance.pk:
+            self.initial["eligibility"] = list(
+                self.instance.eligibility_confirmed.values_list("pk", flat=True)
+            )
+        if call.max_amount is not None:
+            self.fields["amount_requested"].help_text = _("%(max)s € au plus pour cet appel.") % {
+                "max": f"{call.max_amount:,.0f}".replace(",", "\u202f")
+            }
+        for name in ("budget", "amount_requested"):
+            self.fields[name].widget.attrs.update({"min": 0, "step": "0.01"})
+
+    def sections(self):
+        return [
+            (title, [self[name] for name in names if name in self.fields])
+            for title, names in PROJECT_SECTIONS
+        ]
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("Pièce jointe (PDF, 10 Mo au plus)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+
+class CoHolderForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Adresse e-mail du collègue"),
+        help_text=_("Un porteur de votre structure, déjà inscrit."),
+    )
+
+
+class AssessmentForm(forms.Form):
+    """One field per criterion of the grid version: the anchored levels as radio buttons
+    (plus "sans objet" where allowed) and a justification. Shared by self-assessments and,
+    later, reviews (pretalx's ReviewForm pattern)."""
+
+    def __init__(self, *args, criteria, assessment=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        scores = {s.criterion_id: s for s in assessment.scores.all()} if assessment else {}
+        self.fields["row_version"] = forms.IntegerField(
+            widget=forms.HiddenInput, required=False, initial=assessment and assessment.row_version
+        )
+        for criterion in self.criteria:
+            choices = [
+                (str(level.value), f"{level.value} — {level.label}")
+                for level in criterion.levels.all()
+            ]
+            if criterion.allows_not_applicable:
+                choices.append((NOT_APPLICABLE, _("Sans objet")))
+            score = scores.get(criterion.pk)
+            self.fields[f"score_{criterion.pk}"] = forms.ChoiceField(
+                label=f"{criterion.code} — {criterion.label}",
+                choices=choices,
+                required=False,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                help_text=criterion.question,
+                initial=(
+                    None
+                    if score is None
+                    else NOT_APPLICABLE
+                    if score.value is None
+                    else str(score.value)
+                ),
+            )
+            self.fields[f"comment_{criterion.pk}"] = forms.CharField(
+                label=_("Justification"),
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=score.comment if score else "",
+            )
+
+    def rows(self):
+        """(criterion, score field, comment field) grouped by axis, for the template."""
+        groups = []
+        for criterion in self.criteria:
+            if not groups or groups[-1][0] != criterion.axis:
+                groups.append((criterion.axis, []))
+            groups[-1][1].append(
+                (criterion, self[f"score_{criterion.pk}"], self[f"comment_{criterion.pk}"])
+            )
+        return groups
+
+    def scores(self) -> dict[int, tuple[int | None, str]]:
+        """Answered criteria only: criterion id → (value, or None for "sans objet"; comment)."""
+        result = {}
+        for criterion in self.criteria:
+            choice = self.cleaned_data.get(f"score_{criterion.pk}")
+            if not choice:
+                continue
+            value = None if choice == NOT_APPLICABLE else int(choice)
+            result[criterion.pk] = (value, self.cleaned_data.get(f"comment_{criterion.pk}", ""))
+        return result

@@ -1,0 +1,34 @@
+from django.urls import path
+
+from projects import views
+
+app_name = "projects"
+urlpatterns = [
+    path("appels/", views.call_list, name="call_list"),
+    path("appels/<int:pk>/", views.call_detail, name="call_detail"),
+    path("appels/<int:call_pk>/deposer/", views.project_create, name="project_create"),
+    path("financeur/appels/", views.funder_call_list, name="funder_call_list"),
+    path("financeur/appels/nouveau/", views.call_create, name="call_create"),
+    path("financeur/appels/<int:pk>/", views.call_manage, name="call_manage"),
+    path("financeur/appels/<int:pk>/modifier/", views.call_edit, name="call_edit"),
+    path("financeur/appels/<int:pk>/statut/", views.call_transition, name="call_transition"),
+    path("projets/", views.project_list, name="project_list"),
+    path("projets/<int:pk>/", views.project_detail, name="project_detail"),
+    path("projets/<int:pk>/modifier/", views.project_edit, name="project_edit"),
+    path("projets/<int:pk>/deposer/", views.project_submit, name="project_submit"),
+    path("projets/<int:pk>/retirer/", views.project_withdraw, name="project_withdraw"),
+    path("projets/<int:pk>/co-porteurs/", views.project_coholders, name="project_coholders"),
+    path(
+        "projets/<int:pk>/auto-evaluation/",
+        views.self_assessment_edit,
+        name="self_assessment_edit",
+    ),
+    path(
+        "projets/<int:pk>/auto-evaluation/total/",
+        views.self_assessment_total,
+        name="self_assessment_total",
+    ),
+    path("projets/<int:pk>/pieces/", views.attachment_upload, name="attachment_upload"),
+    path("pieces/<int:pk>/telecharger/", views.attachment_download, name="attachment_download"),
+    path("pieces/<int:pk>/supprimer/", views.attachment_delete, name="attachment_delete"),
+]

@@ -1,0 +1,336 @@
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.models import Role
+from grid.models import Criterion
+from grid.services import grid_version_create_draft
+from projects import services
+from projects.models import (
+    Assessment,
+    AssessmentStatus,
+    Call,
+    CallStatus,
+    Project,
+    ProjectStatus,
+    SelfAssessmentPolicy,
+)
+from territories.models import Commune, Departement, Region
+from tests.factories import (
+    CallFactory,
+    OrganisationFactory,
+    ProjectFactory,
+    holder_user,
+    published_version,
+    user_with_role,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def messages_of(excinfo) -> str:
+    return " | ".join(excinfo.value.messages)
+
+
+# --- Call lifecycle -------------------------------------------------------------------------
+
+
+def test_call_moves_forward_draft_open_review_decided():
+    call = CallFactory(draft=True)
+
+    for status in (CallStatus.OPEN, CallStatus.REVIEW, CallStatus.DECIDED):
+        call = services.call_transition(call=call, to=status, by=None)
+
+    assert Call.objects.get(pk=call.pk).status == CallStatus.DECIDED
+
+
+def test_call_cannot_open_on_a_draft_grid_version():
+    draft_version = grid_version_create_draft(source=published_version())
+    call = CallFactory(draft=True)
+    Call.objects.filter(pk=call.pk).update(grid_version=draft_version)
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.call_transition(call=call, to=CallStatus.OPEN, by=None)
+
+    assert "n'est pas publiée" in messages_of(excinfo)
+    assert Call.objects.get(pk=call.pk).status == CallStatus.DRAFT
+
+
+def test_call_cannot_be_created_on_a_draft_grid_version():
+    draft_version = grid_version_create_draft(source=published_version())
+
+    with pytest.raises(ValidationError, match="version publiée"):
+        services.call_create(
+            funder=OrganisationFactory(),
+            by=None,
+            title="Appel",
+            grid_version=draft_version,
+            opens_at=timezone.now(),
+            closes_at=timezone.now() + timedelta(days=3),
+        )
+
+
+def test_call_cannot_open_after_its_closing_date():
+    call = CallFactory(
+        draft=True,
+        opens_at=timezone.now() - timedelta(days=10),
+        closes_at=timezone.now() - timedelta(days=1),
+    )
+
+    with pytest.raises(ValidationError, match="date de clôture"):
+        services.call_transition(call=call, to=CallStatus.OPEN, by=None)
+
+
+def test_decided_call_never_goes_back():
+    call = CallFactory(decided=True)
+
+    for target in (CallStatus.DRAFT, CallStatus.OPEN, CallStatus.REVIEW):
+        with pytest.raises(ValidationError, match="décidé"):
+            services.call_transition(call=call, to=target, by=None)
+    with pytest.raises(ValidationError, match="décidé"):
+        services.call_update(call=call, by=None, title="Autre titre")
+
+
+def test_call_cannot_skip_a_step():
+    call = CallFactory(draft=True)
+
+    with pytest.raises(ValidationError, match="ne peut pas passer"):
+        services.call_transition(call=call, to=CallStatus.DECIDED, by=None)
+
+
+def test_entering_review_puts_submitted_projects_under_review():
+    call = CallFactory()
+    submitted = ProjectFactory(call=call, submitted=True)
+    draft = ProjectFactory(call=call)
+
+    services.call_transition(call=call, to=CallStatus.REVIEW, by=None)
+
+    assert Project.objects.get(pk=submitted.pk).status == ProjectStatus.UNDER_REVIEW
+    assert Project.objects.get(pk=draft.pk).status == ProjectStatus.DRAFT
+
+
+def test_grid_version_is_frozen_once_the_call_is_open():
+    call = CallFactory()
+    other = grid_version_create_draft(source=published_version())
+
+    with pytest.raises(ValidationError, match="ne peut plus changer"):
+        services.call_update(call=call, by=None, grid_version=other)
+
+
+def test_call_dates_are_stored_in_utc():
+    paris_noon = timezone.make_aware(datetime(2026, 7, 1, 12, 0))  # summer time, UTC+2
+    call = CallFactory(draft=True, opens_at=paris_noon, closes_at=paris_noon + timedelta(days=5))
+
+    call.refresh_from_db()
+
+    assert call.opens_at == datetime(2026, 7, 1, 10, 0, tzinfo=UTC)
+
+
+# --- Submission -----------------------------------------------------------------------------
+
+
+def test_complete_project_is_submitted_with_its_date():
+    project = ProjectFactory(complete=True)
+
+    services.project_submit(project=project, by=project.owner)
+
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.SUBMITTED
+    assert project.submitted_at is not None
+
+
+def test_incomplete_project_is_refused_with_every_missing_field_named():
+    project = ProjectFactory()
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.project_submit(project=project, by=project.owner)
+
+    text = messages_of(excinfo)
+    assert "le résumé" in text and "la commune" in text and "le montant demandé" in text
+    assert Project.objects.get(pk=project.pk).status == ProjectStatus.DRAFT
+
+
+def test_submission_after_closing_time_is_refused():
+    call = CallFactory()
+    project = ProjectFactory(call=call, complete=True)
+
+    with pytest.raises(ValidationError, match="clos depuis"):
+        services.project_submit(
+            project=project, by=project.owner, now=call.closes_at + timedelta(seconds=1)
+        )
+
+
+def test_submission_before_opening_time_is_refused():
+    call = CallFactory(opens_at=timezone.now() + timedelta(days=2))
+    project = ProjectFactory(call=call, complete=True)
+
+    with pytest.raises(ValidationError, match="n'ouvre que le"):
+        services.project_submit(project=project, by=project.owner)
+
+
+def test_submission_to_a_call_in_review_is_refused():
+    call = CallFactory()
+    project = ProjectFactory(call=call, complete=True)
+    Call.objects.filter(pk=call.pk).update(status=CallStatus.REVIEW)
+
+    with pytest.raises(ValidationError, match="n'accepte pas de dépôt"):
+        services.project_submit(project=project, by=project.owner)
+
+
+def test_commune_outside_the_call_territory_is_refused():
+    call = CallFactory()
+    call.regions.set([Region.objects.get(code="32")])  # Hauts-de-France
+    project = ProjectFactory(
+        call=call, complete=True, commune=Commune.objects.get(code="33063")
+    )  # Bordeaux
+
+    with pytest.raises(ValidationError, match="hors du territoire"):
+        services.project_submit(project=project, by=project.owner)
+
+
+def test_commune_inside_a_departement_scope_is_accepted():
+    call = CallFactory()
+    call.departements.set([Departement.objects.get(code="80")])
+    project = ProjectFactory(call=call, complete=True)  # Amiens, Somme
+
+    services.project_submit(project=project, by=project.owner)
+
+    assert Project.objects.get(pk=project.pk).status == ProjectStatus.SUBMITTED
+
+
+def test_project_stores_the_departement_and_region_of_its_commune():
+    project = ProjectFactory(commune=Commune.objects.get(code="33063"))
+
+    project.refresh_from_db()
+
+    assert (project.departement_id, project.region_id) == ("33", "75")
+
+
+def test_unticked_eligibility_items_are_named():
+    call = CallFactory(eligibility=["Structure de l'ESS", "Siège dans la région"])
+    project = ProjectFactory(call=call, complete=True)
+    project.eligibility_confirmed.set(call.eligibility_items.filter(position=0))
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.project_submit(project=project, by=project.owner)
+
+    assert "Siège dans la région" in messages_of(excinfo)
+    assert "Structure de l'ESS" not in messages_of(excinfo)
+
+
+def test_amount_above_the_call_maximum_is_refused_on_save():
+    project = ProjectFactory(call=CallFactory(max_amount=Decimal("10000")))
+
+    with pytest.raises(ValidationError, match="maximum"):
+        services.project_update(project=project, by=project.owner, amount_requested=20000)
+
+
+def test_required_self_assessment_must_be_complete_before_submission():
+    call = CallFactory(self_assessment_policy=SelfAssessmentPolicy.REQUIRED)
+    project = ProjectFactory(call=call, complete=True)
+
+    with pytest.raises(ValidationError, match="obligatoire"):
+        services.project_submit(project=project, by=project.owner)
+
+    criteria = list(Criterion.objects.filter(version=call.grid_version))
+    assessment = services.self_assessment_get_or_create(project=project, by=project.owner)
+    services.assessment_save_scores(
+        assessment=assessment, scores={c.pk: (2, "") for c in criteria[:5]}, by=project.owner
+    )
+    with pytest.raises(ValidationError, match="incomplète"):
+        services.project_submit(project=project, by=project.owner)
+
+    services.assessment_save_scores(
+        assessment=assessment, scores={c.pk: (2, "") for c in criteria}, by=project.owner
+    )
+    services.project_submit(project=project, by=project.owner)
+    assert Assessment.objects.get(pk=assessment.pk).status == AssessmentStatus.SUBMITTED
+
+
+def test_submission_is_atomic(monkeypatch):
+    # Fault injection: the self-assessment step fails after the project row was written.
+    call = CallFactory()
+    project = ProjectFactory(call=call, complete=True)
+    criteria = Criterion.objects.filter(version=call.grid_version)
+    assessment = services.self_assessment_get_or_create(project=project, by=project.owner)
+    services.assessment_save_scores(
+        assessment=assessment, scores={c.pk: (1, "") for c in criteria}, by=project.owner
+    )
+
+    def broken(**kwargs):
+        raise RuntimeError("panne au milieu du dépôt")
+
+    monkeypatch.setattr(services, "assessment_submit", broken)
+
+    with pytest.raises(RuntimeError):
+        services.project_submit(project=project, by=project.owner)
+
+    project.refresh_from_db()
+    assert (project.status, project.submitted_at) == (ProjectStatus.DRAFT, None)
+    assert Assessment.objects.get(pk=assessment.pk).status == AssessmentStatus.DRAFT
+
+
+def test_submitted_project_can_be_withdrawn_but_not_edited():
+    project = ProjectFactory(submitted=True)
+
+    with pytest.raises(ValidationError, match="ne peut plus être modifié"):
+        services.project_update(project=project, by=project.owner, title="Nouveau")
+    services.project_withdraw(project=project, by=project.owner)
+
+    assert Project.objects.get(pk=project.pk).status == ProjectStatus.WITHDRAWN
+
+
+def test_draft_cannot_be_withdrawn():
+    project = ProjectFactory()
+
+    with pytest.raises(ValidationError, match="Seul un projet déposé"):
+        services.project_withdraw(project=project, by=project.owner)
+
+
+def test_co_holder_must_belong_to_the_same_organisation():
+    project = ProjectFactory()
+    colleague = holder_user(project.organisation)
+    stranger = holder_user()
+
+    services.project_add_co_holder(project=project, email=colleague.email, by=project.owner)
+    with pytest.raises(ValidationError, match="Aucun porteur de votre structure"):
+        services.project_add_co_holder(project=project, email=stranger.email, by=project.owner)
+
+    assert list(project.co_holders.all()) == [colleague]
+
+
+def test_project_cannot_be_created_on_a_closed_call():
+    owner = holder_user()
+
+    with pytest.raises(ValidationError, match="n'accepte pas"):
+        services.project_create(
+            call=CallFactory(review=True),
+            organisation=owner.memberships.get().organisation,
+            owner=owner,
+            title="Trop tard",
+        )
+
+
+def test_only_a_holder_of_the_organisation_can_start_a_project():
+    funder = user_with_role(Role.FUNDER)
+
+    with pytest.raises(ValidationError, match="pas porteur"):
+        services.project_create(
+            call=CallFactory(),
+            organisation=funder.memberships.get().organisation,
+            owner=funder,
+            title="Intrus",
+        )
+
+
+def test_eligibility_checklist_is_frozen_once_the_call_is_open():
+    call = CallFactory(eligibility=["Structure de l'ESS"])
+
+    with pytest.raises(ValidationError, match="liste d'éligibilité"):
+        services.call_update(call=call, by=None, eligibility=["Autre chose"])
+    services.call_update(call=call, by=None, eligibility=["Structure de l'ESS"], title="Nouveau")
+
+    assert list(call.eligibility_items.values_list("label", flat=True)) == ["Structure de l'ESS"]
