@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditEvent
@@ -44,8 +44,14 @@ def version_summary(version: GridVersion) -> dict[str, int]:
 
 
 def grid_list() -> list[Grid]:
-    """Every grid with its versions (newest first): two queries whatever the number of grids."""
-    versions = GridVersion.objects.select_related("created_by").order_by("-number")
+    """Every grid with its versions (newest first) and how many calls use each version: two
+    queries whatever the number of grids. (`calls` is the reverse name of Call.grid_version,
+    counted without importing the higher projects app.)"""
+    versions = (
+        GridVersion.objects.select_related("created_by")
+        .annotate(calls_count=Count("calls"))
+        .order_by("-number")
+    )
     return list(Grid.objects.prefetch_related(Prefetch("versions", queryset=versions)))
 
 

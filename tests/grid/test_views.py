@@ -357,3 +357,13 @@ def test_criterion_page_adds_a_criterion(admin_client):
     assert response.status_code == 302
     created = draft.criteria.get(code="N1")
     assert (created.axis.code, created.weight, created.levels.count()) == ("B", Decimal("1.5"), 4)
+
+
+def test_list_page_says_how_many_calls_use_each_version(admin_client):
+    from tests.factories import CallFactory
+
+    CallFactory.create_batch(2)
+
+    html = admin_client.get(reverse("grid:grid_list")).content.decode()
+
+    assert 'data-calls="2"' in html
