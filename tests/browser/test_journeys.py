@@ -77,3 +77,54 @@ def test_signup_errors_are_accessible(site, page, assert_accessible):
 
     expect(page.locator(".invalid-feedback").first).to_be_visible()
     assert_accessible()
+
+
+ROLE_PAGES = {
+    "porteur@demo.evalis.fr": [
+        "/projets/",
+        "/projets/{project}/",
+        "/projets/{project}/auto-evaluation/",
+        "/projets/{project}/modifier/",
+        "/appels/",
+        "/appels/{call}/",
+    ],
+    "financeur@demo.evalis.fr": [
+        "/financeur/appels/",
+        "/financeur/appels/nouveau/",
+        "/financeur/appels/{call}/",
+        "/financeur/appels/{call}/modifier/",
+    ],
+    "admin@demo.evalis.fr": [
+        "/grille/",
+        "/grille/versions/{version}/",
+        "/grille/versions/{version}/comparer/",
+        "/grille/importer/",
+    ],
+}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_signed_in_pages_have_no_serious_accessibility_violation(site, page, assert_accessible):
+    from django.core.management import call_command
+
+    from accounts.demo import DEMO_PASSWORD
+    from grid.models import GridVersion
+    from projects.models import Project
+
+    call_command("seed_demo", verbosity=0)
+    project = Project.objects.filter(owner__email="porteur@demo.evalis.fr").first()
+    ids = {
+        "project": project.pk,
+        "call": project.call_id,
+        "version": GridVersion.objects.get(number=1).pk,
+    }
+    for email, paths in ROLE_PAGES.items():
+        page.context.clear_cookies()
+        page.goto(site + "/comptes/connexion/")
+        page.fill("#id_username", email)
+        page.fill("#id_password", DEMO_PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+        expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+        for path in paths:
+            page.goto(site + path.format(**ids))
+            assert_accessible(f"{email} {path}")
