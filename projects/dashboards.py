@@ -35,7 +35,7 @@ HIDDEN_PROJECTS = (ProjectStatus.DRAFT, ProjectStatus.WITHDRAWN)
 # The assessments that count: submitted reviews of visible projects, minus conflicted or
 # recused reviewers. `{projects}` is a WHERE fragment on the projects table `p`.
 VALID_REVIEWS = """
-    SELECT a.id, a.project_id, a.author_id, a.coverage,
+    SELECT a.id, a.project_id, a.author_id, a.coverage, p.region_id, p.departement_id,
            CAST(ROUND(a.total * 100) AS INTEGER) AS cents
     FROM projects_assessment a
     JOIN projects_project p ON p.id = a.project_id
@@ -150,14 +150,18 @@ cover AS (
     SELECT project_id, AVG(coverage) AS coverage FROM valid GROUP BY project_id
 ),
 gate AS (
-    -- core criteria with a threshold whose reviewers' mean falls below it
-    SELECT project_id, SUM(CASE WHEN mean_value < threshold THEN 1 ELSE 0 END) AS failed
+    -- Core criteria with a threshold whose reviewers' mean falls below it, compared in
+    -- integers (Σ values < threshold × count). Driven from the version's few threshold
+    -- criteria (CROSS JOIN fixes that order on SQLite), never a scan of every score.
+    SELECT project_id, SUM(CASE WHEN below THEN 1 ELSE 0 END) AS failed
     FROM (
-        SELECT v.project_id, c.id AS criterion_id, c.threshold, AVG(sc.value) AS mean_value
-        FROM valid v
-        JOIN projects_score sc ON sc.assessment_id = v.id
-        JOIN grid_criterion c ON c.id = sc.criterion_id
-        WHERE c.kind = 'core' AND c.threshold IS NOT NULL AND sc.value IS NOT NULL
+        SELECT v.project_id, c.id AS criterion_id,
+               SUM(sc.value) < c.threshold * COUNT(sc.value) AS below
+        FROM grid_criterion c
+        CROSS JOIN projects_score sc
+        CROSS JOIN valid v
+        WHERE c.version_id = %s AND c.kind = 'core' AND c.threshold IS NOT NULL
+          AND sc.criterion_id = c.id AND v.id = sc.assessment_id AND sc.value IS NOT NULL
         GROUP BY v.project_id, c.id, c.threshold
     ) per_criterion
     GROUP BY project_id
@@ -240,6 +244,7 @@ def call_ranking(
         [
             call.pk,
             *VALID_PARAMS,
+            call.grid_version_id,
             call.pk,
             *EXCLUDED_ASSIGNMENTS,
             call.pk,
@@ -439,16 +444,17 @@ def territory_figures(
 
 
 HEATMAP_SQL = """
-WITH valid AS ({valid})
-SELECT p.{key} AS code, c.code AS criterion, MIN(c.position) AS position,
-       SUM((sc.value - sc.scale_min) * 1.0 / (sc.scale_max - sc.scale_min)) AS normalised,
-       COUNT(*) AS scores
-FROM valid v
-JOIN projects_project p ON p.id = v.project_id
-JOIN projects_score sc ON sc.assessment_id = v.id
-JOIN grid_criterion c ON c.id = sc.criterion_id
-WHERE sc.value IS NOT NULL {where}
-GROUP BY p.{key}, c.code
+WITH valid AS ({valid}),
+sums AS (
+    -- Grouped by criterion id, without joins: this block reads every score of the calls.
+    SELECT v.{key} AS code, sc.criterion_id,
+           SUM(sc.value - sc.scale_min) AS above_min, SUM(sc.scale_max - sc.scale_min) AS span
+    FROM valid v JOIN projects_score sc ON sc.assessment_id = v.id
+    WHERE sc.value IS NOT NULL {where}
+    GROUP BY v.{key}, sc.criterion_id
+)
+SELECT sums.code, c.code AS criterion, c.position, sums.above_min, sums.span
+FROM sums JOIN grid_criterion c ON c.id = sums.criterion_id
 """
 
 
@@ -457,23 +463,29 @@ def territory_criterion_heatmap(
 ) -> dict:
     """Mean normalised score (in percent) per territory × criterion code over valid reviews
     (N/A left out). Returns {"criteria": [codes in grid order], "cells": {(code, criterion):
-    percent}} (one query). Criteria are matched by code across grid versions."""
+    percent}} (one query).
+
+    A criterion's scale is fixed, so Σ(v − min) / Σ(max − min) is the mean of the normalised
+    values, in integers on both databases. Criteria are matched by code across grid versions."""
     calls, call_params = _calls_clause(call_ids)
     key = "region_id" if level == "region" else "departement_id"
     where, where_params = "", []
     if level == "departement" and region:
-        where, where_params = "AND p.region_id = %s", [region]
+        where, where_params = "AND v.region_id = %s", [region]
     sql = HEATMAP_SQL.format(valid=VALID_REVIEWS.format(projects=calls), key=key, where=where)
-    raw = _rows(sql, [*call_params, *VALID_PARAMS, *where_params])
-    positions = {}
-    cells = {}
-    for row in raw:
-        positions[row["criterion"]] = min(
-            row["position"], positions.get(row["criterion"], row["position"])
-        )
-        cells[(row["code"], row["criterion"])] = _round(
-            Decimal(str(row["normalised"])) * 100 / row["scores"], Decimal(1)
-        )
+    positions: dict[str, int] = {}
+    sums: dict[tuple[str, str], list[int]] = {}
+    for row in _rows(sql, [*call_params, *VALID_PARAMS, *where_params]):
+        criterion = row["criterion"]
+        positions[criterion] = min(row["position"], positions.get(criterion, row["position"]))
+        cell = sums.setdefault((row["code"], criterion), [0, 0])
+        cell[0] += int(row["above_min"])
+        cell[1] += int(row["span"])
+    cells = {
+        key: (Decimal(100 * above) / span).quantize(Decimal(1), ROUND_HALF_UP)
+        for key, (above, span) in sums.items()
+        if span
+    }
     return {"criteria": sorted(positions, key=lambda c: (positions[c], c)), "cells": cells}
 
 

@@ -41,6 +41,11 @@ urlpatterns = [
         "financeur/territoires/", views_dashboards.territory_dashboard, name="territory_dashboard"
     ),
     path(
+        "financeur/territoires/criteres/",
+        views_dashboards.territory_heatmap,
+        name="territory_heatmap",
+    ),
+    path(
         "financeur/projets/<int:pk>/analyse/",
         views_dashboards.project_analysis,
         name="project_analysis",

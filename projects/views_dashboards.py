@@ -152,6 +152,22 @@ def _format(value) -> str:
     return number_format(value, decimal_pos=0 if float(value).is_integer() else 1)
 
 
+def _territory_scope(request):
+    """(the viewer's calls as (pk, title), the call ids the figures cover, the chosen call)."""
+    call_ids = dashboards.visible_call_ids(user=request.user)
+    calls = Call.objects.order_by("-opens_at", "pk")
+    if call_ids is not None:
+        calls = calls.filter(pk__in=call_ids)
+    calls = list(calls.values_list("pk", "title"))
+    call_pk = request.GET.get("call", "")
+    if call_pk:
+        # Another funder's call is answered as if it did not exist.
+        if not call_pk.isdigit() or int(call_pk) not in {pk for pk, _t in calls}:
+            raise Http404
+        call_ids = [int(call_pk)]
+    return calls, call_ids, call_pk
+
+
 @guarded
 @login_required
 def territory_dashboard(request):
@@ -160,16 +176,7 @@ def territory_dashboard(request):
     Only the calls the viewer manages count (administrators: all); `call` narrows to one of
     them, `region` drills down to its départements, `departement` to its projects."""
     require(request, "projects.view_territory_dashboard")
-    call_ids = dashboards.visible_call_ids(user=request.user)
-    calls = Call.objects.order_by("-opens_at", "pk")
-    if call_ids is not None:
-        calls = calls.filter(pk__in=call_ids)
-    calls = list(calls.values_list("pk", "title"))
-    call_pk = request.GET.get("call", "")
-    if call_pk:
-        if not call_pk.isdigit() or int(call_pk) not in {pk for pk, _t in calls}:
-            raise Http404
-        call_ids = [int(call_pk)]
+    calls, call_ids, call_pk = _territory_scope(request)
     measure = request.GET.get("measure", "submitted")
     if measure not in dashboards.MEASURES:
         measure = "submitted"
@@ -203,20 +210,6 @@ def territory_dashboard(request):
         url_for=url_for,
         title=str(MEASURE_LABELS[measure]),
     )
-    heatmap = dashboards.territory_criterion_heatmap(
-        call_ids=call_ids, level=level, region=region.code if region else ""
-    )
-    heat_rows = [
-        {
-            "code": row.code,
-            "name": row.name,
-            "cells": [
-                heatmap["cells"].get((row.code, criterion)) for criterion in heatmap["criteria"]
-            ],
-        }
-        for row in rows
-        if row.reviews
-    ]
     projects = []
     departement = None
     if departement_code and region:
@@ -242,8 +235,9 @@ def territory_dashboard(request):
                 "submitted": sum(row.submitted for row in rows),
                 "selected": sum(row.selected for row in rows),
             },
-            "heat_criteria": heatmap["criteria"],
-            "heat_rows": heat_rows,
+            "heatmap_url": reverse("projects:territory_heatmap")
+            + "?"
+            + urlencode({**base, **({"region": region.code} if region else {})}),
             "projects": projects,
             "back_url": f"{here}?{urlencode(base)}",
             "region_url": f"{here}?{urlencode({**base, 'region': region.code})}" if region else "",
@@ -291,4 +285,42 @@ def project_analysis(request, pk):
                 ],
             },
         },
+    )
+
+
+@guarded
+@login_required
+def territory_heatmap(request):
+    """The territory × criterion profile (mean normalised score). Its own block, loaded by htmx
+    after the map: it reads every score of the calls (200,000 in the benchmark), so the map and
+    the table do not wait for it. Without JavaScript, the link opens it as a page."""
+    require(request, "projects.view_territory_dashboard")
+    _calls, call_ids, _call_pk = _territory_scope(request)
+    region = None
+    if region_code := request.GET.get("region", ""):
+        region = get_object_or_404(Region, code=region_code)
+    level = "departement" if region else "region"
+    names = (
+        Departement.objects.filter(region=region) if region else Region.objects.all()
+    ).values_list("code", "name")
+    heatmap = dashboards.territory_criterion_heatmap(
+        call_ids=call_ids, level=level, region=region.code if region else ""
+    )
+    rows = [
+        {
+            "name": name,
+            "cells": [heatmap["cells"].get((code, criterion)) for criterion in heatmap["criteria"]],
+        }
+        for code, name in names
+        if any((code, criterion) in heatmap["cells"] for criterion in heatmap["criteria"])
+    ]
+    template = (
+        "projects/_territory_heatmap.html"
+        if request.headers.get("HX-Request")
+        else "projects/dashboard_territory_heatmap.html"
+    )
+    return render(
+        request,
+        template,
+        {"heat_criteria": heatmap["criteria"], "heat_rows": rows, "region": region},
     )

@@ -291,3 +291,19 @@ def test_every_sort_key_runs_and_keeps_every_row(example, order, descending):
     page = dashboards.call_ranking(call=example["call"], order=order, descending=descending)
 
     assert sorted(row.title for row in page.rows) == ["A", "B"]
+
+
+def test_territory_heatmap_block_for_htmx_and_as_a_page(example, client):
+    client.force_login(example["funder"])
+    url = reverse("projects:territory_heatmap")
+
+    partial = client.get(url, {"region": "32"}, headers={"HX-Request": "true"})
+    page = client.get(url)
+
+    assert [row["name"] for row in partial.context["heat_rows"]] == ["Somme"]
+    assert partial.context["heat_rows"][0]["cells"] == [D("50"), D("50"), D("100")]
+    assert b"<html" not in partial.content
+    assert [row["name"] for row in page.context["heat_rows"]] == [
+        "Île-de-France",
+        "Hauts-de-France",
+    ]
