@@ -307,3 +307,43 @@ def test_territory_heatmap_block_for_htmx_and_as_a_page(example, client):
         "Île-de-France",
         "Hauts-de-France",
     ]
+
+
+def add_reviewed_projects(call, count):
+    """`count` more submitted projects, each with two valid reviews and a self-assessment."""
+    for _index in range(count):
+        project = ProjectFactory(call=call, submitted=True)
+        for reviewer in (UserFactory(), UserFactory()):
+            Assignment.objects.create(project=project, reviewer=reviewer)
+            assess(project, reviewer, scores(1, 2, 0))
+        assess(project, project.owner, scores(2, 2, 2), kind="self")
+    return project
+
+
+# The number of queries is the same at two sizes: no dashboard loops over its rows.
+DASHBOARD_QUERIES = {
+    "call_dashboard": 11,
+    "territory_dashboard": 10,
+    "territory_heatmap": 10,
+    "project_analysis": 9,
+}
+
+
+@pytest.mark.parametrize("size", [1, 3])
+@pytest.mark.parametrize("name", sorted(DASHBOARD_QUERIES))
+def test_dashboard_query_count_does_not_grow(
+    example, client, django_assert_num_queries, name, size
+):
+    project = add_reviewed_projects(example["call"], size)
+    client.force_login(example["funder"])
+    url, params = {
+        "call_dashboard": (reverse("projects:call_dashboard", args=[example["call"].pk]), {}),
+        "territory_dashboard": (reverse("projects:territory_dashboard"), {"region": "32"}),
+        "territory_heatmap": (reverse("projects:territory_heatmap"), {}),
+        "project_analysis": (reverse("projects:project_analysis", args=[project.pk]), {}),
+    }[name]
+
+    with django_assert_num_queries(DASHBOARD_QUERIES[name]):
+        response = client.get(url, params)
+
+    assert response.status_code == 200
