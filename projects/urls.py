@@ -41,6 +41,11 @@ urlpatterns = [
         "financeur/territoires/", views_dashboards.territory_dashboard, name="territory_dashboard"
     ),
     path(
+        "financeur/appels/<int:pk>/calibration/",
+        views_dashboards.call_calibration,
+        name="call_calibration",
+    ),
+    path(
         "financeur/territoires/criteres/",
         views_dashboards.territory_heatmap,
         name="territory_heatmap",

@@ -324,3 +324,32 @@ def territory_heatmap(request):
         template,
         {"heat_criteria": heatmap["criteria"], "heat_rows": rows, "region": region},
     )
+
+
+@guarded
+@login_required
+def call_calibration(request, pk):
+    """Reviewers' calibration and each criterion's score distribution for a call."""
+    call = get_object_or_404(Call.objects.select_related("grid_version"), pk=pk)
+    require(request, "projects.view_call_dashboard", call)
+    distribution = dashboards.criterion_distribution(call=call)
+    levels = (
+        list(
+            range(
+                distribution[0]["criterion"].scale_min, distribution[0]["criterion"].scale_max + 1
+            )
+        )
+        if distribution
+        else []
+    )
+    return render(
+        request,
+        "projects/dashboard_calibration.html",
+        {
+            "call": call,
+            "reviewers": dashboards.reviewer_calibration(call=call),
+            "distribution": distribution,
+            "levels": levels,
+            "outlier_bias": dashboards.OUTLIER_BIAS,
+        },
+    )
