@@ -42,6 +42,8 @@ class RankingFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select"
         # Régions then their départements, from two small reference tables.
         regions = list(Region.objects.values_list("code", "name"))
         departements = list(Departement.objects.values_list("code", "name"))

@@ -248,6 +248,12 @@ def test_a_funder_never_sees_another_funders_call(example, client):
     assert client.get(url, {"call": other_call.pk}).status_code == 404
     assert client.get(reverse("projects:call_dashboard", args=[other_call.pk])).status_code == 403
     assert client.get(reverse("projects:project_analysis", args=[other.pk])).status_code == 403
+    assert client.get(reverse("projects:call_calibration", args=[other_call.pk])).status_code == 403
+    heatmap = client.get(reverse("projects:territory_heatmap"), {"call": other_call.pk})
+    assert heatmap.status_code == 404
+    # The other call's 2, 2, 2 in Amiens does not move the funder's Hauts-de-France profile.
+    own = client.get(reverse("projects:territory_heatmap"), {"region": "32"})
+    assert own.context["heat_rows"][0]["cells"] == [D("50"), D("50"), D("100")]
     response = client.get(url)
     assert response.context["totals"]["submitted"] == 2
     # Administrators see every call.
