@@ -83,3 +83,13 @@ rules.add_perm("projects.change_project", is_project_editor)
 rules.add_perm("projects.manage_coholders", is_project_owner & is_project_editor)
 # Attachments are downloaded under "projects.view_project": one predicate for the project and
 # its files, so a file can never be more visible than its project.
+
+# Dashboards (issue 7): a call's figures are its funder's and administrators'; the territory
+# dashboard is open to every funder and administrator, its figures restricted to the calls the
+# viewer may manage (projects.dashboards.visible_call_ids).
+rules.add_perm("projects.view_call_dashboard", is_administrator | is_call_funder)
+rules.add_perm("projects.view_territory_dashboard", is_funder | is_administrator)
+rules.add_perm("projects.view_project_analysis", is_administrator | is_project_call_funder)
+# Individual reviewers' scores: the call's managers see them; reviewers will follow the call's
+# visibility policy once the reviewing pages exist.
+rules.add_perm("projects.view_reviewer_scores", is_administrator | is_project_call_funder)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects import views
+from projects import views, views_dashboards
 
 app_name = "projects"
 urlpatterns = [
@@ -31,4 +31,28 @@ urlpatterns = [
     path("projets/<int:pk>/pieces/", views.attachment_upload, name="attachment_upload"),
     path("pieces/<int:pk>/telecharger/", views.attachment_download, name="attachment_download"),
     path("pieces/<int:pk>/supprimer/", views.attachment_delete, name="attachment_delete"),
+    # Dashboards (issue 7)
+    path(
+        "financeur/appels/<int:pk>/tableau-de-bord/",
+        views_dashboards.call_dashboard,
+        name="call_dashboard",
+    ),
+    path(
+        "financeur/territoires/", views_dashboards.territory_dashboard, name="territory_dashboard"
+    ),
+    path(
+        "financeur/appels/<int:pk>/calibration/",
+        views_dashboards.call_calibration,
+        name="call_calibration",
+    ),
+    path(
+        "financeur/territoires/criteres/",
+        views_dashboards.territory_heatmap,
+        name="territory_heatmap",
+    ),
+    path(
+        "financeur/projets/<int:pk>/analyse/",
+        views_dashboards.project_analysis,
+        name="project_analysis",
+    ),
 ]

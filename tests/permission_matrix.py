@@ -116,6 +116,15 @@ def _project(ctx):
 
 # Funders reach only their own calls; holders only their organisation's projects (drafts are
 # invisible to funders); administrators read everything but do not edit holders' projects.
+def _submitted_project(ctx):
+    """A submitted project of the matrix's call, held by another organisation (created once)."""
+    from tests.factories import ProjectFactory
+
+    if "submitted_project" not in ctx:
+        ctx["submitted_project"] = ProjectFactory(call=ctx["call"], submitted=True)
+    return {"pk": ctx["submitted_project"].pk}
+
+
 PROJECT_ROWS: dict[str, Row] = {
     "projects:call_list": Row(everyone(200)),
     # A draft call: only its funder and administrators (the published case is in tests/projects).
@@ -144,6 +153,11 @@ PROJECT_ROWS: dict[str, Row] = {
     "projects:attachment_download": Row(
         only(200, "holder", "admin"), kwargs=lambda ctx: {"pk": ctx["attachment"].pk}
     ),
+    "projects:call_dashboard": Row(only(200, "funder", "admin"), kwargs=_call),
+    "projects:call_calibration": Row(only(200, "funder", "admin"), kwargs=_call),
+    "projects:territory_dashboard": Row(only(200, "funder", "admin")),
+    "projects:territory_heatmap": Row(only(200, "funder", "admin")),
+    "projects:project_analysis": Row(only(200, "funder", "admin"), kwargs=_submitted_project),
     "projects:attachment_delete": Row(
         only(302, "holder"), kwargs=lambda ctx: {"pk": ctx["attachment"].pk}, method="post"
     ),

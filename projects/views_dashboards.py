@@ -1,0 +1,357 @@
+"""Dashboards (issue 7): thin views over projects.dashboards, one predicate each."""
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from projects import dashboards
+from projects.models import Call, Outcome, Project, ProjectStatus
+from projects.views import allowed, guarded, require
+from territories.maps import france_map
+from territories.models import Departement, Region
+
+VISIBLE_STATUSES = [
+    (value, label)
+    for value, label in ProjectStatus.choices
+    if value not in dashboards.HIDDEN_PROJECTS
+]
+
+
+class RankingFilterForm(forms.Form):
+    """The call dashboard's filters; invalid values are ignored rather than reported."""
+
+    territory = forms.ChoiceField(label=gettext_lazy("Territoire"), required=False)
+    status = forms.ChoiceField(
+        label=gettext_lazy("Statut"),
+        required=False,
+        choices=[("", gettext_lazy("Tous"))] + VISIBLE_STATUSES,
+    )
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Décision"),
+        required=False,
+        choices=[("", gettext_lazy("Toutes")), ("none", gettext_lazy("Sans décision"))]
+        + list(Outcome.choices),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select"
+        # Régions then their départements, from two small reference tables.
+        regions = list(Region.objects.values_list("code", "name"))
+        departements = list(Departement.objects.values_list("code", "name"))
+        self.fields["territory"].choices = [
+            ("", _("Tous")),
+            (_("Régions"), regions),
+            (_("Départements"), [(code, f"{name} ({code})") for code, name in departements]),
+        ]
+
+
+RANKING_COLUMNS = [
+    ("title", gettext_lazy("Projet")),
+    ("territory", gettext_lazy("Territoire")),
+    ("status", gettext_lazy("Statut")),
+    ("reviews", gettext_lazy("Évaluations")),
+    ("mean", gettext_lazy("Moyenne")),
+    ("median", gettext_lazy("Médiane")),
+    ("min", gettext_lazy("Min.")),
+    ("max", gettext_lazy("Max.")),
+    ("std_dev", gettext_lazy("Écart type")),
+    ("coverage", gettext_lazy("Couverture")),
+    ("gate", gettext_lazy("Socles")),
+    ("self", gettext_lazy("Auto-éval.")),
+    ("outcome", gettext_lazy("Décision")),
+]
+
+
+def _sort_columns(base: dict, order: str, descending: bool) -> list[dict]:
+    """Each column header's link: sorting by it, the other way round when it is current."""
+    columns = []
+    for key, label in RANKING_COLUMNS:
+        current = key == order
+        # Figures read best highest first; text lowest first.
+        descend = (not descending) if current else key not in ("title", "territory", "status")
+        columns.append(
+            {
+                "key": key,
+                "label": label,
+                "url": "?" + urlencode({**base, "sort": ("-" if descend else "") + key}),
+                "aria_sort": ("descending" if descending else "ascending") if current else "",
+            }
+        )
+    return columns
+
+
+@guarded
+@login_required
+def call_dashboard(request, pk):
+    """The call's ranking with disagreement, self-assessment and progress (journey 5)."""
+    call = get_object_or_404(Call.objects.select_related("funder", "grid_version"), pk=pk)
+    require(request, "projects.view_call_dashboard", call)
+    form = RankingFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    sort = request.GET.get("sort", "-mean")
+    descending = sort.startswith("-")
+    order = sort.lstrip("-")
+    if order not in dashboards.RANKING_ORDER:
+        order, descending = "mean", True
+    try:
+        page_number = int(request.GET.get("page", 1))
+    except ValueError:
+        page_number = 1
+    page = dashboards.call_ranking(
+        call=call,
+        order=order,
+        descending=descending,
+        territory=filters.get("territory", ""),
+        status=filters.get("status", ""),
+        outcome=filters.get("outcome", ""),
+        page=page_number,
+    )
+    base = {key: value for key, value in filters.items() if value}
+    sort_query = {**base, "sort": ("-" if descending else "") + order}
+    outcomes = dict(Outcome.choices)
+    return render(
+        request,
+        "projects/dashboard_call.html",
+        {
+            "call": call,
+            "form": form,
+            "page": page,
+            "rows": [(row, outcomes.get(row.outcome, "")) for row in page.rows],
+            "columns": _sort_columns(base, order, descending),
+            "previous_url": "?" + urlencode({**sort_query, "page": page.page - 1})
+            if page.page > 1
+            else "",
+            "next_url": "?" + urlencode({**sort_query, "page": page.page + 1})
+            if page.page < page.pages
+            else "",
+            "progress": dashboards.call_progress(call=call),
+            "threshold": dashboards.DISAGREEMENT_THRESHOLD,
+        },
+    )
+
+
+MEASURE_LABELS = {
+    "submitted": gettext_lazy("Projets déposés"),
+    "selected": gettext_lazy("Projets retenus"),
+    "success_rate": gettext_lazy("Taux de succès (%)"),
+    "mean_total": gettext_lazy("Note moyenne /100"),
+    "per_100k": gettext_lazy("Projets pour 100 000 habitants"),
+}
+
+
+def _format(value) -> str:
+    if value is None:
+        return "—"
+    return number_format(value, decimal_pos=0 if float(value).is_integer() else 1)
+
+
+def _territory_scope(request):
+    """(the viewer's calls as (pk, title), the call ids the figures cover, the chosen call)."""
+    call_ids = dashboards.visible_call_ids(user=request.user)
+    calls = Call.objects.order_by("-opens_at", "pk")
+    if call_ids is not None:
+        calls = calls.filter(pk__in=call_ids)
+    calls = list(calls.values_list("pk", "title"))
+    call_pk = request.GET.get("call", "")
+    if call_pk:
+        # Another funder's call is answered as if it did not exist.
+        if not call_pk.isdigit() or int(call_pk) not in {pk for pk, _t in calls}:
+            raise Http404
+        call_ids = [int(call_pk)]
+    return calls, call_ids, call_pk
+
+
+@guarded
+@login_required
+def territory_dashboard(request):
+    """Funders' figures per région and département, on a map and as tables (journey 6).
+
+    Only the calls the viewer manages count (administrators: all); `call` narrows to one of
+    them, `region` drills down to its départements, `departement` to its projects."""
+    require(request, "projects.view_territory_dashboard")
+    calls, call_ids, call_pk = _territory_scope(request)
+    measure = request.GET.get("measure", "submitted")
+    if measure not in dashboards.MEASURES:
+        measure = "submitted"
+    region_code = request.GET.get("region", "")
+    departement_code = request.GET.get("departement", "")
+    base = {key: value for key, value in (("call", call_pk), ("measure", measure)) if value}
+    here = reverse("projects:territory_dashboard")
+
+    region = None
+    if region_code:
+        region = get_object_or_404(Region, code=region_code)
+    level = "departement" if region else "region"
+    figures = dashboards.territory_figures(call_ids=call_ids, level=level)
+    # The map draws every département; only the chosen région's carry figures.
+    rows = [row for row in figures if row.region_code == region.code] if region else figures
+    values = {row.code: row.measure(measure) for row in rows}
+    names = {row.code: row.name for row in figures}
+
+    def url_for(code):
+        if level == "region":
+            return f"{here}?{urlencode({**base, 'region': code})}"
+        if code in values:
+            return f"{here}?{urlencode({**base, 'region': region.code, 'departement': code})}"
+        return ""
+
+    territory_map = france_map(
+        level=level,
+        values=values,
+        names=names,
+        value_format=_format,
+        url_for=url_for,
+        title=str(MEASURE_LABELS[measure]),
+    )
+    projects = []
+    departement = None
+    if departement_code and region:
+        departement = get_object_or_404(Departement, code=departement_code, region=region)
+        projects = Project.objects.submitted().filter(departement=departement)
+        if call_ids is not None:
+            projects = projects.filter(call_id__in=call_ids)
+        projects = projects.select_related("call", "decision").order_by("call", "title", "pk")
+    return render(
+        request,
+        "projects/dashboard_territory.html",
+        {
+            "calls": calls,
+            "call_pk": call_pk,
+            "measure": measure,
+            "measures": list(MEASURE_LABELS.items()),
+            "region": region,
+            "departement": departement,
+            "level": level,
+            "map": territory_map,
+            "rows": rows,
+            "totals": {
+                "submitted": sum(row.submitted for row in rows),
+                "selected": sum(row.selected for row in rows),
+            },
+            "heatmap_url": reverse("projects:territory_heatmap")
+            + "?"
+            + urlencode({**base, **({"region": region.code} if region else {})}),
+            "projects": projects,
+            "back_url": f"{here}?{urlencode(base)}",
+            "region_url": f"{here}?{urlencode({**base, 'region': region.code})}" if region else "",
+        },
+    )
+
+
+@guarded
+@login_required
+def project_analysis(request, pk):
+    """Per criterion: reviewers' mean and median, the self-assessment and the gap (journey 5)."""
+    project = get_object_or_404(
+        Project.objects.select_related("call__grid_version", "departement"), pk=pk
+    )
+    require(request, "projects.view_project_analysis", project)
+    criteria = dashboards.project_criteria(project=project)
+    reviewers = None
+    if allowed(request, "projects.view_reviewer_scores", project):
+        scores = dashboards.project_reviewer_scores(project=project)["reviewers"]
+        reviewers = [
+            {
+                "name": reviewer["name"],
+                "total": reviewer["total"],
+                "values": [reviewer["values"].get(criterion.id) for criterion in criteria],
+            }
+            for reviewer in scores
+        ]
+    bar_height = 22
+    return render(
+        request,
+        "projects/dashboard_project.html",
+        {
+            "project": project,
+            "criteria": criteria,
+            "reviewers": reviewers,
+            "chart": {
+                "height": bar_height * len(criteria) + 30,
+                "rows": [
+                    {
+                        "criterion": criterion,
+                        "y": 20 + index * bar_height,
+                        "text_y": 20 + index * bar_height + 14,
+                    }
+                    for index, criterion in enumerate(criteria)
+                ],
+            },
+        },
+    )
+
+
+@guarded
+@login_required
+def territory_heatmap(request):
+    """The territory × criterion profile (mean normalised score). Its own block, loaded by htmx
+    after the map: it reads every score of the calls (200,000 in the benchmark), so the map and
+    the table do not wait for it. Without JavaScript, the link opens it as a page."""
+    require(request, "projects.view_territory_dashboard")
+    _calls, call_ids, _call_pk = _territory_scope(request)
+    region = None
+    if region_code := request.GET.get("region", ""):
+        region = get_object_or_404(Region, code=region_code)
+    level = "departement" if region else "region"
+    names = (
+        Departement.objects.filter(region=region) if region else Region.objects.all()
+    ).values_list("code", "name")
+    heatmap = dashboards.territory_criterion_heatmap(
+        call_ids=call_ids, level=level, region=region.code if region else ""
+    )
+    rows = [
+        {
+            "name": name,
+            "cells": [heatmap["cells"].get((code, criterion)) for criterion in heatmap["criteria"]],
+        }
+        for code, name in names
+        if any((code, criterion) in heatmap["cells"] for criterion in heatmap["criteria"])
+    ]
+    template = (
+        "projects/_territory_heatmap.html"
+        if request.headers.get("HX-Request")
+        else "projects/dashboard_territory_heatmap.html"
+    )
+    return render(
+        request,
+        template,
+        {"heat_criteria": heatmap["criteria"], "heat_rows": rows, "region": region},
+    )
+
+
+@guarded
+@login_required
+def call_calibration(request, pk):
+    """Reviewers' calibration and each criterion's score distribution for a call."""
+    call = get_object_or_404(Call.objects.select_related("grid_version"), pk=pk)
+    require(request, "projects.view_call_dashboard", call)
+    distribution = dashboards.criterion_distribution(call=call)
+    levels = (
+        list(
+            range(
+                distribution[0]["criterion"].scale_min, distribution[0]["criterion"].scale_max + 1
+            )
+        )
+        if distribution
+        else []
+    )
+    return render(
+        request,
+        "projects/dashboard_calibration.html",
+        {
+            "call": call,
+            "reviewers": dashboards.reviewer_calibration(call=call),
+            "distribution": distribution,
+            "levels": levels,
+            "outlier_bias": dashboards.OUTLIER_BIAS,
+        },
+    )
