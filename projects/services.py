@@ -1019,6 +1019,12 @@ def invitation_accept(
     invitation = ReviewerInvitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise ValidationError(_("Cette invitation a déjà été acceptée."))
+    # A forwarded link must not enrol whoever happens to be signed in.
+    if user is not None and user.email.lower() != invitation.email.lower():
+        raise ValidationError(
+            _("Cette invitation est adressée à %(email)s : connectez-vous avec cette adresse.")
+            % {"email": invitation.email}
+        )
     if user is None:
         if User.objects.filter(email__iexact=invitation.email).exists():
             raise ValidationError(

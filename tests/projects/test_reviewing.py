@@ -693,3 +693,19 @@ def test_feedback_policy_decision_only_shows_no_comment(client):
     assert 'id="decision"' in content
     assert "COMMENTAIRE-CACHE" not in content
     assert Decision.objects.get().amount_granted is None
+
+
+def test_invitation_cannot_enrol_someone_signed_in_under_another_address(client):
+    call = CallFactory(review=True)
+    invitation = ReviewerInvitation.objects.create(call=call, email="expert@example.fr")
+    from projects.services import invitation_token
+
+    client.force_login(reviewer_user())
+
+    response = client.post(
+        reverse("projects:invitation_accept", kwargs={"token": invitation_token(invitation)})
+    )
+
+    assert response.status_code == 200
+    assert "expert@example.fr" in response.content.decode()
+    assert not call.reviewers.exists()
