@@ -660,6 +660,10 @@ def review_edit(request, pk):
                 else:
                     messages.success(request, _("Le brouillon est enregistré."))
                 return redirect("projects:review_edit", pk=project.pk)
+    if not can_score:
+        # Outside the review period the reviewer still reads what they gave, unchangeable.
+        for field in form.fields.values():
+            field.disabled = True
     own_submitted = bool(assessment and assessment.is_submitted)
     show_others = selectors.others_visible(call=call, own_submitted=own_submitted)
     if form.is_bound and hasattr(form, "cleaned_data"):

@@ -176,7 +176,9 @@ def test_submitted_review_is_editable_while_the_call_is_in_review_only(client):
     assert review.status == "submitted"
     assert review.total < Decimal("100")
     assert frozen.status_code == 403
-    assert client.get(url).status_code == 200  # still readable
+    readable = client.get(url)
+    assert readable.status_code == 200
+    assert "<fieldset disabled>" in readable.content.decode()
 
 
 def test_stale_form_shows_both_versions_and_overwrites_nothing(client):
