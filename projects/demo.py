@@ -13,7 +13,18 @@ from accounts.models import LegalForm, Membership, Organisation, Role, User
 from grid.models import Criterion
 from grid.selectors import reference_version
 from projects import services
-from projects.models import Call, CallStatus, ScopeLevel, SelfAssessmentPolicy, Stage
+from projects.models import (
+    Assessment,
+    Assignment,
+    Call,
+    CallStatus,
+    FeedbackPolicy,
+    Outcome,
+    ProjectStatus,
+    ScopeLevel,
+    SelfAssessmentPolicy,
+    Stage,
+)
 from territories.models import Commune, Departement, Region
 
 DEMO_HOLDER = "porteur@demo.evalis.fr"
@@ -227,6 +238,28 @@ CALLS = [
         "count": 26,
         "final_status": CallStatus.OPEN,
     },
+    {
+        # Already decided: reviewers scored it, the Région decided, holders read the feedback.
+        "key": "rural",
+        "title": "Innovation sociale dans les territoires ruraux des Hauts-de-France 2025",
+        "funder": (REGION_FUNDER, LegalForm.COLLECTIVITY, "59350"),
+        "description": (
+            "Appel 2025 de la Région pour les projets d'innovation sociale en milieu rural. "
+            "Les décisions sont rendues ; les porteurs lisent les retours des évaluateurs."
+        ),
+        "regions": ["32"],
+        "departements": [],
+        "opens_days": -200,
+        "closes_days": -120,
+        "policy": SelfAssessmentPolicy.OPTIONAL,
+        "feedback": FeedbackPolicy.FULL,
+        "max_amount": Decimal("40000"),
+        "eligibility": [],
+        "departements_for_projects": ["02", "60", "80", "62", "59"],
+        "count": 12,
+        "demo_projects": 1,
+        "final_status": CallStatus.DECIDED,
+    },
 ]
 
 
@@ -286,6 +319,7 @@ def _create_call(spec, version, now) -> Call:
         opens_at=now + timedelta(days=spec["opens_days"]),
         closes_at=now + timedelta(days=spec["closes_days"]),
         self_assessment_policy=spec["policy"],
+        feedback_policy=spec.get("feedback", FeedbackPolicy.COMMENTS),
         max_amount=spec["max_amount"],
         regions=Region.objects.filter(code__in=spec["regions"]),
         departements=Departement.objects.filter(code__in=spec["departements"]),
@@ -308,7 +342,7 @@ def _fill_call(call, spec, criteria, rng, holders, demo_holder) -> int:
             index % len(spec["departements_for_projects"])
         ]
         commune = rng.choice(communes[departement])
-        if demo_holder and index < 2:
+        if demo_holder and index < spec.get("demo_projects", 2):
             # The demo holder's own association (Amiens) gets real projects to look at.
             owner, organisation = demo_holder
             commune = Commune.objects.get(code="80021")
@@ -343,7 +377,7 @@ def _fill_call(call, spec, criteria, rng, holders, demo_holder) -> int:
         )
         created += 1
         required = call.self_assessment_policy == SelfAssessmentPolicy.REQUIRED
-        draft = index % 7 == 3 or (demo_holder and index == 1)
+        draft = index % 7 == 3 or (demo_holder and index == 1 and spec.get("demo_projects", 2) > 1)
         if required or draft or index % 2 == 0:
             _self_assess(project, criteria, rng, complete=not draft or index % 3 == 0)
         if draft:
@@ -378,9 +412,120 @@ def demo_projects_create() -> list[tuple[str, int]]:
             report.append((spec["title"], 0))
             continue
         call = _create_call(spec, version, now)
-        in_region = spec["key"] == "region"
-        created = _fill_call(call, spec, criteria, rng, holders, demo_holder if in_region else None)
-        if spec["final_status"] == CallStatus.REVIEW:
+        with_demo_holder = spec["key"] in ("region", "rural")
+        created = _fill_call(
+            call, spec, criteria, rng, holders, demo_holder if with_demo_holder else None
+        )
+        if spec["final_status"] in (CallStatus.REVIEW, CallStatus.DECIDED):
             services.call_transition(call=call, to=CallStatus.REVIEW, by=None)
+            _review_call(call, criteria, decide=spec["final_status"] == CallStatus.DECIDED)
         report.append((spec["title"], created))
     return report
+
+
+DEMO_REVIEWER = "evaluateur@demo.evalis.fr"
+REVIEW_COMMENTS = [
+    "Besoin bien documenté par des données locales.",
+    "Partenariats solides mais modèle économique fragile.",
+    "Impact mesuré de façon convaincante.",
+    "Gouvernance à préciser.",
+]
+
+
+def _demo_reviewers(call) -> list[User]:
+    """The demo reviewer account and five fictitious colleagues (who cannot log in)."""
+    reviewers = []
+    demo = User.objects.filter(email=DEMO_REVIEWER).first()
+    if demo is not None:
+        reviewers.append(demo)
+    for index in range(1, 6):
+        email = f"evaluateur-{index}@demo.evalis.fr"
+        user = User.objects.filter(email=email).first() or User.objects.create_user(
+            email=email, password=None, full_name=f"Évaluateur démo {index}"
+        )
+        Membership.objects.get_or_create(user=user, organisation=call.funder, role=Role.REVIEWER)
+        reviewers.append(user)
+    return reviewers
+
+
+def _review(assignment, criteria, rng, quality: int, *, submit: bool) -> Assessment:
+    scores = {}
+    for criterion in criteria:
+        value = max(
+            criterion.scale_min, min(criterion.scale_max, quality + rng.choice([-1, 0, 0, 1]))
+        )
+        scores[criterion.pk] = (value, rng.choice(REVIEW_COMMENTS))
+    assessment = services.review_save(
+        project=assignment.project,
+        by=assignment.reviewer,
+        scores=scores,
+        fields={
+            "opinion": "favourable"
+            if quality >= 2
+            else "reserved"
+            if quality == 1
+            else "unfavourable",
+            "strengths": rng.choice(REVIEW_COMMENTS[::2]),
+            "weaknesses": rng.choice(REVIEW_COMMENTS[1::2]),
+        },
+        row_version=None,
+        assessment=None,
+    )
+    if submit:
+        assessment = services.review_submit(assessment=assessment, by=assignment.reviewer)
+    return assessment
+
+
+def _review_call(call, criteria, *, decide: bool) -> None:
+    """Pool, balanced assignment (3 per project) and reviews: mostly submitted, some drafts,
+    one declared conflict; a decided call also gets its decisions and moves to "decided"."""
+    # Its own random sequence: the other calls' demo data stay as they were.
+    rng = random.Random(f"reviews {call.title}")
+    reviewers = _demo_reviewers(call)
+    call.reviewers.add(*reviewers)
+    services.assignments_auto(call=call, per_project=3, by=None)
+    demo = reviewers[0] if reviewers and reviewers[0].email == DEMO_REVIEWER else None
+    demo_seen = 0
+    qualities = {}
+    for index, assignment in enumerate(
+        Assignment.objects.filter(project__call=call).select_related("project", "reviewer")
+    ):
+        quality = qualities.setdefault(assignment.project_id, rng.choice([1, 2, 2, 3]))
+        if decide:
+            _review(assignment, criteria, rng, quality, submit=True)
+            continue
+        # The demo reviewer meets every status: a conflict, a draft, one to do, the rest done.
+        step = demo_seen if assignment.reviewer == demo else index % 6 + 3
+        demo_seen += assignment.reviewer == demo
+        if step == 0:
+            services.assignment_declare_conflict(
+                assignment=assignment,
+                reason="J'ai accompagné cette structure l'an dernier.",
+                by=assignment.reviewer,
+            )
+        elif step in (1, 4):
+            _review(assignment, criteria, rng, quality, submit=False)
+        elif step not in (2, 7):
+            _review(assignment, criteria, rng, quality, submit=True)
+    if not decide:
+        return
+    projects = sorted(
+        call.projects.filter(status=ProjectStatus.UNDER_REVIEW),
+        key=lambda p: -qualities.get(p.pk, 0),
+    )
+    for rank, project in enumerate(projects):
+        outcome = (
+            Outcome.SELECTED
+            if rank < len(projects) // 3
+            else Outcome.WAITLISTED
+            if rank < len(projects) // 2
+            else Outcome.REJECTED
+        )
+        services.decision_record(
+            project=project,
+            outcome=outcome,
+            amount_granted=project.amount_requested if outcome == Outcome.SELECTED else None,
+            motivation="Décision du comité de sélection régional.",
+            by=User.objects.filter(email=DEMO_FUNDER).first() or reviewers[0],
+        )
+    services.call_transition(call=call, to=CallStatus.DECIDED, by=None)

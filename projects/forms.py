@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from grid.models import GridVersion
-from projects.models import Call, EligibilityItem, Project
+from projects.models import Call, Decision, EligibilityItem, Opinion, Outcome, Project
+from projects.services import comment_required
 from territories.forms import CommuneField
 from territories.models import Departement, Region
 
@@ -230,3 +231,120 @@ class AssessmentForm(forms.Form):
             value = None if choice == NOT_APPLICABLE else int(choice)
             result[criterion.pk] = (value, self.cleaned_data.get(f"comment_{criterion.pk}", ""))
         return result
+
+
+class ReviewForm(AssessmentForm):
+    """The reviewer's form: the shared criterion rows, then the overall opinion, strengths,
+    weaknesses and recommended amount. A low score (the scale's minimum, or under the
+    criterion's threshold) needs a justification, checked here so that the error sits next to
+    the criterion and everything typed is shown again."""
+
+    def __init__(self, *args, criteria, assessment=None, **kwargs):
+        super().__init__(*args, criteria=criteria, assessment=assessment, **kwargs)
+        self.fields["opinion"] = forms.ChoiceField(
+            label=_("Avis global"),
+            choices=[("", _("— à choisir —")), *Opinion.choices],
+            required=False,
+            widget=forms.Select(attrs={"class": "form-select"}),
+            initial=assessment.opinion if assessment else "",
+        )
+        self.fields["strengths"] = forms.CharField(
+            label=_("Points forts"),
+            required=False,
+            max_length=5000,
+            widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+            initial=assessment.strengths if assessment else "",
+        )
+        self.fields["weaknesses"] = forms.CharField(
+            label=_("Points faibles"),
+            required=False,
+            max_length=5000,
+            widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+            initial=assessment.weaknesses if assessment else "",
+        )
+        self.fields["recommended_amount"] = forms.DecimalField(
+            label=_("Montant recommandé (€)"),
+            required=False,
+            min_value=0,
+            max_digits=12,
+            decimal_places=2,
+            widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.01"}),
+            initial=assessment.recommended_amount if assessment else None,
+        )
+        for criterion in self.criteria:
+            self.fields[f"comment_{criterion.pk}"].help_text = _(
+                "Obligatoire pour une note au minimum de l'échelle ou sous le seuil."
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for criterion in self.criteria:
+            choice = cleaned.get(f"score_{criterion.pk}")
+            if not choice or choice == NOT_APPLICABLE:
+                continue
+            comment = (cleaned.get(f"comment_{criterion.pk}") or "").strip()
+            if comment_required(criterion, int(choice)) and not comment:
+                self.add_error(
+                    f"comment_{criterion.pk}",
+                    _("Justifiez cette note : elle est au minimum de l'échelle ou sous le seuil."),
+                )
+        return cleaned
+
+    def review_fields(self) -> dict:
+        return {
+            name: self.cleaned_data.get(name)
+            for name in ("opinion", "strengths", "weaknesses", "recommended_amount")
+        }
+
+
+class ConflictForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Nature du conflit d'intérêts"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Par exemple : lien familial, professionnel ou financier avec le porteur."),
+    )
+
+
+class PoolAddForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Adresse e-mail de l'évaluateur"),
+        help_text=_("Un évaluateur inscrit rejoint le vivier ; sinon il reçoit une invitation."),
+    )
+
+
+class AutoAssignForm(forms.Form):
+    per_project = forms.IntegerField(
+        label=_("Évaluateurs par projet"), min_value=1, max_value=10, initial=3
+    )
+
+
+class InvitationAcceptForm(forms.Form):
+    full_name = forms.CharField(label=_("Nom complet"), max_length=150)
+    password = forms.CharField(
+        label=_("Mot de passe"), widget=forms.PasswordInput, min_length=10, strip=False
+    )
+
+    def clean_password(self):
+        from django.contrib.auth.password_validation import validate_password
+
+        password = self.cleaned_data["password"]
+        validate_password(password)
+        return password
+
+
+class DecisionForm(forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = ["outcome", "amount_granted", "motivation"]
+        widgets = {"motivation": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"amount_granted": _("Pour un projet retenu seulement.")}
+
+    def clean(self):
+        cleaned = super().clean()
+        # Money goes to selected projects only: an amount typed before changing one's mind
+        # is dropped rather than refused.
+        if cleaned.get("outcome") != Outcome.SELECTED:
+            cleaned["amount_granted"] = None
+            self.instance.amount_granted = None
+        return cleaned

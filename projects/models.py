@@ -102,6 +102,13 @@ class Call(models.Model):
     max_amount = models.DecimalField(
         _("montant maximal demandé (€)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
+    # The call's reviewer pool: the people its managers may assign.
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="reviewed_calls",
+        verbose_name=_("évaluateurs"),
+    )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
     created_by = models.ForeignKey(
@@ -547,6 +554,12 @@ class Score(models.Model):
         return f"{self.criterion_id}: {'s.o.' if self.value is None else self.value}"
 
 
+class AssignmentQuerySet(models.QuerySet):
+    def active(self):
+        """Assignments that count: not conflicted, not recused."""
+        return self.filter(state__in=ACTIVE_ASSIGNMENT_STATES)
+
+
 class AssignmentState(models.TextChoices):
     ASSIGNED = "assigned", _("Assignée")
     CONFLICT = "conflict", _("Conflit d'intérêts déclaré")
@@ -580,6 +593,8 @@ class Assignment(models.Model):
     )
     created_at = models.DateTimeField(_("assignée le"), auto_now_add=True)
 
+    objects = AssignmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["project", "pk"]
         verbose_name = _("assignation")
@@ -600,6 +615,43 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.reviewer} → {self.project}"
+
+
+ACTIVE_ASSIGNMENT_STATES = (AssignmentState.ASSIGNED, AssignmentState.DONE)
+
+
+class ReviewerInvitation(models.Model):
+    """An invitation to join a call's reviewer pool, sent by email as a signed link."""
+
+    call = models.ForeignKey(
+        Call, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("appel")
+    )
+    email = models.EmailField(_("adresse e-mail"))
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("invité par"),
+    )
+    created_at = models.DateTimeField(_("envoyée le"), auto_now_add=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("acceptée par"),
+    )
+    accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["call", "-created_at", "pk"]
+        verbose_name = _("invitation d'évaluateur")
+        verbose_name_plural = _("invitations d'évaluateurs")
+
+    def __str__(self):
+        return f"{self.email} → {self.call}"
 
 
 class Outcome(models.TextChoices):

@@ -7,7 +7,7 @@ read once per user object, so a list page checking many objects costs one query.
 import rules
 
 from accounts.models import Role
-from accounts.rules import is_administrator, is_funder, is_holder
+from accounts.rules import is_administrator, is_funder, is_holder, is_reviewer
 
 
 def organisation_ids(user, role: str) -> frozenset[int]:
@@ -93,3 +93,43 @@ rules.add_perm("projects.view_project_analysis", is_administrator | is_project_c
 # Individual reviewers' scores: the call's managers see them; reviewers will follow the call's
 # visibility policy once the reviewing pages exist.
 rules.add_perm("projects.view_reviewer_scores", is_administrator | is_project_call_funder)
+
+# --- Reviewing ------------------------------------------------------------------------------
+
+
+def active_assignment_project_ids(user) -> frozenset[int]:
+    """Ids of the projects assigned to `user` and not in conflict nor recused, cached on the
+    user object so that a list page checking many projects costs one query."""
+    if not (user and user.is_authenticated):
+        return frozenset()
+    cache = getattr(user, "_assigned_project_ids_cache", None)
+    if cache is None:
+        from projects.models import Assignment
+
+        cache = frozenset(
+            Assignment.objects.active().filter(reviewer=user).values_list("project_id", flat=True)
+        )
+        user._assigned_project_ids_cache = cache
+    return cache
+
+
+@rules.predicate
+def is_project_reviewer(user, project):
+    """A reviewer the project is assigned to, who has not declared a conflict nor been
+    recused: reviewers see nothing else."""
+    return project is not None and project.pk in active_assignment_project_ids(user)
+
+
+@rules.predicate
+def is_call_in_review(user, project):
+    from projects.models import CallStatus
+
+    return project is not None and project.call.status == CallStatus.REVIEW
+
+
+rules.add_perm("projects.list_reviews", is_reviewer)
+rules.add_perm("projects.view_review", is_project_reviewer)
+# Scores change only while the call is in review; submitted reviews stay editable until then.
+rules.add_perm("projects.review_project", is_project_reviewer & is_call_in_review)
+rules.add_perm("projects.declare_conflict", is_project_reviewer & is_call_in_review)
+rules.add_perm("projects.decide_project", is_administrator | is_project_call_funder)

@@ -1,21 +1,31 @@
 """Reads of calls, projects and self-assessments: querysets with what their pages need, so
 that query counts do not grow with the data."""
 
+import statistics
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Avg, Count, Exists, F, FloatField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from grid.models import Criterion
 from projects.models import (
+    ACTIVE_ASSIGNMENT_STATES,
     Assessment,
     AssessmentKind,
+    AssessmentStatus,
+    Assignment,
+    AssignmentState,
     Call,
     CallStatus,
+    FeedbackPolicy,
     Project,
     ProjectStatus,
+    ReviewerVisibility,
+    Score,
 )
 from projects.rules import organisation_ids
 from projects.scoring import normalise
@@ -72,7 +82,20 @@ def call_projects(*, call):
         .select_related("organisation", "commune", "departement", "region")
         .order_by("departement__position", "title", "pk")
     )
+    # Subqueries rather than joins: the counts must not multiply each other's rows.
+    active = Assignment.objects.active().filter(project=OuterRef("pk"))
+    projects = projects.annotate(
+        assigned_count=_count_of(active),
+        done_count=_count_of(active.filter(state=AssignmentState.DONE)),
+    )
     return _with_self_total(projects)
+
+
+def _count_of(queryset):
+    return Coalesce(
+        Subquery(queryset.order_by().values("project_id").annotate(n=Count("pk")).values("n")[:1]),
+        0,
+    )
 
 
 def projects_for_holder(*, user):
@@ -153,3 +176,199 @@ def self_assessment_of(project: Project) -> Assessment | None:
         .select_related("grid_version")
         .first()
     )
+
+
+# --- Reviewing ------------------------------------------------------------------------------
+
+
+class ReviewStatus:
+    TODO = "todo"
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    CONFLICT = "conflict"
+
+
+REVIEW_STATUS_LABELS = {
+    ReviewStatus.TODO: _("À faire"),
+    ReviewStatus.DRAFT: _("Brouillon"),
+    ReviewStatus.SUBMITTED: _("Soumise"),
+    ReviewStatus.CONFLICT: _("Conflit déclaré"),
+}
+
+
+def reviewer_assignments(*, user):
+    """The reviewer's list "à évaluer": their assignments (recused ones left out) with the
+    project, the call and the status of their own review, in one query."""
+    own = Assessment.objects.filter(
+        project=OuterRef("project_id"), author=user, kind=AssessmentKind.REVIEW
+    )
+    return (
+        Assignment.objects.filter(reviewer=user)
+        .exclude(state=AssignmentState.RECUSED)
+        .select_related("project__call", "project__departement", "project__organisation")
+        .annotate(
+            review_status=Subquery(own.values("status")[:1]),
+            review_total=Subquery(own.values("total")[:1]),
+        )
+        .order_by("project__call__closes_at", "project__title", "pk")
+    )
+
+
+def review_status(assignment) -> str:
+    if assignment.state == AssignmentState.CONFLICT:
+        return ReviewStatus.CONFLICT
+    if assignment.review_status == AssessmentStatus.SUBMITTED:
+        return ReviewStatus.SUBMITTED
+    if assignment.review_status == AssessmentStatus.DRAFT:
+        return ReviewStatus.DRAFT
+    return ReviewStatus.TODO
+
+
+def counted_reviews():
+    """Review assessments that count in aggregates: submitted, by a reviewer whose assignment
+    is still active (a declared conflict or a recusal removes them everywhere)."""
+    return (
+        Assessment.objects.reviews()
+        .submitted()
+        .filter(
+            Exists(
+                Assignment.objects.active().filter(
+                    project=OuterRef("project_id"), reviewer=OuterRef("author_id")
+                )
+            )
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ProjectAggregate:
+    count: int
+    mean: Decimal | None
+    median: Decimal | None
+    minimum: Decimal | None
+    maximum: Decimal | None
+    stdev: Decimal | None
+
+
+def project_aggregate(*, project) -> ProjectAggregate:
+    """Count, mean, median, min, max and standard deviation of the counted reviews' totals.
+    One query for the totals; median and deviation from them (SQLite has neither)."""
+    totals = sorted(
+        t
+        for t in counted_reviews().filter(project=project).values_list("total", flat=True)
+        if t is not None
+    )
+    if not totals:
+        return ProjectAggregate(0, None, None, None, None, None)
+    two = Decimal("0.01")
+    return ProjectAggregate(
+        count=len(totals),
+        mean=Decimal(statistics.fmean(totals)).quantize(two),
+        median=Decimal(statistics.median(totals)).quantize(two),
+        minimum=totals[0],
+        maximum=totals[-1],
+        stdev=Decimal(statistics.pstdev(totals)).quantize(two) if len(totals) > 1 else None,
+    )
+
+
+def criterion_means(*, project) -> dict[int, Decimal]:
+    """Per criterion, the counted reviews' mean normalised score (×100), computed in SQL."""
+    rows = (
+        Score.objects.filter(
+            assessment__in=counted_reviews().filter(project=project), value__isnull=False
+        )
+        .values("criterion_id")
+        .annotate(
+            mean=Avg(
+                (F("value") - F("scale_min")) * 100.0 / (F("scale_max") - F("scale_min")),
+                output_field=FloatField(),
+            )
+        )
+        .values_list("criterion_id", "mean")
+    )
+    return {cid: Decimal(mean).quantize(Decimal("0.1")) for cid, mean in rows}
+
+
+def others_visible(*, call, own_submitted: bool) -> bool:
+    """Anti-anchoring: whether a reviewer may see the other reviewers' scores."""
+    if call.reviewer_visibility == ReviewerVisibility.ALWAYS:
+        return True
+    if call.reviewer_visibility == ReviewerVisibility.AFTER_OWN:
+        return own_submitted
+    return False
+
+
+def other_reviews(*, project, user):
+    """The other counted reviews of a project, anonymised by the template (no author shown)."""
+    return counted_reviews().filter(project=project).exclude(author=user).order_by("pk")
+
+
+def call_progress(*, call):
+    """Per project of the call: active assignments and submitted counted reviews ("2/3")."""
+    return (
+        call.projects.submitted()
+        .select_related("organisation", "departement")
+        .annotate(
+            assigned_count=Count(
+                "assignments",
+                filter=Q(assignments__state__in=ACTIVE_ASSIGNMENT_STATES),
+                distinct=True,
+            ),
+            done_count=Count(
+                "assignments",
+                filter=Q(assignments__state=AssignmentState.DONE),
+                distinct=True,
+            ),
+        )
+        .order_by("title", "pk")
+    )
+
+
+def reviewer_progress(*, call):
+    """Per reviewer of the call's pool: active assignments and done ones on this call."""
+    in_call = Q(assignments__project__call=call)
+    return call.reviewers.annotate(
+        assigned_count=Count(
+            "assignments",
+            filter=in_call & Q(assignments__state__in=ACTIVE_ASSIGNMENT_STATES),
+        ),
+        done_count=Count(
+            "assignments", filter=in_call & Q(assignments__state=AssignmentState.DONE)
+        ),
+        conflict_count=Count(
+            "assignments", filter=in_call & Q(assignments__state=AssignmentState.CONFLICT)
+        ),
+    ).order_by("full_name", "email")
+
+
+def call_assignments(*, call):
+    return (
+        Assignment.objects.filter(project__call=call)
+        .select_related("reviewer", "project")
+        .order_by("project__title", "reviewer__full_name", "pk")
+    )
+
+
+def project_feedback(*, project):
+    """What the holder may read after the decision, per the call's feedback policy: the
+    anonymised comments of counted reviews and, in full mode, the per-criterion means."""
+    policy = project.call.feedback_policy
+    comments, means = [], {}
+    if policy in (FeedbackPolicy.COMMENTS, FeedbackPolicy.FULL):
+        reviews = counted_reviews().filter(project=project).order_by("pk")
+        comments = [
+            {
+                "strengths": r.strengths,
+                "weaknesses": r.weaknesses,
+                "opinion": r.get_opinion_display(),
+            }
+            for r in reviews
+        ]
+    if policy == FeedbackPolicy.FULL:
+        codes = dict(
+            Criterion.objects.filter(version_id=project.call.grid_version_id).values_list(
+                "pk", "code"
+            )
+        )
+        means = {codes[cid]: mean for cid, mean in criterion_means(project=project).items()}
+    return comments, means

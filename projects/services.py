@@ -7,27 +7,37 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
+from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.mail import send_mail
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership, Role, User
+from accounts.services import audit_record
 from grid.models import Criterion, VersionStatus
 from projects import scoring
 from projects.models import (
+    ACTIVE_ASSIGNMENT_STATES,
     MAX_ATTACHMENT_BYTES,
     Assessment,
     AssessmentKind,
     AssessmentStatus,
+    Assignment,
+    AssignmentState,
     Attachment,
     Call,
     CallStatus,
+    Decision,
     EligibilityItem,
+    Outcome,
     Project,
     ProjectStatus,
+    ReviewerInvitation,
     Score,
     SelfAssessmentPolicy,
 )
@@ -644,3 +654,445 @@ def stored_totals_match(assessment: Assessment) -> bool:
         assessment.scored_count,
         Decimal(assessment.coverage),
     )
+
+
+# --- Reviewing ------------------------------------------------------------------------------
+
+REVIEW_FIELDS = ("opinion", "strengths", "weaknesses", "recommended_amount")
+
+
+def comment_required(criterion, value: int | None) -> bool:
+    """A low score must be justified: at the scale's minimum or under the criterion's threshold."""
+    if value is None:
+        return False
+    return value == criterion.scale_min or (
+        criterion.threshold is not None and value < criterion.threshold
+    )
+
+
+def review_problems(assessment: Assessment) -> list[str]:
+    """What prevents submitting a review: unanswered criteria, unjustified low scores, no
+    overall opinion."""
+    problems = [
+        message.replace(_("Auto-évaluation incomplète"), _("Évaluation incomplète"))
+        for message in self_assessment_problems(assessment)
+    ]
+    criteria = {c.pk: c for c in Criterion.objects.filter(version_id=assessment.grid_version_id)}
+    unjustified = sorted(
+        criteria[score.criterion_id].code
+        for score in assessment.scores.all()
+        if comment_required(criteria[score.criterion_id], score.value) and not score.comment.strip()
+    )
+    if unjustified:
+        problems.append(
+            _("Justifiez les notes basses : %(codes)s.") % {"codes": ", ".join(unjustified)}
+        )
+    if not assessment.opinion:
+        problems.append(_("Donnez un avis global."))
+    return problems
+
+
+def _active_assignment(project: Project, reviewer: User) -> Assignment:
+    assignment = (
+        Assignment.objects.select_for_update().filter(project=project, reviewer=reviewer).first()
+    )
+    if assignment is None or assignment.state not in ACTIVE_ASSIGNMENT_STATES:
+        raise ValidationError(_("Ce projet ne vous est pas (ou plus) assigné."), code="assignment")
+    return assignment
+
+
+@transaction.atomic
+def review_save(
+    *,
+    project: Project,
+    by: User,
+    scores: Mapping[int, tuple[int | None, str]],
+    fields: Mapping,
+    row_version: int | None,
+    assessment: Assessment | None,
+    now=None,
+) -> Assessment:
+    """Save a reviewer's scores and overall opinion, and submit them when `submit`.
+
+    `assessment` is the review the form was loaded with (None: there was none yet, and one is
+    created; if a concurrent request created it first, the unique constraint refuses the second
+    one and the refusal is explained). `row_version` refuses a save over someone else's (or the
+    same person's other tab's) newer save. A submitted review stays editable while the call is
+    in review; it is re-submitted, never turned back into a draft."""
+    if project.call.status != CallStatus.REVIEW:
+        raise ValidationError(_("L'appel n'est pas en évaluation : les notes sont figées."))
+    _active_assignment(project, by)
+    if assessment is None:
+        try:
+            with transaction.atomic():
+                assessment = Assessment.objects.create(
+                    project=project,
+                    author=by,
+                    kind=AssessmentKind.REVIEW,
+                    grid_version_id=project.call.grid_version_id,
+                )
+        except IntegrityError:
+            raise ValidationError(
+                _(
+                    "Cette évaluation a déjà été créée (double envoi ou autre onglet) : "
+                    "vérifiez la version enregistrée avant de renvoyer vos notes."
+                ),
+                code="duplicate",
+            ) from None
+        row_version = assessment.row_version
+    elif row_version is None:
+        # A form loaded before the first save, posted after it: as stale as any other.
+        row_version = 0
+    assessment = assessment_save_scores(
+        assessment=assessment, scores=scores, by=by, row_version=row_version
+    )
+    for name in REVIEW_FIELDS:
+        if name in fields:
+            setattr(assessment, name, fields[name] if fields[name] is not None else "")
+    if assessment.recommended_amount == "":
+        assessment.recommended_amount = None
+    # Totals may be empty (nothing scored yet): they are computed, not typed.
+    assessment.full_clean(exclude=["project", "author", "grid_version", "total", "core_total"])
+    assessment.save()
+    if assessment.is_submitted:
+        # An edit must not leave a submitted review incomplete: refused as a whole.
+        problems = review_problems(assessment)
+        if problems:
+            raise ValidationError(problems, code="incomplete")
+        assessment_submit(assessment=assessment, by=by, now=now)
+        assessment.refresh_from_db()
+    return assessment
+
+
+@transaction.atomic
+def review_submit(*, assessment: Assessment, by: User, now=None) -> Assessment:
+    """Submit a complete review and mark the assignment done. Refusals leave the saved draft
+    as it is."""
+    assessment = Assessment.objects.select_related("project__call").get(pk=assessment.pk)
+    if assessment.author_id != by.pk or assessment.kind != AssessmentKind.REVIEW:
+        raise ValidationError(_("Seul son auteur soumet une évaluation."))
+    if assessment.project.call.status != CallStatus.REVIEW:
+        raise ValidationError(_("L'appel n'est pas en évaluation : les notes sont figées."))
+    assignment = _active_assignment(assessment.project, by)
+    problems = review_problems(assessment)
+    if problems:
+        raise ValidationError(problems, code="incomplete")
+    assessment = assessment_submit(assessment=assessment, by=by, now=now)
+    assignment.state = AssignmentState.DONE
+    assignment.save(update_fields=["state"])
+    return assessment
+
+
+@transaction.atomic
+def assignment_declare_conflict(*, assignment: Assignment, reason: str, by: User) -> Assignment:
+    """The reviewer declares a conflict of interest: the project leaves their list and their
+    assessment leaves every aggregate."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Expliquez la nature du conflit d'intérêts.")})
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.reviewer_id != by.pk:
+        raise ValidationError(_("Seul l'évaluateur assigné peut déclarer un conflit."))
+    before = assignment.state
+    assignment.state = AssignmentState.CONFLICT
+    assignment.conflict_reason = reason[:2000]
+    assignment.save(update_fields=["state", "conflict_reason"])
+    audit_record(
+        actor=by,
+        action="assignment.conflict",
+        obj=assignment,
+        before={"state": before},
+        after={"state": assignment.state, "reason": assignment.conflict_reason},
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_recuse(*, assignment: Assignment, by: User) -> Assignment:
+    """A call manager withdraws a reviewer from a project; their assessment stops counting."""
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    before = assignment.state
+    assignment.state = AssignmentState.RECUSED
+    assignment.save(update_fields=["state"])
+    audit_record(
+        actor=by,
+        action="assignment.recuse",
+        obj=assignment,
+        before={"state": before},
+        after={"state": assignment.state},
+    )
+    return assignment
+
+
+def _send_assignment_emails(reviewer_ids: Iterable[int], call: Call) -> None:
+    recipients = list(User.objects.filter(pk__in=set(reviewer_ids)).values_list("email", flat=True))
+    subject = _("Évalis : de nouveaux projets à évaluer")
+    body = _(
+        "Bonjour,\n\nDes projets de l'appel « %(call)s » vous ont été confiés. "
+        "Retrouvez-les dans votre liste « À évaluer » sur Évalis.\n"
+    ) % {"call": call.title}
+    for email in recipients:
+        send_mail(subject, body, None, [email])
+
+
+def _eligible(project: Project, reviewer: User, member_org_ids: Mapping[int, set[int]]) -> bool:
+    return project.organisation_id not in member_org_ids.get(reviewer.pk, set())
+
+
+def _member_organisations(reviewers) -> dict[int, set[int]]:
+    result: dict[int, set[int]] = {}
+    for user_id, organisation_id in Membership.objects.filter(
+        user__in=[reviewer.pk for reviewer in reviewers]
+    ).values_list("user_id", "organisation_id"):
+        result.setdefault(user_id, set()).add(organisation_id)
+    return result
+
+
+@transaction.atomic
+def assignments_create(*, call: Call, pairs: Iterable[tuple[Project, User]], by: User) -> int:
+    """Assign reviewers by hand or in bulk: each (project, reviewer) pair of the call, skipping
+    existing pairs and refusing members of the project's organisation. Returns how many were
+    created; reviewers are emailed after commit."""
+    pairs = [(p, r) for p, r in pairs if p.call_id == call.pk]
+    member_orgs = _member_organisations({r for _p, r in pairs})
+    refused = sorted({str(r) for p, r in pairs if not _eligible(p, r, member_orgs)})
+    if refused:
+        raise ValidationError(
+            _("Membre de la structure porteuse, ne peut pas évaluer ce projet : %(names)s.")
+            % {"names": ", ".join(refused)},
+            code="member",
+        )
+    existing = set(
+        Assignment.objects.filter(project__call=call).values_list("project_id", "reviewer_id")
+    )
+    new = [
+        Assignment(project=p, reviewer=r, assigned_by=by)
+        for p, r in dict.fromkeys(pairs)
+        if (p.pk, r.pk) not in existing
+    ]
+    Assignment.objects.bulk_create(new)
+    call.reviewers.add(*{a.reviewer for a in new})
+    reviewer_ids = [a.reviewer_id for a in new]
+    if reviewer_ids:
+        transaction.on_commit(lambda: _send_assignment_emails(reviewer_ids, call))
+    return len(new)
+
+
+def _territory_keys(reviewers) -> dict[int, tuple[set[int], set[int]]]:
+    """Reviewer id → (départements, régions) of their organisations' communes."""
+    result: dict[int, tuple[set[int], set[int]]] = {}
+    rows = Membership.objects.filter(
+        user__in=[r.pk for r in reviewers], organisation__commune__isnull=False
+    ).values_list(
+        "user_id", "organisation__commune__departement_id", "organisation__commune__region_id"
+    )
+    for user_id, departement_id, region_id in rows:
+        departements, regions = result.setdefault(user_id, (set(), set()))
+        departements.add(departement_id)
+        regions.add(region_id)
+    return result
+
+
+def _rank(reviewer, project, lowest, load, territories):
+    departements, regions = territories.get(reviewer.pk, (set(), set()))
+    return (
+        load[reviewer.pk] > lowest,
+        project.departement_id not in departements,
+        project.region_id not in regions,
+        load[reviewer.pk],
+        reviewer.pk,
+    )
+
+
+@transaction.atomic
+def assignments_auto(*, call: Call, per_project: int, by: User) -> int:
+    """Give every submitted project of the call `per_project` active reviewers from the pool.
+
+    Load comes first (max − min ≤ 1 whenever the exclusions allow it): among the least loaded
+    eligible reviewers, one from the project's département, then région, is preferred. Members
+    of the project's organisation and reviewers already assigned (even in conflict or recused)
+    are never chosen. Returns how many assignments were created."""
+    if per_project < 1:
+        raise ValidationError(_("Indiquez au moins un évaluateur par projet."))
+    reviewers = list(call.reviewers.filter(is_active=True).order_by("pk"))
+    if not reviewers:
+        raise ValidationError(_("Le vivier d'évaluateurs de l'appel est vide."))
+    projects = list(call.projects.submitted().order_by("pk"))
+    member_orgs = _member_organisations(reviewers)
+    territories = _territory_keys(reviewers)
+    taken: dict[int, set[int]] = {}
+    load = dict.fromkeys((r.pk for r in reviewers), 0)
+    for project_id, reviewer_id, state in Assignment.objects.filter(project__call=call).values_list(
+        "project_id", "reviewer_id", "state"
+    ):
+        taken.setdefault(project_id, set()).add(reviewer_id)
+        if state in ACTIVE_ASSIGNMENT_STATES and reviewer_id in load:
+            load[reviewer_id] += 1
+    active = dict(
+        Assignment.objects.active()
+        .filter(project__call=call)
+        .values("project_id")
+        .annotate(n=models.Count("pk"))
+        .values_list("project_id", "n")
+    )
+    new = []
+    for project in projects:
+        missing = per_project - active.get(project.pk, 0)
+        for _i in range(max(missing, 0)):
+            candidates = [
+                r
+                for r in reviewers
+                if r.pk not in taken.get(project.pk, set()) and _eligible(project, r, member_orgs)
+            ]
+            if not candidates:
+                break
+            lowest = min(load[r.pk] for r in candidates)
+            chosen = min(
+                candidates, key=lambda r, p=project, low=lowest: _rank(r, p, low, load, territories)
+            )
+            new.append(Assignment(project=project, reviewer=chosen, assigned_by=by))
+            taken.setdefault(project.pk, set()).add(chosen.pk)
+            load[chosen.pk] += 1
+    Assignment.objects.bulk_create(new)
+    reviewer_ids = [a.reviewer_id for a in new]
+    if reviewer_ids:
+        transaction.on_commit(lambda: _send_assignment_emails(reviewer_ids, call))
+    return len(new)
+
+
+# --- Reviewer pool and invitations ----------------------------------------------------------
+
+INVITATION_SALT = "projects.reviewer-invitation"
+INVITATION_MAX_AGE = 30 * 24 * 3600
+
+
+def invitation_token(invitation: ReviewerInvitation) -> str:
+    return signing.dumps({"i": invitation.pk, "e": invitation.email}, salt=INVITATION_SALT)
+
+
+def invitation_from_token(token: str) -> ReviewerInvitation | None:
+    """The pending invitation a signed token designates, or None (forged, expired, used)."""
+    try:
+        data = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return (
+        ReviewerInvitation.objects.select_related("call__funder")
+        .filter(pk=data.get("i"), email=data.get("e"), accepted_at__isnull=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def reviewer_pool_add(*, call: Call, email: str, by: User, accept_url) -> str:
+    """Add a reviewer to the call's pool by email: an existing reviewer joins at once; anyone
+    else receives an invitation link (`accept_url(token)` builds its address). Returns
+    "added" or "invited"."""
+    email = User.objects.normalize_email(email.strip()).lower()
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    if user is not None and Role.REVIEWER in user.roles:
+        call.reviewers.add(user)
+        return "added"
+    invitation = ReviewerInvitation.objects.create(call=call, email=email, invited_by=by)
+    link = accept_url(invitation_token(invitation))
+    subject = _("Évalis : invitation à évaluer des projets")
+    body = _(
+        "Bonjour,\n\n%(funder)s vous invite à évaluer les projets de l'appel « %(call)s ».\n"
+        "Acceptez l'invitation en suivant ce lien (valable 30 jours) :\n%(link)s\n"
+    ) % {"funder": call.funder.name, "call": call.title, "link": link}
+    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    return "invited"
+
+
+@transaction.atomic
+def reviewer_pool_remove(*, call: Call, reviewer: User, by: User) -> None:
+    """Leave the pool; existing assignments stay (recuse them to withdraw the reviewer)."""
+    call.reviewers.remove(reviewer)
+
+
+@transaction.atomic
+def invitation_accept(
+    *, invitation: ReviewerInvitation, user: User | None, full_name: str = "", password: str = ""
+) -> User:
+    """Accept an invitation: the signed-in user, or a new account created for the invited
+    address, becomes a reviewer of the call's funder and joins the call's pool."""
+    invitation = ReviewerInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("Cette invitation a déjà été acceptée."))
+    # A forwarded link must not enrol whoever happens to be signed in.
+    if user is not None and user.email.lower() != invitation.email.lower():
+        raise ValidationError(
+            _("Cette invitation est adressée à %(email)s : connectez-vous avec cette adresse.")
+            % {"email": invitation.email}
+        )
+    if user is None:
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise ValidationError(
+                _("Un compte existe déjà pour cette adresse : connectez-vous puis rouvrez le lien.")
+            )
+        user = User.objects.create_user(
+            email=invitation.email, password=password, full_name=full_name.strip()
+        )
+    Membership.objects.get_or_create(
+        user=user, organisation=invitation.call.funder, role=Role.REVIEWER
+    )
+    invitation.call.reviewers.add(user)
+    invitation.accepted_by = user
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_by", "accepted_at"])
+    return user
+
+
+# --- Decisions ------------------------------------------------------------------------------
+
+OUTCOME_STATUS = {
+    Outcome.SELECTED: ProjectStatus.SELECTED,
+    Outcome.WAITLISTED: ProjectStatus.WAITLISTED,
+    Outcome.REJECTED: ProjectStatus.REJECTED,
+}
+
+
+@transaction.atomic
+def decision_record(
+    *, project: Project, outcome: str, amount_granted, motivation: str, by: User
+) -> Decision:
+    """Record (or correct) the funder's decision; the project takes the outcome as status and
+    its holders are emailed after commit."""
+    project = (
+        Project.objects.select_for_update(of=("self",)).select_related("call").get(pk=project.pk)
+    )
+    if project.call.status not in (CallStatus.REVIEW, CallStatus.DECIDED):
+        raise ValidationError(_("On décide une fois l'appel en évaluation."))
+    if project.status in (ProjectStatus.DRAFT, ProjectStatus.WITHDRAWN):
+        raise ValidationError(_("Ce projet n'est pas en lice."))
+    if outcome != Outcome.SELECTED:
+        amount_granted = None
+    decision = Decision.objects.filter(project=project).first() or Decision(project=project)
+    before = (
+        {"outcome": decision.outcome, "amount": decision.amount_granted} if decision.pk else None
+    )
+    decision.outcome, decision.amount_granted = outcome, amount_granted
+    decision.motivation, decision.decided_by = motivation, by
+    decision.full_clean(exclude=["project"])
+    decision.save()
+    project.status = OUTCOME_STATUS[outcome]
+    project.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=by,
+        action="decision.record",
+        obj=project,
+        before=before,
+        after={"outcome": outcome, "amount": amount_granted},
+    )
+    emails = list(
+        User.objects.filter(Q(pk=project.owner_id) | Q(co_held_projects=project))
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    subject = _("Évalis : décision sur votre projet « %(title)s »") % {"title": project.title}
+    body = _(
+        "Bonjour,\n\nLa décision sur votre projet « %(title)s » est disponible sur Évalis : "
+        "%(outcome)s.\n"
+    ) % {"title": project.title, "outcome": Outcome(outcome).label}
+    transaction.on_commit(lambda: send_mail(subject, body, None, emails))
+    return decision

@@ -55,4 +55,26 @@ urlpatterns = [
         views_dashboards.project_analysis,
         name="project_analysis",
     ),
+    # Reviewers
+    path("evaluations/", views.review_list, name="review_list"),
+    path("evaluations/projets/<int:pk>/", views.review_edit, name="review_edit"),
+    path("evaluations/projets/<int:pk>/total/", views.review_total, name="review_total"),
+    path("evaluations/projets/<int:pk>/conflit/", views.review_conflict, name="review_conflict"),
+    path("evaluations/pieces/<int:pk>/", views.review_attachment, name="review_attachment"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    # Call managers
+    path("financeur/appels/<int:pk>/evaluateurs/", views.call_reviewers, name="call_reviewers"),
+    path("financeur/appels/<int:pk>/vivier/", views.call_pool, name="call_pool"),
+    path("financeur/appels/<int:pk>/assigner/", views.call_assign, name="call_assign"),
+    path(
+        "financeur/appels/<int:pk>/assigner-auto/",
+        views.call_assign_auto,
+        name="call_assign_auto",
+    ),
+    path(
+        "financeur/assignations/<int:pk>/recuser/",
+        views.assignment_recuse,
+        name="assignment_recuse",
+    ),
+    path("financeur/projets/<int:pk>/decision/", views.decision_edit, name="decision_edit"),
 ]

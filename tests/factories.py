@@ -181,3 +181,22 @@ class ProjectFactory(factory.django.DjangoModelFactory):
             status="submitted",
             submitted_at=factory.LazyFunction(timezone.now),
         )
+
+
+def reviewer_user(organisation=None) -> User:
+    return user_with_role(Role.REVIEWER, organisation)
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    """A reviewer assigned to a submitted project of a call in review."""
+
+    class Meta:
+        model = "projects.Assignment"
+
+    project = factory.SubFactory(
+        ProjectFactory,
+        call=factory.SubFactory(CallFactory, review=True),
+        submitted=True,
+        status="under_review",
+    )
+    reviewer = factory.LazyFunction(reviewer_user)

@@ -163,6 +163,48 @@ PROJECT_ROWS: dict[str, Row] = {
     ),
 }
 
+
+def _review_project(ctx):
+    return {"pk": ctx["review_project"].pk}
+
+
+def _review_call(ctx):
+    return {"pk": ctx["review_call"].pk}
+
+
+# Reviewers reach only the projects assigned to them; call managers run pools, assignments and
+# decisions of their own calls; an invitation link works for whoever holds it.
+REVIEW_ROWS: dict[str, Row] = {
+    "projects:review_list": Row(only(200, "reviewer")),
+    "projects:review_edit": Row(only(200, "reviewer"), kwargs=_review_project),
+    "projects:review_total": Row(only(200, "reviewer"), kwargs=_review_project, method="post"),
+    "projects:review_conflict": Row(only(200, "reviewer"), kwargs=_review_project),
+    "projects:review_attachment": Row(
+        only(200, "reviewer"), kwargs=lambda ctx: {"pk": ctx["review_attachment"].pk}
+    ),
+    "projects:invitation_accept": Row(
+        everyone(200), kwargs=lambda ctx: {"token": ctx["invitation_token"]}
+    ),
+    "projects:call_reviewers": Row(only(200, "funder", "admin"), kwargs=_review_call),
+    "projects:call_pool": Row(
+        only(302, "funder", "admin"),
+        kwargs=_review_call,
+        method="post",
+        data=lambda ctx: {"email": "nouvel.expert@example.fr"},
+    ),
+    "projects:call_assign": Row(only(302, "funder", "admin"), kwargs=_review_call, method="post"),
+    "projects:call_assign_auto": Row(
+        only(302, "funder", "admin"),
+        kwargs=_review_call,
+        method="post",
+        data=lambda ctx: {"per_project": 1},
+    ),
+    "projects:assignment_recuse": Row(
+        only(302, "funder", "admin"), kwargs=lambda ctx: {"pk": ctx["assignment"].pk}, method="post"
+    ),
+    "projects:decision_edit": Row(only(200, "funder", "admin"), kwargs=_review_project),
+}
+
 MATRIX: dict[str, Row] = {
     "home": Row(everyone(200)),
     "accounts:login": Row({**everyone(302), "anonymous": 200}),
@@ -182,6 +224,7 @@ MATRIX: dict[str, Row] = {
     "territories:commune_search": Row(everyone(200), data=lambda ctx: {"q": "amiens"}),
     **GRID_ROWS,
     **PROJECT_ROWS,
+    **REVIEW_ROWS,
 }
 
 # Django's admin site: staff only. Its many generated patterns are one family, checked on the

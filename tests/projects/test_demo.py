@@ -2,9 +2,10 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from accounts.models import User
-from projects.models import Assessment, Call, Project
+from projects.models import Assessment, Assignment, Call, CallStatus, Decision, Project
 
 pytestmark = pytest.mark.django_db
 
@@ -16,13 +17,41 @@ def test_seed_demo_creates_calls_and_projects_once():
     call_command("seed_demo", stdout=StringIO())
 
     assert (Call.objects.count(), Project.objects.count(), Assessment.objects.count()) == counts
-    assert counts[:2] == (3, 60)
+    assert counts[:2] == (4, 72)
     assert Project.objects.values("departement").distinct().count() >= 25
     holder = User.objects.get(email="porteur@demo.evalis.fr")
-    assert Project.objects.filter(owner=holder).count() == 2
+    assert Project.objects.filter(owner=holder).count() == 3
     funder = User.objects.get(email="financeur@demo.evalis.fr")
     funder_orgs = funder.memberships.values("organisation")
-    assert Call.objects.filter(funder__in=funder_orgs).count() == 1
+    assert Call.objects.filter(funder__in=funder_orgs).count() == 2
+
+
+def test_demo_reviewer_funder_and_holder_see_reviewing_data(client):
+    call_command("seed_demo", stdout=StringIO())
+    reviewer = User.objects.get(email="evaluateur@demo.evalis.fr")
+    decided = Call.objects.get(status=CallStatus.DECIDED)
+    in_review = Call.objects.get(status=CallStatus.REVIEW)
+
+    client.force_login(reviewer)
+    review_list = client.get(reverse("projects:review_list"))
+    statuses = {a.status for a in review_list.context["assignments"]}
+    client.force_login(User.objects.get(email="financeur@demo.evalis.fr"))
+    reviewers_page = client.get(reverse("projects:call_reviewers", kwargs={"pk": decided.pk}))
+    holder = User.objects.get(email="porteur@demo.evalis.fr")
+    decided_project = Project.objects.get(owner=holder, call=decided)
+    client.force_login(holder)
+    detail = client.get(reverse("projects:project_detail", kwargs={"pk": decided_project.pk}))
+
+    assert "submitted" in statuses and len(statuses) >= 2
+    assert len(review_list.context["conflicts"]) == 1
+    assert Assignment.objects.filter(project__call=in_review, state="conflict").count() == 1
+    assert Assessment.objects.reviews().filter(status="draft").exists()
+    assert Decision.objects.filter(project__call=decided).count() == (
+        Project.objects.filter(call=decided).submitted().count()
+    )
+    assert reviewers_page.status_code == 200
+    assert 'id="decision"' in detail.content.decode()
+    assert "data-reviewer-mean" in detail.content.decode()
 
 
 def test_stored_totals_of_the_demo_match_a_recomputation():

@@ -83,3 +83,39 @@ def test_co_holder_who_left_the_organisation_loses_edit_rights():
     colleague = type(colleague).objects.get(pk=colleague.pk)  # fresh role cache
 
     assert not can(colleague, "projects.change_project", project)
+
+
+def test_review_predicates_allow_the_assigned_reviewer_only_while_in_review():
+    from projects.services import assignment_declare_conflict
+    from tests.factories import AssignmentFactory
+
+    assignment = AssignmentFactory()
+    project, reviewer = assignment.project, assignment.reviewer
+    stranger = user_with_role(Role.REVIEWER)
+
+    assert can(reviewer, "projects.list_reviews")
+    assert not can(holder_user(), "projects.list_reviews")
+    assert can(reviewer, "projects.view_review", project)
+    assert can(reviewer, "projects.review_project", project)
+    assert not can(stranger, "projects.view_review", project)
+    assert not can(stranger, "projects.review_project", project)
+    project.call.status = "decided"
+    assert can(reviewer, "projects.view_review", project)
+    assert not can(reviewer, "projects.review_project", project)
+    assert not can(reviewer, "projects.declare_conflict", project)
+    project.call.status = "review"
+    assignment_declare_conflict(assignment=assignment, reason="Lien familial", by=reviewer)
+    reviewer = type(reviewer).objects.get(pk=reviewer.pk)  # a fresh request's user
+    assert not can(reviewer, "projects.view_review", project)
+
+
+def test_only_the_call_funder_and_administrators_decide():
+    from tests.factories import AssignmentFactory
+
+    project = AssignmentFactory().project
+    funder = user_with_role(Role.FUNDER, project.call.funder)
+
+    assert can(funder, "projects.decide_project", project)
+    assert can(UserFactory(administrator=True), "projects.decide_project", project)
+    assert not can(user_with_role(Role.FUNDER), "projects.decide_project", project)
+    assert not can(project.owner, "projects.decide_project", project)
