@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grid.models import GridVersion
 from projects.models import Call, Decision, EligibilityItem, Opinion, Outcome, Project
-from projects.services import comment_required
+from projects.services import PROJECT_FIELDS, comment_required
 from territories.forms import CommuneField
 from territories.models import Departement, Region
 
@@ -109,20 +109,7 @@ class ProjectForm(forms.ModelForm):
 
     class Meta:
         model = Project
-        fields = [
-            "title",
-            "summary",
-            "social_need",
-            "solution",
-            "beneficiaries",
-            "partners",
-            "stage",
-            "budget",
-            "amount_requested",
-            "jobs_created",
-            "commune",
-            "scope_level",
-        ]
+        fields = list(PROJECT_FIELDS)  # the service saves exactly these
         widgets = {
             name: forms.Textarea(attrs={"rows": 4})
             for name in ("summary", "social_need", "solution", "beneficiaries", "partners")
