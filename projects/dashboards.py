@@ -129,8 +129,9 @@ RANKING_ORDER = {
     "outcome": "dec.outcome",
 }
 
-RANKING_SQL = """
-WITH valid AS ({valid}),
+# Count, Σ, Σ², min, max and median of the valid reviews' totals per project, in integer
+# hundredths; shared by the ranking and by one project's figures.
+REVIEW_STATS_CTES = """
 ranked AS (
     SELECT project_id, cents,
            ROW_NUMBER() OVER (PARTITION BY project_id ORDER BY cents) AS rn,
@@ -145,7 +146,14 @@ stats AS (
                AS median_cents,
            SUM(CASE WHEN rn IN ((cnt + 1) / 2, (cnt + 2) / 2) THEN 1 ELSE 0 END) AS median_rows
     FROM ranked GROUP BY project_id
-),
+)
+"""
+
+RANKING_SQL = (
+    """
+WITH valid AS ({valid}),"""
+    + REVIEW_STATS_CTES
+    + """,
 cover AS (
     SELECT project_id, AVG(coverage) AS coverage FROM valid GROUP BY project_id
 ),
@@ -194,6 +202,31 @@ WHERE p.call_id = %s AND p.status NOT IN (%s, %s) {filters}
 ORDER BY ({order}) IS NULL, {order} {direction}, p.id
 LIMIT %s OFFSET %s
 """
+)
+
+
+PROJECT_STATS_SQL = (
+    "WITH valid AS ({valid}),"
+    + REVIEW_STATS_CTES
+    + "SELECT reviews, s1, s2, min_cents, max_cents, median_cents, median_rows FROM stats"
+)
+
+
+def project_review_figures(*, project) -> dict:
+    """One project's count, mean, median, min, max and standard deviation of the valid
+    reviews' totals: the call ranking's computation, for a single project (one query)."""
+    sql = PROJECT_STATS_SQL.format(valid=VALID_REVIEWS.format(projects="p.id = %s"))
+    rows = _rows(sql, [project.pk, *VALID_PARAMS])
+    row = rows[0] if rows else {}
+    count = row.get("reviews") or 0
+    return {
+        "count": count,
+        "mean": _cents(row.get("s1"), count),
+        "median": _cents(row.get("median_cents"), row.get("median_rows")),
+        "minimum": _cents(row.get("min_cents"), 1 if count else 0),
+        "maximum": _cents(row.get("max_cents"), 1 if count else 0),
+        "std_dev": _std_dev(row.get("s1"), row.get("s2"), count),
+    }
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,6 @@
 """Reads of calls, projects and self-assessments: querysets with what their pages need, so
 that query counts do not grow with the data."""
 
-import statistics
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from grid.models import Criterion
+from projects.dashboards import project_review_figures
 from projects.models import (
     ACTIVE_ASSIGNMENT_STATES,
     Assessment,
@@ -251,23 +251,17 @@ class ProjectAggregate:
 
 
 def project_aggregate(*, project) -> ProjectAggregate:
-    """Count, mean, median, min, max and standard deviation of the counted reviews' totals.
-    One query for the totals; median and deviation from them (SQLite has neither)."""
-    totals = sorted(
-        t
-        for t in counted_reviews().filter(project=project).values_list("total", flat=True)
-        if t is not None
-    )
-    if not totals:
-        return ProjectAggregate(0, None, None, None, None, None)
-    two = Decimal("0.01")
+    """Count, mean, median, min, max and standard deviation of the counted reviews' totals,
+    computed in SQL by the dashboards' query so that every page shows the same figures."""
+    figures = project_review_figures(project=project)
     return ProjectAggregate(
-        count=len(totals),
-        mean=Decimal(statistics.fmean(totals)).quantize(two),
-        median=Decimal(statistics.median(totals)).quantize(two),
-        minimum=totals[0],
-        maximum=totals[-1],
-        stdev=Decimal(statistics.pstdev(totals)).quantize(two) if len(totals) > 1 else None,
+        count=figures["count"],
+        mean=figures["mean"],
+        median=figures["median"],
+        minimum=figures["minimum"],
+        maximum=figures["maximum"],
+        # One review has no spread to speak of: shown as "—" rather than 0.
+        stdev=figures["std_dev"] if figures["count"] > 1 else None,
     )
 
 

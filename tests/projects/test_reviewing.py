@@ -711,3 +711,30 @@ def test_invitation_cannot_enrol_someone_signed_in_under_another_address(client)
     assert response.status_code == 200
     assert "expert@example.fr" in response.content.decode()
     assert not call.reviewers.exists()
+
+
+def test_project_aggregate_equals_the_call_ranking_figures():
+    from projects.dashboards import call_ranking
+
+    first = AssignmentFactory()
+    project = first.project
+    submit_review(first, value=3)
+    submit_review(second_reviewer(project), value=1)
+    submit_review(second_reviewer(project), value=2)
+
+    aggregate = selectors.project_aggregate(project=project)
+    (row,) = [r for r in call_ranking(call=project.call).rows if r.project_id == project.pk]
+
+    assert aggregate.count == row.reviews == 3
+    assert (aggregate.mean, aggregate.median, aggregate.minimum, aggregate.maximum) == (
+        row.mean,
+        row.median,
+        row.minimum,
+        row.maximum,
+    )
+    assert aggregate.stdev == row.std_dev
+    assert (aggregate.minimum, aggregate.median, aggregate.maximum) == (
+        Decimal("33.33"),
+        Decimal("66.67"),
+        Decimal("100.00"),
+    )
