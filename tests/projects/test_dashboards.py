@@ -328,10 +328,10 @@ def add_reviewed_projects(call, count):
 
 # The number of queries is the same at two sizes: no dashboard loops over its rows.
 DASHBOARD_QUERIES = {
-    "call_dashboard": 11,
-    "territory_dashboard": 10,
-    "territory_heatmap": 10,
-    "project_analysis": 9,
+    "call_dashboard": 9,
+    "territory_dashboard": 8,
+    "territory_heatmap": 8,
+    "project_analysis": 7,
 }
 
 
@@ -391,7 +391,7 @@ def test_calibration_query_count_does_not_grow(example, client, django_assert_nu
     add_reviewed_projects(example["call"], size)
     client.force_login(example["funder"])
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         response = client.get(reverse("projects:call_calibration", args=[example["call"].pk]))
 
     assert response.status_code == 200
