@@ -106,16 +106,30 @@ def projects_for_holder(*, user):
     return _with_self_total(projects).order_by("organisation__name", "-updated_at", "pk")
 
 
+PROJECT_RELATED = (
+    "call__funder",
+    "call__grid_version",
+    "organisation",
+    "owner",
+    "commune",
+    "departement",
+)
+
+
 def project_detail(*, pk: int) -> Project:
     return (
-        Project.objects.select_related(
-            "call__funder", "call__grid_version", "organisation", "owner", "commune", "departement"
-        )
+        Project.objects.select_related(*PROJECT_RELATED)
         .prefetch_related(
             "attachments", "co_holders", "eligibility_confirmed", "call__eligibility_items"
         )
         .get(pk=pk)
     )
+
+
+def project_for_review(*, pk: int) -> Project:
+    """The project as the reviewing pages read it: no eligibility answers (holders' and
+    managers' business), files and co-holders fetched only when a page shows them."""
+    return Project.objects.select_related(*PROJECT_RELATED).get(pk=pk)
 
 
 @dataclass(frozen=True)

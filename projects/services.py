@@ -525,10 +525,15 @@ def self_assessment_get_or_create(*, project: Project, by: User) -> Assessment:
     return assessment
 
 
-def assessment_recompute(*, assessment: Assessment) -> Assessment:
-    """Recompute the stored totals from the raw scores (the one scoring function)."""
-    criteria = Criterion.objects.filter(version_id=assessment.grid_version_id)
-    values = dict(assessment.scores.values_list("criterion_id", "value"))
+def assessment_recompute(*, assessment: Assessment, criteria=None, values=None) -> Assessment:
+    """Recompute the stored totals from the raw scores (the one scoring function).
+
+    `criteria` (the version's) and `values` (criterion id → value) may be given by a caller
+    that has just written them; otherwise they are read from the database."""
+    if criteria is None:
+        criteria = Criterion.objects.filter(version_id=assessment.grid_version_id)
+    if values is None:
+        values = dict(assessment.scores.values_list("criterion_id", "value"))
     summary = scoring.summarise(criteria, values)
     assessment.total = summary.total
     assessment.core_total = summary.core_total
@@ -606,28 +611,38 @@ def assessment_save_scores(
             to_update.append(score)
     Score.objects.bulk_create(to_create)
     Score.objects.bulk_update(to_update, ["value", "comment"])
-    assessment_recompute(assessment=assessment)
+    # The totals of exactly what was just written (check_assessment_totals proves them).
+    values = {criterion_id: score.value for criterion_id, score in existing.items()}
+    values.update({criterion_id: value for criterion_id, (value, _c) in scores.items()})
+    assessment_recompute(assessment=assessment, criteria=criteria.values(), values=values)
     assessment.row_version += 1
     assessment.save()
     return assessment
 
 
-def self_assessment_problems(assessment: Assessment) -> list[str]:
-    """Criteria still unanswered: each needs a level, or "sans objet" where allowed."""
-    # A score row exists once the criterion is answered; NULL in it is an explicit "sans objet".
-    answered = set(assessment.scores.values_list("criterion_id", flat=True))
-    missing = list(
-        Criterion.objects.filter(version_id=assessment.grid_version_id)
-        .exclude(pk__in=answered)
-        .order_by("position", "code")
-        .values_list("code", flat=True)
-    )
+def _unanswered(criteria, answered: set[int]) -> list[str]:
+    """Problems of an assessment whose answered criteria are `answered`: each criterion needs
+    a level, or "sans objet" where allowed."""
+    missing = [
+        criterion.code
+        for criterion in sorted(criteria, key=lambda c: (c.position, c.code))
+        if criterion.pk not in answered
+    ]
     if missing:
         return [
             _("Auto-évaluation incomplète : critères sans réponse %(codes)s.")
             % {"codes": ", ".join(missing)}
         ]
     return []
+
+
+def self_assessment_problems(assessment: Assessment) -> list[str]:
+    """Criteria still unanswered: each needs a level, or "sans objet" where allowed."""
+    # A score row exists once the criterion is answered; NULL in it is an explicit "sans objet".
+    return _unanswered(
+        Criterion.objects.filter(version_id=assessment.grid_version_id),
+        set(assessment.scores.values_list("criterion_id", flat=True)),
+    )
 
 
 @transaction.atomic
@@ -673,14 +688,15 @@ def comment_required(criterion, value: int | None) -> bool:
 def review_problems(assessment: Assessment) -> list[str]:
     """What prevents submitting a review: unanswered criteria, unjustified low scores, no
     overall opinion."""
+    criteria = {c.pk: c for c in Criterion.objects.filter(version_id=assessment.grid_version_id)}
+    scores = list(assessment.scores.all())
     problems = [
         message.replace(_("Auto-évaluation incomplète"), _("Évaluation incomplète"))
-        for message in self_assessment_problems(assessment)
+        for message in _unanswered(criteria.values(), {score.criterion_id for score in scores})
     ]
-    criteria = {c.pk: c for c in Criterion.objects.filter(version_id=assessment.grid_version_id)}
     unjustified = sorted(
         criteria[score.criterion_id].code
-        for score in assessment.scores.all()
+        for score in scores
         if comment_required(criteria[score.criterion_id], score.value) and not score.comment.strip()
     )
     if unjustified:
@@ -751,16 +767,20 @@ def review_save(
             setattr(assessment, name, fields[name] if fields[name] is not None else "")
     if assessment.recommended_amount == "":
         assessment.recommended_amount = None
-    # Totals may be empty (nothing scored yet): they are computed, not typed.
-    assessment.full_clean(exclude=["project", "author", "grid_version", "total", "core_total"])
-    assessment.save()
+    # Totals may be empty (nothing scored yet): they are computed, not typed. The check
+    # constraints are the database's to enforce; the fields' own validation is enough here.
+    assessment.full_clean(
+        exclude=["project", "author", "grid_version", "total", "core_total"],
+        validate_constraints=False,
+    )
     if assessment.is_submitted:
-        # An edit must not leave a submitted review incomplete: refused as a whole.
+        # An edit must not leave a submitted review incomplete: refused as a whole. Its totals
+        # were just recomputed from the scores saved above; it is re-submitted as it stands.
         problems = review_problems(assessment)
         if problems:
             raise ValidationError(problems, code="incomplete")
-        assessment_submit(assessment=assessment, by=by, now=now)
-        assessment.refresh_from_db()
+        assessment.submitted_at = now or timezone.now()
+    assessment.save()
     return assessment
 
 

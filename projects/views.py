@@ -570,7 +570,7 @@ def review_list(request):
 
 def _review_project(request, pk, perm="projects.view_review") -> Project:
     try:
-        project = selectors.project_detail(pk=pk)
+        project = selectors.project_for_review(pk=pk)
     except Project.DoesNotExist:
         raise Http404 from None
     require(request, perm, project)

@@ -738,3 +738,29 @@ def test_project_aggregate_equals_the_call_ranking_figures():
         Decimal("66.67"),
         Decimal("100.00"),
     )
+
+
+# The scoring form reads the same number of queries however many others reviewed the project
+# (issue 7: the form is benchmarked at 2,000 projects × 5 reviewers).
+SCORING_FORM_QUERIES = {"get": 13, "post": 21}
+
+
+@pytest.mark.parametrize("others", [1, 3])
+@pytest.mark.parametrize("method", sorted(SCORING_FORM_QUERIES))
+def test_scoring_form_query_count_does_not_grow(client, django_assert_num_queries, method, others):
+    assignment = AssignmentFactory(project__call__reviewer_visibility=ReviewerVisibility.ALWAYS)
+    project = assignment.project
+    for _i in range(others):
+        submit_review(second_reviewer(project), value=2)
+    review = submit_review(assignment)
+    client.force_login(assignment.reviewer)
+    url = reverse("projects:review_edit", args=[project.pk])
+    data = form_data(project.call, value=3, row_version=review.row_version)
+    client.get(url)
+
+    with django_assert_num_queries(SCORING_FORM_QUERIES[method]):
+        response = client.post(url, data) if method == "post" else client.get(url)
+
+    assert response.status_code == (302 if method == "post" else 200)
+    if method == "get":
+        assert len(response.context["others"]) == others
