@@ -249,8 +249,7 @@ class Command(BaseCommand):
             batch_size=BATCH,
         )
         # A draft project of the same holder in a small call around the measured one: the
-        # self-assessment form needs an editable project (the reviewers' scoring form comes
-        # with the reviewing issue).
+        # self-assessment form needs an editable project (measured too, beside the issue's keys).
         small_call = Call.objects.create(
             funder=funder_org,
             title="Banc d'essai — petit appel ouvert",
@@ -289,12 +288,26 @@ class Command(BaseCommand):
     def measure(self, call, requests: int, warmup: int) -> dict:
         funder = User.objects.get(email="financeur@banc.invalid")
         holder = User.objects.get(email="porteur@banc.invalid")
+        reviewer = User.objects.get(email="evaluateur1@banc.invalid")
         project = call.projects.order_by("pk").first()
         draft = Project.objects.filter(owner=holder, status="draft").first()
         criteria = list(call.grid_version.criteria.order_by("position", "code"))
-        post_data = {
+        review = Assessment.objects.get(project=project, author=reviewer, kind="review")
+        review_values = dict(review.scores.values_list("criterion_id", "value"))
+        # The reviewer re-saves their own submitted review with the values they gave, so the
+        # measured data set stays the one described (its 200,000 scores are unchanged). A
+        # submitted review needs an overall opinion and a justification of minimum scores.
+        review_post = {"action": "draft", "opinion": "favourable", "strengths": "Ancrage local."}
+        for criterion in criteria:
+            value = review_values[criterion.pk]
+            review_post[f"score_{criterion.pk}"] = str(value)
+            if value == criterion.scale_min:
+                review_post[f"comment_{criterion.pk}"] = "Aucun élément à ce sujet dans le dossier."
+        self_post = {
             f"score_{criterion.pk}": str(index % 6) for index, criterion in enumerate(criteria)
         }
+        review_url = reverse("projects:review_edit", args=[project.pk])
+        self_url = reverse("projects:self_assessment_edit", args=[draft.pk])
         pages = {
             "call_dashboard": (
                 funder,
@@ -321,22 +334,28 @@ class Command(BaseCommand):
                 reverse("projects:project_analysis", args=[project.pk]),
                 None,
             ),
-            "scoring_form_get": (
-                holder,
-                "get",
-                reverse("projects:self_assessment_edit", args=[draft.pk]),
-                None,
-            ),
+            # The reviewer's scoring form on a project of the measured call (5 reviews).
+            "scoring_form_get": (reviewer, "get", review_url, None),
             "scoring_form_post": (
-                holder,
+                reviewer,
                 "post",
-                reverse("projects:self_assessment_edit", args=[draft.pk]),
-                post_data,
+                review_url,
+                # The form carries the review's row version (optimistic locking): read afresh
+                # before each request, outside the timing, as the GET before it would give it.
+                lambda: {
+                    **review_post,
+                    "row_version": Assessment.objects.get(pk=review.pk).row_version,
+                },
             ),
+            # Not one of the issue's keys: the holder's self-assessment form (same form class).
+            "self_assessment_get": (holder, "get", self_url, None),
+            "self_assessment_post": (holder, "post", self_url, self_post),
         }
         results = {}
         # The test client renders through every middleware; static files need no manifest.
+        # DEBUG off as in production: no query log kept, no debug page on an error.
         with override_settings(
+            DEBUG=False,
             ALLOWED_HOSTS=["testserver"],
             STORAGES={
                 "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -350,16 +369,18 @@ class Command(BaseCommand):
                 client.force_login(user)
                 expected = (302,) if method == "post" else (200,)
                 for _warm in range(warmup):
-                    self.request(client, method, url, data, expected, headers)
+                    self.request(client, method, url, self.data(data), expected, headers)
                 # An execute wrapper rather than CaptureQueriesContext: request_started resets
                 # the captured log, and the connection may be reopened by the request.
                 counter = QueryCounter()
+                posted = self.data(data)
                 with connection.execute_wrapper(counter):
-                    self.request(client, method, url, data, expected, headers)
+                    self.request(client, method, url, posted, expected, headers)
                 timings = []
                 for _run in range(requests):
+                    posted = self.data(data)
                     started = time.perf_counter()
-                    self.request(client, method, url, data, expected, headers)
+                    self.request(client, method, url, posted, expected, headers)
                     timings.append((time.perf_counter() - started) * 1000)
                 timings.sort()
                 results[key] = {
@@ -368,6 +389,10 @@ class Command(BaseCommand):
                     "queries": counter.count,
                 }
         return results
+
+    @staticmethod
+    def data(data):
+        return data() if callable(data) else data
 
     @staticmethod
     def request(client, method, url, data, expected, headers=None):
