@@ -20,3 +20,37 @@ def test_bench_grid_is_twenty_criteria_eight_core_scale_zero_to_five():
     assert (kinds.count("core"), kinds.count("complementary")) == (8, 12)
     assert (payload["scale"]["min"], payload["scale"]["max"]) == (0, 5)
     assert payload["default_weights"] == {"core": 1, "complementary": 1}
+
+
+@pytest.mark.django_db
+def test_bench_measures_every_page_on_a_small_data_set(monkeypatch):
+    from projects.management.commands import bench
+    from projects.models import Assessment, Score
+
+    monkeypatch.setattr(bench, "PROJECTS", 4)
+    command = bench.Command()
+    call, total = command.seed()
+    review_sum = sum(
+        Score.objects.filter(assessment__kind="review").values_list("value", flat=True)
+    )
+
+    results = command.measure(call, requests=2, warmup=1)
+
+    assert set(results) == {
+        "call_dashboard",
+        "territory_dashboard",
+        "territory_heatmap",
+        "project_analysis",
+        "scoring_form_get",
+        "scoring_form_post",
+        "self_assessment_get",
+        "self_assessment_post",
+    }
+    assert all(figures["queries"] > 0 for figures in results.values())
+    # The reviewer re-saved their own values: the measured scores are unchanged.
+    assert review_sum == total
+    assert (
+        sum(Score.objects.filter(assessment__kind="review").values_list("value", flat=True))
+        == total
+    )
+    assert Assessment.objects.filter(kind="review").count() == 4 * bench.REVIEWERS
