@@ -616,7 +616,8 @@ def project_criteria(*, project) -> list[CriterionAnalysis]:
 
 REVIEWER_SCORES_SQL = """
 WITH valid AS ({valid})
-SELECT v.author_id, u.full_name, u.email, sc.criterion_id, sc.value, v.cents
+SELECT v.id AS assessment_id, v.author_id, u.full_name, u.email, sc.criterion_id, sc.value,
+       v.cents
 FROM valid v
 JOIN accounts_user u ON u.id = v.author_id
 JOIN projects_score sc ON sc.assessment_id = v.id
@@ -625,14 +626,17 @@ ORDER BY u.full_name, v.author_id
 
 
 def project_reviewer_scores(*, project) -> dict:
-    """Each valid reviewer's scores on the project: {"reviewers": [{name, total, values:
-    {criterion id: value}}]} (one query). Callers decide whether the viewer may see them."""
+    """Each valid reviewer's scores on the project: {"reviewers": [{assessment_id, author_id,
+    name, total, values: {criterion id: value}}]} (one query). Callers decide whether the
+    viewer may see them, and under which name."""
     sql = REVIEWER_SCORES_SQL.format(valid=VALID_REVIEWS.format(projects="p.id = %s"))
     reviewers: dict[int, dict] = {}
     for row in _rows(sql, [project.pk, *VALID_PARAMS]):
         reviewer = reviewers.setdefault(
             row["author_id"],
             {
+                "assessment_id": row["assessment_id"],
+                "author_id": row["author_id"],
                 "name": row["full_name"] or row["email"],
                 "total": _cents(row["cents"], 1),
                 "values": {},

@@ -89,10 +89,6 @@ rules.add_perm("projects.manage_coholders", is_project_owner & is_project_editor
 # viewer may manage (projects.dashboards.visible_call_ids).
 rules.add_perm("projects.view_call_dashboard", is_administrator | is_call_funder)
 rules.add_perm("projects.view_territory_dashboard", is_funder | is_administrator)
-rules.add_perm("projects.view_project_analysis", is_administrator | is_project_call_funder)
-# Individual reviewers' scores: the call's managers see them; reviewers will follow the call's
-# visibility policy once the reviewing pages exist.
-rules.add_perm("projects.view_reviewer_scores", is_administrator | is_project_call_funder)
 
 # --- Reviewing ------------------------------------------------------------------------------
 
@@ -133,3 +129,30 @@ rules.add_perm("projects.view_review", is_project_reviewer)
 rules.add_perm("projects.review_project", is_project_reviewer & is_call_in_review)
 rules.add_perm("projects.declare_conflict", is_project_reviewer & is_call_in_review)
 rules.add_perm("projects.decide_project", is_administrator | is_project_call_funder)
+
+
+@rules.predicate
+def sees_other_reviews(user, project):
+    """A reviewer of the project whom the call's visibility policy lets read the other
+    reviewers' scores (never; after submitting their own review; always): anti-anchoring."""
+    if not is_project_reviewer(user, project):
+        return False
+    from projects.models import Assessment
+    from projects.selectors import others_visible
+
+    own_submitted = (
+        Assessment.objects.reviews().submitted().filter(project=project, author=user).exists()
+    )
+    return others_visible(call=project.call, own_submitted=own_submitted)
+
+
+# The project analysis and each reviewer's scores: the call's managers, and the project's
+# reviewers once the visibility policy lets them see the others (names anonymised for them).
+rules.add_perm(
+    "projects.view_project_analysis",
+    is_administrator | is_project_call_funder | sees_other_reviews,
+)
+rules.add_perm(
+    "projects.view_reviewer_scores",
+    is_administrator | is_project_call_funder | sees_other_reviews,
+)

@@ -256,23 +256,40 @@ def project_analysis(request, pk):
     )
     require(request, "projects.view_project_analysis", project)
     criteria = dashboards.project_criteria(project=project)
+    # The call's managers know who reviewed; a reviewer reads the others anonymised and
+    # numbered as on the scoring form (in the order the reviews were created).
+    is_manager = allowed(request, "projects.manage_call", project.call)
     reviewers = None
     if allowed(request, "projects.view_reviewer_scores", project):
         scores = dashboards.project_reviewer_scores(project=project)["reviewers"]
-        reviewers = [
-            {
-                "name": reviewer["name"],
-                "total": reviewer["total"],
-                "values": [reviewer["values"].get(criterion.id) for criterion in criteria],
-            }
-            for reviewer in scores
-        ]
+        if not is_manager:
+            scores.sort(key=lambda reviewer: reviewer["assessment_id"])
+        others = 0
+        reviewers = []
+        for reviewer in scores:
+            if is_manager:
+                name = reviewer["name"]
+            elif reviewer["author_id"] == request.user.pk:
+                name = _("Vous")
+            else:
+                others += 1
+                name = _("Évaluateur %(n)s") % {"n": others}
+            reviewers.append(
+                {
+                    "name": name,
+                    "total": reviewer["total"],
+                    "values": [reviewer["values"].get(criterion.id) for criterion in criteria],
+                }
+            )
     bar_height = 22
     return render(
         request,
         "projects/dashboard_project.html",
         {
             "project": project,
+            "back_url": reverse("projects:call_dashboard", args=[project.call_id])
+            if is_manager
+            else reverse("projects:review_edit", args=[project.pk]),
             "criteria": criteria,
             "reviewers": reviewers,
             "chart": {

@@ -453,6 +453,71 @@ def test_visibility_policy_table(client, policy, own_submitted, visible):
     assert ("33,3 / 100" in content or "33.3 / 100" in content) is visible
 
 
+VISIBILITY_TABLE = [
+    (ReviewerVisibility.NEVER, False, False),
+    (ReviewerVisibility.NEVER, True, False),
+    (ReviewerVisibility.AFTER_OWN, False, False),
+    (ReviewerVisibility.AFTER_OWN, True, True),
+    (ReviewerVisibility.ALWAYS, False, True),
+    (ReviewerVisibility.ALWAYS, True, True),
+]
+
+
+@pytest.mark.parametrize(("policy", "own_submitted", "visible"), VISIBILITY_TABLE)
+def test_project_analysis_follows_the_visibility_policy_for_reviewers(
+    client, policy, own_submitted, visible
+):
+    viewer = AssignmentFactory(project__call__reviewer_visibility=policy)
+    other = second_reviewer(viewer.project)
+    other.reviewer.full_name = "NOMEVALUATEUR8812"
+    other.reviewer.save()
+    if own_submitted:
+        submit_review(viewer)
+    submit_review(other, value=1)
+    client.force_login(viewer.reviewer)
+
+    response = client.get(reverse("projects:project_analysis", args=[viewer.project.pk]))
+
+    assert response.status_code == (200 if visible else 403)
+    if visible:
+        names = [row["name"] for row in response.context["reviewers"]]
+        # The other reviewers are anonymised for a reviewer, as on the scoring form.
+        # Numbered among the others, in the order of the reviews, as on the scoring form.
+        assert names == (["Vous", "Évaluateur 1"] if own_submitted else ["Évaluateur 1"])
+        assert "NOMEVALUATEUR8812" not in response.content.decode()
+        assert response.context["back_url"] == reverse(
+            "projects:review_edit", args=[viewer.project.pk]
+        )
+
+
+def test_project_analysis_is_denied_to_a_conflicted_or_unassigned_reviewer(client):
+    viewer = AssignmentFactory(project__call__reviewer_visibility=ReviewerVisibility.ALWAYS)
+    submit_review(second_reviewer(viewer.project))
+    url = reverse("projects:project_analysis", args=[viewer.project.pk])
+    stranger = reviewer_user(viewer.project.call.funder)
+    services.assignment_declare_conflict(assignment=viewer, reason="Mon cousin", by=viewer.reviewer)
+
+    client.force_login(viewer.reviewer)
+    conflicted = client.get(url)
+    client.force_login(stranger)
+    unassigned = client.get(url)
+
+    assert (conflicted.status_code, unassigned.status_code) == (403, 403)
+
+
+def test_scoring_form_links_to_the_analysis_once_others_are_visible(client):
+    viewer = AssignmentFactory(project__call__reviewer_visibility=ReviewerVisibility.AFTER_OWN)
+    url = reverse("projects:review_edit", args=[viewer.project.pk])
+    analysis = reverse("projects:project_analysis", args=[viewer.project.pk])
+    client.force_login(viewer.reviewer)
+    before = client.get(url).content.decode()
+    submit_review(viewer)
+
+    after = client.get(url).content.decode()
+
+    assert (analysis in before, analysis in after) == (False, True)
+
+
 # --- Blind mode -----------------------------------------------------------------------------
 
 
@@ -489,6 +554,7 @@ def test_blind_mode_hides_the_holder_identity_everywhere_a_reviewer_looks(client
         client.post(reverse("projects:review_total", kwargs=pk), form_data(project.call)),
         client.get(reverse("projects:review_conflict", kwargs=pk)),
         client.get(reverse("projects:review_attachment", kwargs={"pk": attachment.pk})),
+        client.get(reverse("projects:project_analysis", kwargs=pk)),
         client.get(reverse("projects:call_list")),
         client.get(reverse("accounts:profile")),
     ]
