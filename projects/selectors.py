@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from grid.models import Criterion
-from projects.dashboards import project_review_figures
+from projects.dashboards import EXCLUDED_ASSIGNMENTS, HIDDEN_PROJECTS, project_review_figures
 from projects.models import (
     ACTIVE_ASSIGNMENT_STATES,
     Assessment,
@@ -239,15 +239,21 @@ def review_status(assignment) -> str:
 
 
 def counted_reviews():
-    """Review assessments that count in aggregates: submitted, by a reviewer whose assignment
-    is still active (a declared conflict or a recusal removes them everywhere)."""
+    """Review assessments that count in aggregates (design §4): submitted reviews with a total,
+    of projects neither draft nor withdrawn, whose author has not declared a conflict nor been
+    recused on the project. The ORM form of dashboards.VALID_REVIEWS, built from the same
+    constants; a test pins that both select the same assessments."""
     return (
         Assessment.objects.reviews()
         .submitted()
+        .filter(total__isnull=False)
+        .exclude(project__status__in=HIDDEN_PROJECTS)
         .filter(
-            Exists(
-                Assignment.objects.active().filter(
-                    project=OuterRef("project_id"), reviewer=OuterRef("author_id")
+            ~Exists(
+                Assignment.objects.filter(
+                    project=OuterRef("project_id"),
+                    reviewer=OuterRef("author_id"),
+                    state__in=EXCLUDED_ASSIGNMENTS,
                 )
             )
         )

@@ -395,3 +395,37 @@ def test_calibration_query_count_does_not_grow(example, client, django_assert_nu
         response = client.get(reverse("projects:call_calibration", args=[example["call"].pk]))
 
     assert response.status_code == 200
+
+
+def test_counted_reviews_orm_and_sql_select_the_same_assessments(example):
+    from projects.selectors import counted_reviews
+
+    a, b = example["a"], example["b"]
+    recused, unassigned, all_na = (UserFactory() for _i in range(3))
+    Assignment.objects.create(project=b, reviewer=recused, state="recused")
+    assess(b, recused, scores(2, 2, 2))
+    assess(b, unassigned, scores(2, 0, 0))  # no assignment row left (e.g. pool change)
+    Assignment.objects.create(project=b, reviewer=all_na)
+    assess(b, all_na, scores(None, None, None))  # no total: nothing to count
+    valid = dashboards.VALID_REVIEWS.format(projects="p.call_id = %s")
+    sql_ids = {
+        row["id"]
+        for row in dashboards._rows(
+            f"SELECT id FROM ({valid}) counted", [example["call"].pk, *dashboards.VALID_PARAMS]
+        )
+    }
+
+    orm_ids = set(
+        counted_reviews().filter(project__call=example["call"]).values_list("pk", flat=True)
+    )
+
+    expected = set(
+        Assessment.objects.filter(project=a, author__full_name__in=["R1", "R2", "R3"]).values_list(
+            "pk", flat=True
+        )
+    ) | set(
+        Assessment.objects.filter(
+            project=b, author__in=[*example["reviewers"][:2], unassigned]
+        ).values_list("pk", flat=True)
+    )
+    assert orm_ids == sql_ids == expected
