@@ -426,17 +426,18 @@ def test_declared_conflict_needs_a_reason_and_leaves_the_list(client):
 MARKER_TOTAL = "Évaluateur 1"
 
 
-@pytest.mark.parametrize(
-    ("policy", "own_submitted", "visible"),
-    [
-        (ReviewerVisibility.NEVER, False, False),
-        (ReviewerVisibility.NEVER, True, False),
-        (ReviewerVisibility.AFTER_OWN, False, False),
-        (ReviewerVisibility.AFTER_OWN, True, True),
-        (ReviewerVisibility.ALWAYS, False, True),
-        (ReviewerVisibility.ALWAYS, True, True),
-    ],
-)
+# Policy, own review submitted, others visible.
+VISIBILITY_TABLE = [
+    (ReviewerVisibility.NEVER, False, False),
+    (ReviewerVisibility.NEVER, True, False),
+    (ReviewerVisibility.AFTER_OWN, False, False),
+    (ReviewerVisibility.AFTER_OWN, True, True),
+    (ReviewerVisibility.ALWAYS, False, True),
+    (ReviewerVisibility.ALWAYS, True, True),
+]
+
+
+@pytest.mark.parametrize(("policy", "own_submitted", "visible"), VISIBILITY_TABLE)
 def test_visibility_policy_table(client, policy, own_submitted, visible):
     viewer = AssignmentFactory(project__call__reviewer_visibility=policy)
     other = second_reviewer(viewer.project)
@@ -451,16 +452,6 @@ def test_visibility_policy_table(client, policy, own_submitted, visible):
     assert response.context["show_others"] is visible
     assert ('id="other-reviews"' in content) is visible
     assert ("33,3 / 100" in content or "33.3 / 100" in content) is visible
-
-
-VISIBILITY_TABLE = [
-    (ReviewerVisibility.NEVER, False, False),
-    (ReviewerVisibility.NEVER, True, False),
-    (ReviewerVisibility.AFTER_OWN, False, False),
-    (ReviewerVisibility.AFTER_OWN, True, True),
-    (ReviewerVisibility.ALWAYS, False, True),
-    (ReviewerVisibility.ALWAYS, True, True),
-]
 
 
 @pytest.mark.parametrize(("policy", "own_submitted", "visible"), VISIBILITY_TABLE)
