@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Local runs are development runs; production sets DEBUG=0 and SECRET_KEY (see .env.example).
 export DEBUG ?= 1
 
-.PHONY: install setup run test lint format check compose-check clean
+.PHONY: install setup run test bench lint format check compose-check clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python >= 3.11 is required: none found on PATH." >&2; exit 1; }
@@ -29,6 +29,10 @@ run: setup
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Issue 7's benchmark, on the (empty) database DATABASE_URL names; BENCH_ARGS="--json FILE".
+bench: install
+	$(BIN)/python manage.py bench $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
