@@ -9,11 +9,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from grid.models import Grid
 from grid.reference import install_reference_grid
 from territories.loading import load_territories
 from territories.models import Commune, Departement, Region
+from tests.factories import PASSWORD
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -105,3 +107,33 @@ def assert_accessible(page):
         assert serious == [], f"{context or page.url}: {serious}"
 
     return check
+
+
+@pytest.fixture
+def login(page, site):
+    """Sign in as `email` through the login form (after signing out whoever was in)."""
+
+    def sign_in(email: str, password: str = PASSWORD, next_path: str = "") -> None:
+        page.context.clear_cookies()
+        page.goto(site + "/comptes/connexion/" + (f"?next={next_path}" if next_path else ""))
+        page.get_by_label("Adresse e-mail").fill(email)
+        page.get_by_label("Mot de passe").fill(password)
+        page.get_by_role("button", name="Se connecter").click()
+        expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+
+    return sign_in
+
+
+@pytest.fixture
+def screenshot(page, tmp_path):
+    """Save a full-page PNG of the current page as <name>.png, in $EVALIS_SCREENSHOTS when
+    set (the README's screenshots come from there), else in the test's temporary directory."""
+    directory = Path(os.environ.get("EVALIS_SCREENSHOTS") or tmp_path)
+
+    def take(name: str) -> Path:
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / f"{name}.png"
+        page.screenshot(path=path, full_page=True, animations="disabled", caret="hide")
+        return path
+
+    return take
