@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from accounts.models import LegalForm, Role
 from grid.models import Criterion
 from projects import services
-from projects.models import Assessment, Assignment, Call, Project
+from projects.models import Assessment, Assignment, Call, FeedbackPolicy, Project
 from territories.models import Region
 from tests.factories import (
     CallFactory,
@@ -48,6 +48,7 @@ def criteria_of(call) -> list[Criterion]:
 
 def submitted_review(project, reviewer, values: dict[str, int], default: int) -> Assessment:
     """A review submitted through the services: `values` by criterion code, else `default`."""
+    project = Project.objects.select_related("call__grid_version").get(pk=project.pk)
     Assignment.objects.get_or_create(project=project, reviewer=reviewer)
     scores = {
         c.pk: (values.get(c.code, default), "Justifié par le dossier.")
@@ -266,3 +267,209 @@ def test_holder_describes_self_assesses_and_submits_a_project(
     )
     project = Project.objects.get()
     assert (project.status, project.departement_id, project.region_id) == ("submitted", "80", "32")
+
+
+# --- 4. The funder assigns reviewers; reviewers score, one with the keyboard alone ----------
+
+
+def tab_to(page, selector: str, limit: int = 300) -> None:
+    """Press Tab until the focused element matches `selector` (as a keyboard user does)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("selector => document.activeElement.matches(selector)", selector):
+            return
+    raise AssertionError(f"{selector} never received the focus in {limit} Tab presses")
+
+
+def test_funder_assigns_reviewers_who_score_one_with_the_keyboard_alone(
+    site, page, login, assert_accessible, screenshot
+):
+    funder = region_funder()
+    member("financeur@exemple.fr", Role.FUNDER, funder)
+    call = open_call(funder, status="review")
+    garage = ProjectFactory(call=call, title="Garage solidaire", submitted=True)
+    grocery = ProjectFactory(call=call, title="Épicerie solidaire", submitted=True)
+    Project.objects.update(status="under_review")
+    rita = member("rita@exemple.fr", Role.REVIEWER)
+    kevin = member("kevin@exemple.fr", Role.REVIEWER)
+    criteria = criteria_of(call)
+
+    # The funder builds the pool, assigns one project by hand, then the rest automatically.
+    login("financeur@exemple.fr")
+    page.goto(site + "/financeur/appels/")
+    page.get_by_role("link", name=call.title).click()
+    page.get_by_role("link", name="Évaluateurs et assignations").click()
+    for email in ("rita@exemple.fr", "kevin@exemple.fr"):
+        page.get_by_label("Adresse e-mail de l'évaluateur").fill(email)
+        page.get_by_role("button", name="Ajouter ou inviter").click()
+        expect(page.get_by_text("L'évaluateur rejoint le vivier de l'appel.")).to_be_visible()
+    expect(page.locator("tr[data-reviewer]")).to_have_count(2)
+    page.get_by_label("Garage solidaire").check()
+    page.get_by_label("Rita", exact=True).check()
+    page.get_by_role("button", name="Assigner", exact=True).click()
+    expect(page.get_by_text("1 assignation(s) créée(s).")).to_be_visible()
+    expect(page.locator(f"tr[data-project='{garage.pk}']")).to_contain_text("Rita — Assigné")
+    page.get_by_label("Évaluateurs par projet").fill("2")
+    page.get_by_role("button", name="Assigner automatiquement").click()
+    expect(page.get_by_text("3 assignation(s) créée(s).")).to_be_visible()
+    expect(page.locator("#call-progress")).to_have_text("0/4 évaluations soumises pour l'appel")
+    for project in (garage, grocery):
+        expect(page.locator(f"tr[data-project='{project.pk}'] [data-progress]")).to_have_text(
+            "0/2 évaluations"
+        )
+
+    # Rita scores the garage with the mouse: every criterion at its best level.
+    login("rita@exemple.fr")
+    page.goto(site + "/evaluations/")
+    page.get_by_role("link", name="Garage solidaire").click()
+    for criterion in criteria:
+        page.locator(f"[name='score_{criterion.pk}'][value='3']").check()
+    expect(page.locator("#live-total [data-total]")).to_have_text("100,00 / 100")
+    page.get_by_label("Avis global").select_option("favourable")
+    page.get_by_role("button", name="Soumettre l'évaluation").click()
+    expect(page.get_by_text("Votre évaluation est soumise.")).to_be_visible()
+
+    # Kevin uses the keyboard only: Tab between fields, Space and arrows on the radios, typing,
+    # Enter on the submit button.
+    login("kevin@exemple.fr")
+    page.goto(site + "/evaluations/")
+    tab_to(page, f"a[href$='/evaluations/projets/{garage.pk}/']")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Garage solidaire")
+    assert_accessible("scoring form")
+    first, others = criteria[0], criteria[1:]
+    tab_to(page, f"[name='score_{first.pk}']")
+    page.keyboard.press("Space")  # the first level, 0: a low score to justify
+    expect(page.locator(f"[name='score_{first.pk}'][value='0']")).to_be_checked()
+    tab_to(page, f"#id_comment_{first.pk}")
+    page.keyboard.type("Aucune donnée sur le besoin dans le dossier.")
+    for criterion in others:
+        tab_to(page, f"[name='score_{criterion.pk}']")
+        page.keyboard.press("ArrowDown")  # from level 0 to level 1
+        expect(page.locator(f"[name='score_{criterion.pk}'][value='1']")).to_be_checked()
+    # 100 × (0 + 7·2·⅓ + 12·⅓) / 28
+    expect(page.locator("#live-total [data-total]")).to_have_text("30,95 / 100")
+    tab_to(page, "#id_opinion")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    expect(page.locator("#id_opinion")).to_have_value("reserved")
+    tab_to(page, "#id_weaknesses")
+    page.keyboard.type("Le besoin n'est pas démontré.")
+    screenshot("3-scoring-form")
+    tab_to(page, "button[value='submit']")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Votre évaluation est soumise.")).to_be_visible()
+    expect(page.locator("#review-status")).to_have_text("Soumise")
+    expect(page.locator("#live-total [data-total]")).to_have_text("30,95 / 100")
+
+    login("financeur@exemple.fr")
+    page.goto(site + f"/financeur/appels/{call.pk}/evaluateurs/")
+    expect(page.locator("#call-progress")).to_have_text("2/4 évaluations soumises pour l'appel")
+    expect(page.locator(f"tr[data-project='{garage.pk}'] [data-progress]")).to_have_text(
+        "2/2 évaluations"
+    )
+    totals = sorted(
+        str(a.total) for a in Assessment.objects.filter(kind="review", status="submitted")
+    )
+    assert totals == ["100.00", "30.95"]
+    assert {r.pk for r in (rita, kevin)} == set(
+        Assignment.objects.filter(project=grocery).values_list("reviewer", flat=True)
+    )
+
+
+# --- 5. The funder ranks, sees disagreement and the self-vs-review gap, decides --------------
+
+
+def test_funder_ranks_compares_and_decides_and_the_holder_reads_the_feedback(
+    site, page, login, assert_accessible, screenshot
+):
+    funder = region_funder()
+    member("financeur@exemple.fr", Role.FUNDER, funder)
+    call = open_call(funder, feedback_policy=FeedbackPolicy.FULL)
+    holder = member("camille@exemple.fr", Role.HOLDER, OrganisationFactory(name="Les Jardins"))
+    garage = ProjectFactory(call=call, title="Garage solidaire", complete=True)
+    grocery = ProjectFactory(call=call, title="Épicerie solidaire", complete=True, owner=holder)
+    cafe = ProjectFactory(call=call, title="Café des aidants", complete=True)
+    for project in (garage, grocery, cafe):
+        project.eligibility_confirmed.set(call.eligibility_items.all())
+        # The holder rates the core criteria strong, the others present.
+        self_assessment(project, {f"S{i}": 3 for i in range(1, 9)}, default=2)
+        services.project_submit(project=project, by=project.owner)
+    services.call_transition(call=call, to="review", by=None)
+    rita = member("rita@exemple.fr", Role.REVIEWER)
+    kevin = member("kevin@exemple.fr", Role.REVIEWER)
+    submitted_review(garage, rita, {}, default=3)  # 100
+    submitted_review(garage, kevin, {}, default=3)  # 100
+    submitted_review(grocery, rita, {}, default=3)  # 100
+    submitted_review(grocery, kevin, {}, default=1)  # 33.33: the reviewers disagree
+    submitted_review(cafe, rita, {}, default=1)  # 33.33
+    submitted_review(cafe, kevin, {}, default=1)  # 33.33
+
+    login("financeur@exemple.fr")
+    page.goto(site + "/financeur/appels/")
+    page.get_by_role("link", name=call.title).click()
+    page.get_by_role("link", name="Tableau de bord").click()
+    expect(page.locator("#progress-summary")).to_have_text(
+        "6 évaluations soumises sur 6 attendues (100 %)"
+    )
+    rows = page.locator("#ranking tbody tr")
+    # Ranked by the reviewers' mean, best first.
+    expect(rows.locator("th")).to_have_text(
+        ["Garage solidaire", "Épicerie solidaire", "Café des aidants"]
+    )
+    figures = rows.nth(1).locator("td")
+    expect(figures.nth(1)).to_have_text("En évaluation")
+    expect(figures.nth(2)).to_have_text("2/2")
+    expect(figures.nth(3)).to_have_text("66,67")  # mean
+    expect(figures.nth(4)).to_have_text("66,67")  # median
+    expect(figures.nth(7)).to_contain_text("33,34")  # standard deviation of 100 and 33.33
+    expect(figures.nth(7)).to_contain_text("Fort désaccord")
+    expect(rows.nth(1)).to_have_class(re.compile("table-warning"))
+    for calm in (rows.nth(0), rows.nth(2)):
+        expect(calm).not_to_have_class(re.compile("table-warning"))
+    expect(rows.nth(0).locator("td").nth(7)).to_have_text("0,00")
+    assert_accessible("call dashboard")
+    screenshot("4-call-dashboard")
+
+    rows.nth(1).get_by_role("link", name="Épicerie solidaire").click()
+    s1 = page.locator("#criteria tr[data-criterion='S1'] td")
+    c1 = page.locator("#criteria tr[data-criterion='C1'] td")
+    # S1: reviewers 3 and 1 (mean 2/3), the holder 3/3, a gap of +33.3 points; C1: no gap.
+    expect(s1).to_have_text(["2", "2,00 / 3", "2,00", "3", "+33,3"])
+    expect(c1).to_have_text(["2", "2,00 / 3", "2,00", "2", "0,0"])
+    assert_accessible("project analysis")
+
+    breadcrumb = page.get_by_role("navigation", name="Fil d’Ariane").get_by_role("link")
+    breadcrumb.click()  # back to the dashboard
+    breadcrumb.click()  # back to the call
+    page.get_by_role("link", name="Épicerie solidaire").click()
+    page.get_by_role("link", name="Décider").click()
+    expect(page.get_by_text("2 évaluation(s) · moyenne 66,67 · médiane 66,67")).to_be_visible()
+    page.get_by_label("Décision").select_option(label="Retenu")
+    page.get_by_label("Montant accordé (€)").fill("18000")
+    page.get_by_label("Motivation").fill("Un besoin réel ; le comité suit l'avis favorable.")
+    page.get_by_role("button", name="Enregistrer la décision").click()
+    expect(page.get_by_text("La décision est enregistrée.")).to_be_visible()
+    expect(page.locator("#decision-title")).to_have_text("Décision : Retenu")
+    expect(page.locator("#project-status")).to_have_text("Retenu")
+    breadcrumb.click()
+    page.get_by_role("button", name="Passer au statut « Décidé »").click()
+    expect(page.locator("#call-status")).to_have_text("Décidé")
+
+    # The holder reads the decision, the comments and their self-assessment beside the
+    # reviewers' means (the call's feedback policy is "full").
+    login("camille@exemple.fr")
+    page.goto(site + "/projets/")
+    page.get_by_role("link", name="Épicerie solidaire").click()
+    expect(page.locator("#project-status")).to_have_text("Retenu")
+    expect(page.locator("#decision-title")).to_have_text("Décision : Retenu")
+    expect(page.get_by_text("Montant accordé : 18 000 €")).to_be_visible()
+    expect(page.locator("#feedback-comments li")).to_have_count(2)
+    s1 = page.locator(".self-assessment-chart tr[data-criterion='S1'] td")
+    expect(s1.nth(1)).to_have_text("3/3 — Fort, exemplaire")
+    expect(s1.nth(2)).to_have_text("66,7 %")
+    c1 = page.locator(".self-assessment-chart tr[data-criterion='C1'] td")
+    expect(c1.nth(1)).to_have_text("2/3 — Présent")
+    expect(c1.nth(2)).to_have_text("66,7 %")
+    assert_accessible("holder's project with the comparison")
+    screenshot("6-holder-comparison")
