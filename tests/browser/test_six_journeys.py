@@ -6,6 +6,7 @@ are checked with axe-core and photographed (see the `screenshot` fixture).
 """
 
 import re
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
@@ -14,7 +15,7 @@ from accounts.models import LegalForm, Role
 from grid.models import Criterion
 from projects import services
 from projects.models import Assessment, Assignment, Call, FeedbackPolicy, Project
-from territories.models import Region
+from territories.models import Commune, Region
 from tests.factories import (
     CallFactory,
     MembershipFactory,
@@ -473,3 +474,98 @@ def test_funder_ranks_compares_and_decides_and_the_holder_reads_the_feedback(
     expect(c1.nth(2)).to_have_text("66,7 %")
     assert_accessible("holder's project with the comparison")
     screenshot("6-holder-comparison")
+
+
+# --- 6. The funder reads the territory dashboard ---------------------------------------------
+
+
+def test_funder_reads_the_territory_map_and_drills_down_to_projects(
+    site, page, login, assert_accessible, screenshot
+):
+    funder = region_funder()
+    manager = member("financeur@exemple.fr", Role.FUNDER, funder)
+    regional = open_call(funder, status="review")
+    national = CallFactory(funder=funder, title="Fonds national de proximité", review=True)
+    placed = [
+        (regional, "80021", "Garage solidaire"),  # Amiens, Somme
+        (regional, "80001", "Ressourcerie de la baie"),  # Abbeville, Somme
+        (regional, "59350", "Épicerie solidaire"),  # Lille, Nord
+        (national, "69123", "Tiers-lieu de la Guillotière"),  # Lyon
+        (national, "69123", "Cuisine partagée"),  # Lyon
+        (national, "13055", "Atelier vélo"),  # Marseille
+    ]
+    for call, commune, title in placed:
+        ProjectFactory(call=call, title=title, submitted=True, status="under_review",
+                       commune=Commune.objects.get(code=commune))  # fmt: skip
+    # Another funder's project never shows on this funder's dashboard.
+    ProjectFactory(title="Habitat inclusif", submitted=True, commune_id="33063")
+    garage = Project.objects.get(title="Garage solidaire")
+    services.decision_record(project=garage, outcome="selected", amount_granted=Decimal(20000),
+                             motivation="", by=manager)  # fmt: skip
+    reviewer = member("rita@exemple.fr", Role.REVIEWER)
+    submitted_review(garage, reviewer, {}, default=3)
+
+    login("financeur@exemple.fr")
+    page.goto(site + "/appels/")
+    page.get_by_role("link", name="Territoires").click()
+    heatmap_loaded(page)
+    # Coloured by projects submitted: Hauts-de-France (3) darkest, Auvergne-Rhône-Alpes (2),
+    # Provence-Alpes-Côte d'Azur (1); every other région, Nouvelle-Aquitaine included (another
+    # funder's project), in the lightest class.
+    assert map_fills(page) == {
+        **dict.fromkeys(Region.objects.values_list("code", flat=True), LIGHTEST),
+        "32": DARKEST,
+        "84": "#3182bd",
+        "93": "#bdd7e7",
+    }
+    expect(page.locator("#territory-table tr[data-code='32'] td")).to_have_text(
+        ["3", "1", "100,0", "100,00", "0,05"]
+    )
+    expect(page.locator("#territory-table tr[data-code='84'] td").first).to_have_text("2")
+    expect(page.locator("#territory-table tr[data-code='75'] td").first).to_have_text("0")
+    expect(page.locator("#total-submitted")).to_have_text("6")
+    expect(page.locator("#heatmap tbody th")).to_have_text(["Hauts-de-France"])
+    assert_accessible("territory map")
+    screenshot("5-territory-map")
+
+    # Drill down: the région's départements, then the projects of one of them.
+    page.locator("a:has(path[data-code='32'])").click()
+    expect(page.locator("#territory-table caption")).to_have_text(
+        "Départements de la région Hauts-de-France"
+    )
+    heatmap_loaded(page)
+    departements = page.locator("#territory-table tbody tr")
+    expect(departements.locator("th")).to_have_text(
+        ["Aisne", "Nord", "Oise", "Pas-de-Calais", "Somme"]
+    )
+    expect(departements.locator("td:first-of-type")).to_have_text(["0", "1", "0", "0", "2"])
+    fills = map_fills(page)
+    assert (fills["80"], fills["59"], fills["02"]) == (DARKEST, "#6baed6", LIGHTEST)
+    assert_accessible("territory map, Hauts-de-France")
+    page.locator("a:has(path[data-code='80'])").click()
+    expect(page.get_by_role("heading", name="Projets — Somme")).to_be_visible()
+    heatmap_loaded(page)
+    projects = page.locator("#territory-projects tbody tr")
+    expect(projects.locator("th")).to_have_text(["Garage solidaire", "Ressourcerie de la baie"])
+    expect(projects.locator("td:last-child")).to_have_text(["Retenu", "En évaluation"])
+    projects.get_by_role("link", name="Garage solidaire").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Garage solidaire")
+    expect(page.locator("#reviewer-scores tbody tr td").first).to_have_text("100,00")
+
+
+LIGHTEST, DARKEST = "#eff3ff", "#08519c"
+
+
+def map_fills(page) -> dict[str, str]:
+    return dict(
+        page.eval_on_selector_all(
+            ".france-map path[data-code]",
+            "paths => paths.map(path => [path.dataset.code, path.dataset.fill])",
+        )
+    )
+
+
+def heatmap_loaded(page) -> None:
+    """The criterion heatmap arrives by htmx after the page: wait for it before leaving, or
+    the browser aborts the request (a failed request fails the test)."""
+    expect(page.locator("#heatmap")).to_be_visible()
