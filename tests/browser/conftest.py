@@ -137,13 +137,20 @@ def login(page, site):
 @pytest.fixture
 def screenshot(page, tmp_path):
     """Save a full-page PNG of the current page as <name>.png, in $EVALIS_SCREENSHOTS when
-    set (the README's screenshots come from there), else in the test's temporary directory."""
+    set (the README's screenshots come from there), else in the test's temporary directory.
+    Pages longer than `max_height` pixels are cut there: a 9,000-pixel form shows nothing
+    more in a README, and weighs a megabyte."""
     directory = Path(os.environ.get("EVALIS_SCREENSHOTS") or tmp_path)
 
-    def take(name: str) -> Path:
+    def take(name: str, max_height: int = 1600) -> Path:
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / f"{name}.png"
-        page.screenshot(path=path, full_page=True, animations="disabled", caret="hide")
+        # From the top, or sticky elements are drawn where the page happened to be scrolled.
+        page.evaluate("window.scrollTo(0, 0)")
+        height = page.evaluate("document.documentElement.scrollHeight")
+        clip = {"x": 0, "y": 0, "width": page.viewport_size["width"],
+                "height": min(height, max_height)}  # fmt: skip
+        page.screenshot(path=path, full_page=True, clip=clip, animations="disabled", caret="hide")
         return path
 
     return take

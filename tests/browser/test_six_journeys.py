@@ -59,7 +59,11 @@ def submitted_review(project, reviewer, values: dict[str, int], default: int) ->
         project=project,
         by=reviewer,
         scores=scores,
-        fields={"opinion": "favourable", "strengths": "Un besoin bien documenté."},
+        fields={
+            "opinion": "favourable" if default >= 2 else "reserved",
+            "strengths": "Un besoin documenté par des chiffres locaux.",
+            "weaknesses": "" if default >= 2 else "Le modèle économique reste à construire.",
+        },
         row_version=None,
         assessment=None,
     )
@@ -389,8 +393,9 @@ def test_funder_ranks_compares_and_decides_and_the_holder_reads_the_feedback(
     call = open_call(funder, feedback_policy=FeedbackPolicy.FULL)
     holder = member("camille@exemple.fr", Role.HOLDER, OrganisationFactory(name="Les Jardins"))
     garage = ProjectFactory(call=call, title="Garage solidaire", complete=True)
-    grocery = ProjectFactory(call=call, title="Épicerie solidaire", complete=True, owner=holder)
-    cafe = ProjectFactory(call=call, title="Café des aidants", complete=True)
+    grocery = ProjectFactory(call=call, title="Épicerie solidaire", complete=True, owner=holder,
+                             commune_id="59350")  # fmt: skip
+    cafe = ProjectFactory(call=call, title="Café des aidants", complete=True, commune_id="60057")
     for project in (garage, grocery, cafe):
         project.eligibility_confirmed.set(call.eligibility_items.all())
         # The holder rates the core criteria strong, the others present.
