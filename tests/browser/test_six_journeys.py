@@ -15,6 +15,7 @@ from accounts.models import LegalForm, Role
 from grid.models import Criterion
 from projects import services
 from projects.models import Assessment, Assignment, Call, FeedbackPolicy, Project
+from territories.maps import PALETTE
 from territories.models import Commune, Region
 from tests.factories import (
     CallFactory,
@@ -32,9 +33,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def member(email: str, role: str, organisation=None):
+    """A user with `role` in `organisation` (a new one when None), named after the e-mail."""
     kwargs = {"organisation": organisation} if organisation else {}
-    return MembershipFactory(user__email=email, user__full_name=email.split("@")[0].title(),
-                             role=role, **kwargs).user  # fmt: skip
+    name = email.split("@")[0].title()
+    return MembershipFactory(user__email=email, user__full_name=name, role=role, **kwargs).user
 
 
 def region_funder():
@@ -292,7 +294,8 @@ def test_funder_assigns_reviewers_who_score_one_with_the_keyboard_alone(
     funder = region_funder()
     member("financeur@exemple.fr", Role.FUNDER, funder)
     call = open_call(funder, status="review")
-    garage = ProjectFactory(call=call, title="Garage solidaire", submitted=True)
+    holder = member("camille@exemple.fr", Role.HOLDER, OrganisationFactory(name="Mobilités 80"))
+    garage = ProjectFactory(call=call, title="Garage solidaire", submitted=True, owner=holder)
     grocery = ProjectFactory(call=call, title="Épicerie solidaire", submitted=True)
     Project.objects.update(status="under_review")
     rita = member("rita@exemple.fr", Role.REVIEWER)
@@ -483,6 +486,24 @@ def test_funder_ranks_compares_and_decides_and_the_holder_reads_the_feedback(
 
 # --- 6. The funder reads the territory dashboard ---------------------------------------------
 
+# The map's five classes, lightest to darkest.
+LIGHTEST, LIGHT, MIDDLE, DARK, DARKEST = PALETTE
+
+
+def map_fills(page) -> dict[str, str]:
+    return dict(
+        page.eval_on_selector_all(
+            ".france-map path[data-code]",
+            "paths => paths.map(path => [path.dataset.code, path.dataset.fill])",
+        )
+    )
+
+
+def heatmap_loaded(page) -> None:
+    """The criterion heatmap arrives by htmx after the page: wait for it before leaving, or
+    the browser aborts the request (a failed request fails the test)."""
+    expect(page.locator("#heatmap")).to_be_visible()
+
 
 def test_funder_reads_the_territory_map_and_drills_down_to_projects(
     site, page, login, assert_accessible, screenshot
@@ -520,8 +541,8 @@ def test_funder_reads_the_territory_map_and_drills_down_to_projects(
     assert map_fills(page) == {
         **dict.fromkeys(Region.objects.values_list("code", flat=True), LIGHTEST),
         "32": DARKEST,
-        "84": "#3182bd",
-        "93": "#bdd7e7",
+        "84": DARK,
+        "93": LIGHT,
     }
     expect(page.locator("#territory-table tr[data-code='32'] td")).to_have_text(
         ["3", "1", "100,0", "100,00", "0,05"]
@@ -545,7 +566,7 @@ def test_funder_reads_the_territory_map_and_drills_down_to_projects(
     )
     expect(departements.locator("td:first-of-type")).to_have_text(["0", "1", "0", "0", "2"])
     fills = map_fills(page)
-    assert (fills["80"], fills["59"], fills["02"]) == (DARKEST, "#6baed6", LIGHTEST)
+    assert (fills["80"], fills["59"], fills["02"]) == (DARKEST, MIDDLE, LIGHTEST)
     assert_accessible("territory map, Hauts-de-France")
     page.locator("a:has(path[data-code='80'])").click()
     expect(page.get_by_role("heading", name="Projets — Somme")).to_be_visible()
@@ -556,21 +577,3 @@ def test_funder_reads_the_territory_map_and_drills_down_to_projects(
     projects.get_by_role("link", name="Garage solidaire").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Garage solidaire")
     expect(page.locator("#reviewer-scores tbody tr td").first).to_have_text("100,00")
-
-
-LIGHTEST, DARKEST = "#eff3ff", "#08519c"
-
-
-def map_fills(page) -> dict[str, str]:
-    return dict(
-        page.eval_on_selector_all(
-            ".france-map path[data-code]",
-            "paths => paths.map(path => [path.dataset.code, path.dataset.fill])",
-        )
-    )
-
-
-def heatmap_loaded(page) -> None:
-    """The criterion heatmap arrives by htmx after the page: wait for it before leaving, or
-    the browser aborts the request (a failed request fails the test)."""
-    expect(page.locator("#heatmap")).to_be_visible()
