@@ -9,11 +9,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from grid.models import Grid
 from grid.reference import install_reference_grid
 from territories.loading import load_territories
 from territories.models import Commune, Departement, Region
+from tests.factories import PASSWORD
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -63,13 +65,23 @@ def reference_data(transactional_db):
         install_reference_grid(apps.get_model)
 
 
+def favicon_aborted(request) -> bool:
+    """Chromium fetches the favicon on its own after the page has loaded, and aborts that
+    fetch when the test navigates on or ends first: the page did nothing wrong. A missing
+    favicon still fails the test (HTTP 404 below)."""
+    return request.url.endswith("/favicon.svg") and request.failure == "net::ERR_ABORTED"
+
+
 @pytest.fixture
 def browser_errors(page):
     """Console errors, page errors and failed requests seen by the page; asserted empty."""
     errors: list[str] = []
     page.on("console", lambda msg: msg.type == "error" and errors.append(f"console: {msg.text}"))
     page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
-    page.on("requestfailed", lambda req: errors.append(f"request failed: {req.url}"))
+    page.on(
+        "requestfailed",
+        lambda req: not favicon_aborted(req) and errors.append(f"request failed: {req.url}"),
+    )
     page.on(
         "response",
         lambda resp: resp.status >= 400 and errors.append(f"HTTP {resp.status}: {resp.url}"),
@@ -105,3 +117,40 @@ def assert_accessible(page):
         assert serious == [], f"{context or page.url}: {serious}"
 
     return check
+
+
+@pytest.fixture
+def login(page, site):
+    """Sign in as `email` through the login form (after signing out whoever was in)."""
+
+    def sign_in(email: str, password: str = PASSWORD, next_path: str = "") -> None:
+        page.context.clear_cookies()
+        page.goto(site + "/comptes/connexion/" + (f"?next={next_path}" if next_path else ""))
+        page.get_by_label("Adresse e-mail").fill(email)
+        page.get_by_label("Mot de passe").fill(password)
+        page.get_by_role("button", name="Se connecter").click()
+        expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+
+    return sign_in
+
+
+@pytest.fixture
+def screenshot(page, tmp_path):
+    """Save a full-page PNG of the current page as <name>.png, in $EVALIS_SCREENSHOTS when
+    set (the README's screenshots come from there), else in the test's temporary directory.
+    Pages longer than `max_height` pixels are cut there: a 9,000-pixel form shows nothing
+    more in a README, and weighs a megabyte."""
+    directory = Path(os.environ.get("EVALIS_SCREENSHOTS") or tmp_path)
+
+    def take(name: str, max_height: int = 1600) -> Path:
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / f"{name}.png"
+        # From the top, or sticky elements are drawn where the page happened to be scrolled.
+        page.evaluate("window.scrollTo(0, 0)")
+        height = page.evaluate("document.documentElement.scrollHeight")
+        clip = {"x": 0, "y": 0, "width": page.viewport_size["width"],
+                "height": min(height, max_height)}  # fmt: skip
+        page.screenshot(path=path, full_page=True, clip=clip, animations="disabled", caret="hide")
+        return path
+
+    return take
