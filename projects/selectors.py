@@ -113,6 +113,7 @@ PROJECT_RELATED = (
     "owner",
     "commune",
     "departement",
+    "region",
 )
 
 
