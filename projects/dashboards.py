@@ -317,8 +317,8 @@ def call_ranking(
 
 PROGRESS_SQL = """
 WITH valid AS ({valid})
-SELECT u.id AS reviewer_id, u.full_name, u.email,
-       COUNT(DISTINCT g.project_id) AS expected, COUNT(DISTINCT v.project_id) AS done
+-- One assignment per (project, reviewer), one review per (project, author): plain counts.
+SELECT u.id AS reviewer_id, u.full_name, u.email, COUNT(*) AS expected, COUNT(v.id) AS done
 FROM projects_assignment g
 JOIN projects_project p ON p.id = g.project_id
 JOIN accounts_user u ON u.id = g.reviewer_id
