@@ -1,10 +1,9 @@
 """Forms validate and render; the services decide."""
 
-from dataclasses import dataclass
-
 from django import forms
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from grid.models import GridVersion
@@ -159,21 +158,6 @@ class CoHolderForm(forms.Form):
     )
 
 
-@dataclass(frozen=True)
-class RadioOption:
-    id: str
-    label: str
-    input: str  # the <input type="radio"> tag, escaped and marked safe
-
-
-@dataclass(frozen=True)
-class CriterionRow:
-    criterion: object
-    score: forms.BoundField
-    comment: forms.BoundField
-    options: list[RadioOption]
-
-
 class AssessmentForm(forms.Form):
     """One field per criterion of the grid version: the anchored levels as radio buttons
     (plus "sans objet" where allowed) and a justification. Shared by self-assessments and,
@@ -186,13 +170,15 @@ class AssessmentForm(forms.Form):
         self.fields["row_version"] = forms.IntegerField(
             widget=forms.HiddenInput, required=False, initial=assessment and assessment.row_version
         )
+        # Translated once per form rather than once per use: 20 criteria read them.
+        not_applicable, justification = gettext("Sans objet"), gettext("Justification")
         for criterion in self.criteria:
             choices = [
                 (str(level.value), f"{level.value} — {level.label}")
                 for level in criterion.levels.all()
             ]
             if criterion.allows_not_applicable:
-                choices.append((NOT_APPLICABLE, _("Sans objet")))
+                choices.append((NOT_APPLICABLE, not_applicable))
             score = scores.get(criterion.pk)
             self.fields[f"score_{criterion.pk}"] = forms.ChoiceField(
                 label=f"{criterion.code} — {criterion.label}",
@@ -209,7 +195,7 @@ class AssessmentForm(forms.Form):
                 ),
             )
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
-                label=_("Justification"),
+                label=justification,
                 required=False,
                 max_length=5000,
                 widget=forms.Textarea(attrs={"rows": 2}),
@@ -217,53 +203,65 @@ class AssessmentForm(forms.Form):
             )
 
     def rows(self):
-        """Criterion rows grouped by axis, for the template: (axis, [CriterionRow]).
+        """Criterion rows grouped by axis, for the template: (axis, [row dict]).
 
-        The radios reach the template as ready tags: rendering 20 × 7 radio widgets through
-        Django's widget templates took about half of the scoring page's time (issue 7's
-        budget for the page is 50 ms)."""
+        Rows are plain dicts of ready strings, each criterion's radios one ready block of
+        HTML: rendering 20 × 7 radio widgets through Django's widget templates, or even
+        through a template loop, and looking up bound-field attributes one by one, took most
+        of the scoring page's time (issue 7's budget for it is 50 ms)."""
         groups = []
         for criterion in self.criteria:
             if not groups or groups[-1][0] != criterion.axis:
                 groups.append((criterion.axis, []))
             score = self[f"score_{criterion.pk}"]
+            comment = self[f"comment_{criterion.pk}"]
             current = score.value()
             current = "" if current is None else str(current)
-            extra = "".join(
-                attribute
-                for attribute, present in (
-                    (" disabled", score.field.disabled),
-                    (' aria-invalid="true"', bool(score.errors)),
-                )
-                if present
+            score_id, comment_id = score.auto_id, comment.auto_id
+            help_id = f"{score_id}_help" if criterion.question else ""
+            attributes = format_html(
+                "{}{}{}",
+                mark_safe(" disabled") if score.field.disabled else "",
+                mark_safe(' aria-invalid="true"') if score.errors else "",
+                format_html(' aria-describedby="{}"', help_id) if help_id else "",
             )
-            described = f"{score.auto_id}_help" if criterion.question else ""
-            options = []
-            for index, (value, label) in enumerate(score.field.choices):
-                option_id = f"{score.auto_id}_{index}"
-                options.append(
-                    RadioOption(
-                        id=option_id,
-                        label=label,
-                        input=format_html(
-                            '<input type="radio" name="{}" value="{}" class="form-check-input" '
-                            'id="{}"{}{}{}>',
-                            score.html_name,
-                            value,
-                            option_id,
-                            mark_safe(" checked" if value == current else ""),
-                            mark_safe(extra),
-                            format_html(' aria-describedby="{}"', described) if described else "",
-                        ),
+            # One radio per level: <div class="form-check"><input …><label …>…</label></div>.
+            radios = format_html_join(
+                "\n",
+                '<div class="form-check"><input type="radio" name="{}" value="{}" '
+                'class="form-check-input" id="{}"{}{}><label class="form-check-label" for="{}">'
+                "{}</label></div>",
+                (
+                    (
+                        score.html_name,
+                        value,
+                        f"{score_id}_{index}",
+                        mark_safe(" checked") if value == current else "",
+                        attributes,
+                        f"{score_id}_{index}",
+                        label,
                     )
-                )
+                    for index, (value, label) in enumerate(score.field.choices)
+                ),
+            )
+            comment_value = comment.value()
             groups[-1][1].append(
-                CriterionRow(
-                    criterion=criterion,
-                    score=score,
-                    comment=self[f"comment_{criterion.pk}"],
-                    options=options,
-                )
+                {
+                    "code": criterion.code,
+                    "is_core": criterion.is_core,
+                    "label": score.label,
+                    "question": criterion.question,
+                    "help_id": help_id,
+                    "radios": radios,
+                    "errors": score.errors,
+                    "comment_name": comment.html_name,
+                    "comment_id": comment_id,
+                    "comment_label": comment.label,
+                    "comment_value": "" if comment_value is None else comment_value,
+                    "comment_errors": comment.errors,
+                    "comment_help": comment.help_text,
+                    "comment_help_id": f"{comment_id}_help" if comment.help_text else "",
+                }
             )
         return groups
 
@@ -317,10 +315,11 @@ class ReviewForm(AssessmentForm):
             widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.01"}),
             initial=assessment.recommended_amount if assessment else None,
         )
+        required_help = gettext(
+            "Obligatoire pour une note au minimum de l'échelle ou sous le seuil."
+        )
         for criterion in self.criteria:
-            self.fields[f"comment_{criterion.pk}"].help_text = _(
-                "Obligatoire pour une note au minimum de l'échelle ou sous le seuil."
-            )
+            self.fields[f"comment_{criterion.pk}"].help_text = required_help
 
     def clean(self):
         cleaned = super().clean()

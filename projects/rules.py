@@ -93,27 +93,22 @@ rules.add_perm("projects.view_territory_dashboard", is_funder | is_administrator
 # --- Reviewing ------------------------------------------------------------------------------
 
 
-def active_assignment_project_ids(user) -> frozenset[int]:
-    """Ids of the projects assigned to `user` and not in conflict nor recused, cached on the
-    user object so that a list page checking many projects costs one query."""
-    if not (user and user.is_authenticated):
-        return frozenset()
-    cache = getattr(user, "_assigned_project_ids_cache", None)
-    if cache is None:
-        from projects.models import Assignment
-
-        cache = frozenset(
-            Assignment.objects.active().filter(reviewer=user).values_list("project_id", flat=True)
-        )
-        user._assigned_project_ids_cache = cache
-    return cache
-
-
 @rules.predicate
 def is_project_reviewer(user, project):
     """A reviewer the project is assigned to, who has not declared a conflict nor been
-    recused: reviewers see nothing else."""
-    return project is not None and project.pk in active_assignment_project_ids(user)
+    recused: reviewers see nothing else. One small query per project, remembered on the user
+    object for the request (a page asks several predicates about the same project; a
+    reviewer may have thousands of assignments, so they are not all loaded)."""
+    if project is None or not (user and user.is_authenticated):
+        return False
+    answers = user.__dict__.setdefault("_reviews_project", {})
+    if project.pk not in answers:
+        from projects.models import Assignment
+
+        answers[project.pk] = (
+            Assignment.objects.active().filter(reviewer=user, project_id=project.pk).exists()
+        )
+    return answers[project.pk]
 
 
 @rules.predicate
