@@ -4,14 +4,19 @@ that query counts do not grow with the data."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Exists, F, FloatField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from grid.models import Criterion
-from projects.dashboards import EXCLUDED_ASSIGNMENTS, HIDDEN_PROJECTS, project_review_figures
+from projects.dashboards import (
+    EXCLUDED_ASSIGNMENTS,
+    HIDDEN_PROJECTS,
+    project_criteria,
+    project_review_figures,
+)
 from projects.models import (
     ACTIVE_ASSIGNMENT_STATES,
     Assessment,
@@ -25,7 +30,6 @@ from projects.models import (
     Project,
     ProjectStatus,
     ReviewerVisibility,
-    Score,
 )
 from projects.rules import organisation_ids
 from projects.scoring import normalise
@@ -286,24 +290,6 @@ def project_aggregate(*, project) -> ProjectAggregate:
     )
 
 
-def criterion_means(*, project) -> dict[int, Decimal]:
-    """Per criterion, the counted reviews' mean normalised score (×100), computed in SQL."""
-    rows = (
-        Score.objects.filter(
-            assessment__in=counted_reviews().filter(project=project), value__isnull=False
-        )
-        .values("criterion_id")
-        .annotate(
-            mean=Avg(
-                (F("value") - F("scale_min")) * 100.0 / (F("scale_max") - F("scale_min")),
-                output_field=FloatField(),
-            )
-        )
-        .values_list("criterion_id", "mean")
-    )
-    return {cid: Decimal(mean).quantize(Decimal("0.1")) for cid, mean in rows}
-
-
 def others_visible(*, call, own_submitted: bool) -> bool:
     """Anti-anchoring: whether a reviewer may see the other reviewers' scores."""
     if call.reviewer_visibility == ReviewerVisibility.ALWAYS:
@@ -366,9 +352,11 @@ def call_assignments(*, call):
 
 def project_feedback(*, project):
     """What the holder may read after the decision, per the call's feedback policy: the
-    anonymised comments of counted reviews and, in full mode, the per-criterion means."""
+    anonymised comments of counted reviews and, in full mode, per criterion code the
+    reviewers' mean (in percent of the scale) and the gap with the self-assessment, the very
+    figures of the funder's project analysis (dashboards.project_criteria)."""
     policy = project.call.feedback_policy
-    comments, means = [], {}
+    comments, figures = [], {}
     if policy in (FeedbackPolicy.COMMENTS, FeedbackPolicy.FULL):
         reviews = counted_reviews().filter(project=project).order_by("pk")
         comments = [
@@ -380,10 +368,9 @@ def project_feedback(*, project):
             for r in reviews
         ]
     if policy == FeedbackPolicy.FULL:
-        codes = dict(
-            Criterion.objects.filter(version_id=project.call.grid_version_id).values_list(
-                "pk", "code"
-            )
-        )
-        means = {codes[cid]: mean for cid, mean in criterion_means(project=project).items()}
-    return comments, means
+        figures = {
+            criterion.code: criterion
+            for criterion in project_criteria(project=project)
+            if criterion.reviews
+        }
+    return comments, figures

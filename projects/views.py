@@ -310,18 +310,16 @@ def project_detail(request, pk):
     # Holders learn the decision once the call is decided; its managers see it at once.
     if not is_call_manager and project.call.status != CallStatus.DECIDED:
         decision = None
-    comments, means = selectors.project_feedback(project=project) if decision else ([], {})
-    if chart and means:
-        chart = [(row, means.get(row.code)) for row in chart]
-    elif chart:
-        chart = [(row, None) for row in chart]
+    comments, figures = selectors.project_feedback(project=project) if decision else ([], {})
+    if chart:
+        chart = [(row, figures.get(row.code)) for row in chart]
     return render(
         request,
         "projects/project_detail.html",
         {
             "decision": decision,
             "feedback_comments": comments if not is_call_manager else [],
-            "reviewer_means": bool(means),
+            "reviewer_means": bool(figures),
             "can_decide": allowed(request, "projects.decide_project", project)
             and project.call.status in (CallStatus.REVIEW, CallStatus.DECIDED)
             and not project.is_draft

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts.models import Membership, Role
 from grid.models import Criterion
-from projects import selectors, services
+from projects import dashboards, selectors, services
 from projects.models import (
     Assessment,
     Assignment,
@@ -403,7 +403,9 @@ def test_conflicted_and_recused_reviewers_are_excluded_from_aggregates():
 
     assert before.count == 3
     assert (after.count, after.mean, after.minimum) == (1, Decimal("100.00"), Decimal("100.00"))
-    assert set(selectors.criterion_means(project=project).values()) == {Decimal("100.0")}
+    assert {c.mean_percent for c in dashboards.project_criteria(project=project)} == {
+        Decimal("100.0")
+    }
 
 
 def test_declared_conflict_needs_a_reason_and_leaves_the_list(client):
@@ -728,6 +730,45 @@ def test_manager_decides_and_holder_reads_feedback_once_decided(
     assert 'id="decision"' not in before
     assert 'id="decision"' in after and "COMMENTAIRE-ANONYME" in after
     assert assignment.reviewer.full_name not in after
+
+
+def test_holder_reads_reviewer_means_and_gaps_beside_their_self_assessment(client):
+    assignment = AssignmentFactory(project__call__feedback_policy="full")
+    project = assignment.project
+    criteria = criteria_of(project.call)
+    first, second = criteria[0], criteria[1]
+    own = services.self_assessment_get_or_create(project=project, by=project.owner)
+    # The holder gave the top level to the first criterion and the minimum to the second
+    # before submitting (prepared directly: the project is already submitted).
+    for criterion, value in ((first, first.scale_max), (second, second.scale_min)):
+        own.scores.create(
+            criterion=criterion,
+            value=value,
+            scale_min=criterion.scale_min,
+            scale_max=criterion.scale_max,
+        )
+    services.assessment_recompute(assessment=own).save()
+    submit_review(assignment, value=2)
+    services.decision_record(
+        project=project,
+        outcome="selected",
+        amount_granted=None,
+        motivation="",
+        by=user_with_role(Role.FUNDER, project.call.funder),
+    )
+    project.call.status = CallStatus.DECIDED
+    project.call.save()
+    client.force_login(project.owner)
+
+    response = client.get(reverse("projects:project_detail", kwargs={"pk": project.pk}))
+
+    rows = {row.code: reviewers for row, reviewers in response.context["chart"]}
+    reviewers_percent = Decimal(200) / 3  # 2 on a 0–3 scale
+    assert rows[first.code].mean_percent == Decimal("66.7")
+    assert rows[first.code].gap == (100 - reviewers_percent).quantize(Decimal("0.1"))
+    assert rows[second.code].gap == (0 - reviewers_percent).quantize(Decimal("0.1"))
+    content = response.content.decode()
+    assert "+33,3" in content and "-66,7" in content
 
 
 def test_feedback_policy_decision_only_shows_no_comment(client):
