@@ -142,14 +142,17 @@ def screenshot(page, tmp_path):
     more in a README, and weighs a megabyte."""
     directory = Path(os.environ.get("EVALIS_SCREENSHOTS") or tmp_path)
 
-    def take(name: str, max_height: int = 1600) -> Path:
+    def take(name: str, max_height: int = 1600, start: str = "") -> Path:
+        """`start`: a CSS selector; the picture then begins just above that element, for a
+        page whose point is far down (the holder's comparison under the project's text)."""
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / f"{name}.png"
         # From the top, or sticky elements are drawn where the page happened to be scrolled.
         page.evaluate("window.scrollTo(0, 0)")
         height = page.evaluate("document.documentElement.scrollHeight")
-        clip = {"x": 0, "y": 0, "width": page.viewport_size["width"],
-                "height": min(height, max_height)}  # fmt: skip
+        top = max(int(page.locator(start).bounding_box()["y"]) - 16, 0) if start else 0
+        clip = {"x": 0, "y": top, "width": page.viewport_size["width"],
+                "height": min(height - top, max_height)}  # fmt: skip
         page.screenshot(path=path, full_page=True, clip=clip, animations="disabled", caret="hide")
         return path
 

@@ -480,8 +480,11 @@ def test_funder_ranks_compares_and_decides_and_the_holder_reads_the_feedback(
     c1 = page.locator(".self-assessment-chart tr[data-criterion='C1'] td")
     expect(c1.nth(1)).to_have_text("2/3 — Présent")
     expect(c1.nth(2)).to_have_text("66,7 %")
+    # The gap: own level minus the reviewers' mean, in points of the scale.
+    expect(s1.nth(3)).to_have_text("+33,3")
+    expect(c1.nth(3)).to_have_text("0,0")
     assert_accessible("holder's project with the comparison")
-    screenshot("6-holder-comparison")
+    screenshot("6-holder-comparison", max_height=1000, start="#self-title")
 
 
 # --- 6. The funder reads the territory dashboard ---------------------------------------------
