@@ -479,14 +479,16 @@ def territory_figures(
 HEATMAP_SQL = """
 WITH valid AS ({valid}),
 sums AS (
-    -- Grouped by criterion id, without joins: this block reads every score of the calls.
-    SELECT v.{key} AS code, sc.criterion_id,
-           SUM(sc.value - sc.scale_min) AS above_min, SUM(sc.scale_max - sc.scale_min) AS span
+    -- Grouped by criterion id, without joins and with as little as possible per row: this
+    -- block reads every score of the calls.
+    SELECT v.{key} AS code, sc.criterion_id, SUM(sc.value) AS total, COUNT(*) AS n
     FROM valid v JOIN projects_score sc ON sc.assessment_id = v.id
     WHERE sc.value IS NOT NULL {where}
     GROUP BY v.{key}, sc.criterion_id
 )
-SELECT sums.code, c.code AS criterion, c.position, sums.above_min, sums.span
+-- A criterion's scale is fixed: Σ(v − min) = Σv − n·min and Σ(max − min) = n·(max − min).
+SELECT sums.code, c.code AS criterion, c.position, sums.total - sums.n * c.scale_min AS above_min,
+       sums.n * (c.scale_max - c.scale_min) AS span
 FROM sums JOIN grid_criterion c ON c.id = sums.criterion_id
 """
 

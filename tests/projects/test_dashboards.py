@@ -429,3 +429,19 @@ def test_counted_reviews_orm_and_sql_select_the_same_assessments(example):
         ).values_list("pk", flat=True)
     )
     assert orm_ids == sql_ids == expected
+
+
+def test_heatmap_leaves_out_a_criterion_only_ever_marked_not_applicable(example):
+    lyon = ProjectFactory(
+        call=example["call"], submitted=True, commune=Commune.objects.get(code="69123")
+    )
+    reviewer = example["reviewers"][0]
+    Assignment.objects.create(project=lyon, reviewer=reviewer)
+    assess(lyon, reviewer, scores(1, 2, None))
+
+    heatmap = dashboards.territory_criterion_heatmap(call_ids=[example["call"].pk], level="region")
+
+    assert {key: value for key, value in heatmap["cells"].items() if key[0] == "84"} == {
+        ("84", "K1"): D("50"),
+        ("84", "K2"): D("100"),
+    }
