@@ -141,13 +141,9 @@ def sees_other_reviews(user, project):
     return others_visible(call=project.call, own_submitted=own_submitted)
 
 
-# The project analysis and each reviewer's scores: the call's managers, and the project's
-# reviewers once the visibility policy lets them see the others (names anonymised for them).
-rules.add_perm(
-    "projects.view_project_analysis",
-    is_administrator | is_project_call_funder | sees_other_reviews,
-)
-rules.add_perm(
-    "projects.view_reviewer_scores",
-    is_administrator | is_project_call_funder | sees_other_reviews,
-)
+# The project analysis and each reviewer's scores have one audience today: the call's
+# managers, and the project's reviewers once the visibility policy lets them see the others
+# (names anonymised for them). Two permissions, so that the pages can tell them apart later.
+analysis_readers = is_administrator | is_project_call_funder | sees_other_reviews
+rules.add_perm("projects.view_project_analysis", analysis_readers)
+rules.add_perm("projects.view_reviewer_scores", analysis_readers)
