@@ -505,9 +505,10 @@ def attachment_delete(*, attachment: Attachment, by: User) -> None:
 # --- Assessments ----------------------------------------------------------------------------
 
 
-def version_criteria(grid_version) -> list[Criterion]:
+def version_criteria(version_id: int) -> list[Criterion]:
+    """A grid version's criteria in form order, with their axis and scale levels (2 queries)."""
     return list(
-        Criterion.objects.filter(version=grid_version)
+        Criterion.objects.filter(version_id=version_id)
         .select_related("axis")
         .prefetch_related("levels")
         .order_by("axis__position", "position", "code")

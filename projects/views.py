@@ -491,7 +491,7 @@ def self_assessment_edit(request, pk):
         return redirect("projects:project_detail", pk=project.pk)
     # Created on the first save only: reading the form never writes.
     assessment = project.assessments.self_assessments().first()
-    criteria = services.version_criteria(project.call.grid_version)
+    criteria = services.version_criteria(project.call.grid_version_id)
     form = AssessmentForm(request.POST or None, criteria=criteria, assessment=assessment)
     if request.method == "POST" and form.is_valid():
         try:
@@ -534,7 +534,7 @@ def self_assessment_total(request, pk):
     """htmx partial: the total of the answers being typed, never saved. Same scoring function
     as the stored totals; the page works without it."""
     project = _project(request, pk, "projects.change_project")
-    criteria = services.version_criteria(project.call.grid_version)
+    criteria = services.version_criteria(project.call.grid_version_id)
     form = AssessmentForm(request.POST, criteria=criteria)
     form.is_valid()  # invalid choices are simply left out of the running total
     values = {criterion_id: value for criterion_id, (value, _c) in form.scores().items()}
@@ -621,7 +621,7 @@ def review_edit(request, pk):
     call = project.call
     can_score = allowed(request, "projects.review_project", project)
     assessment = _own_review(project, request.user)
-    criteria = services.version_criteria(call.grid_version)
+    criteria = services.version_criteria(call.grid_version_id)
     form = ReviewForm(request.POST or None, criteria=criteria, assessment=assessment)
     stale = None
     if request.method == "POST":
@@ -698,7 +698,7 @@ def review_edit(request, pk):
 def review_total(request, pk):
     """htmx partial: the running total of the scores being typed (same scoring function)."""
     project = _review_project(request, pk, "projects.review_project")
-    criteria = services.version_criteria(project.call.grid_version)
+    criteria = services.version_criteria(project.call.grid_version_id)
     form = AssessmentForm(request.POST, criteria=criteria)
     form.is_valid()
     values = {criterion_id: value for criterion_id, (value, _c) in form.scores().items()}

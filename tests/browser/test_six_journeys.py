@@ -46,7 +46,7 @@ def region_funder():
 
 
 def criteria_of(call) -> list[Criterion]:
-    return services.version_criteria(call.grid_version)
+    return services.version_criteria(call.grid_version_id)
 
 
 def submitted_review(project, reviewer, values: dict[str, int], default: int) -> Assessment:
