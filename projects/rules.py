@@ -93,22 +93,29 @@ rules.add_perm("projects.view_territory_dashboard", is_funder | is_administrator
 # --- Reviewing ------------------------------------------------------------------------------
 
 
+def _remembered(user, key, compute):
+    """`compute()`'s answer, kept on the user object for the request: a page asks several
+    permissions about the same project, each answer costs a query."""
+    answers = user.__dict__.setdefault("_project_answers", {})
+    if key not in answers:
+        answers[key] = compute()
+    return answers[key]
+
+
 @rules.predicate
 def is_project_reviewer(user, project):
     """A reviewer the project is assigned to, who has not declared a conflict nor been
-    recused: reviewers see nothing else. One small query per project, remembered on the user
-    object for the request (a page asks several predicates about the same project; a
-    reviewer may have thousands of assignments, so they are not all loaded)."""
+    recused: reviewers see nothing else. One small query about this project (a reviewer may
+    have thousands of assignments: they are not all loaded)."""
     if project is None or not (user and user.is_authenticated):
         return False
-    answers = user.__dict__.setdefault("_reviews_project", {})
-    if project.pk not in answers:
-        from projects.models import Assignment
+    from projects.models import Assignment
 
-        answers[project.pk] = (
-            Assignment.objects.active().filter(reviewer=user, project_id=project.pk).exists()
-        )
-    return answers[project.pk]
+    return _remembered(
+        user,
+        ("reviews", project.pk),
+        lambda: Assignment.objects.active().filter(reviewer=user, project_id=project.pk).exists(),
+    )
 
 
 @rules.predicate
@@ -135,8 +142,12 @@ def sees_other_reviews(user, project):
     from projects.models import Assessment
     from projects.selectors import others_visible
 
-    own_submitted = (
-        Assessment.objects.reviews().submitted().filter(project=project, author=user).exists()
+    own_submitted = _remembered(
+        user,
+        ("submitted", project.pk),
+        lambda: (
+            Assessment.objects.reviews().submitted().filter(project=project, author=user).exists()
+        ),
     )
     return others_visible(call=project.call, own_submitted=own_submitted)
 
