@@ -110,20 +110,17 @@ def projects_for_holder(*, user):
     return _with_self_total(projects).order_by("organisation__name", "-updated_at", "pk")
 
 
-PROJECT_RELATED = (
-    "call__funder",
-    "call__grid_version",
-    "organisation",
-    "owner",
-    "commune",
-    "departement",
-    "region",
-)
-
-
 def project_detail(*, pk: int) -> Project:
     return (
-        Project.objects.select_related(*PROJECT_RELATED)
+        Project.objects.select_related(
+            "call__funder",
+            "call__grid_version",
+            "organisation",
+            "owner",
+            "commune",
+            "departement",
+            "region",
+        )
         .prefetch_related(
             "attachments", "co_holders", "eligibility_confirmed", "call__eligibility_items"
         )
