@@ -107,7 +107,9 @@ ROLE_PAGES = {
 
 
 @pytest.mark.django_db(transaction=True)
-def test_signed_in_pages_have_no_serious_accessibility_violation(site, page, assert_accessible):
+def test_signed_in_pages_have_no_serious_accessibility_violation(
+    site, page, login, assert_accessible
+):
     from django.core.management import call_command
 
     from accounts.demo import DEMO_PASSWORD
@@ -122,12 +124,7 @@ def test_signed_in_pages_have_no_serious_accessibility_violation(site, page, ass
         "version": GridVersion.objects.get(number=1).pk,
     }
     for email, paths in ROLE_PAGES.items():
-        page.context.clear_cookies()
-        page.goto(site + "/comptes/connexion/")
-        page.fill("#id_username", email)
-        page.fill("#id_password", DEMO_PASSWORD)
-        page.get_by_role("button", name="Se connecter").click()
-        expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+        login(email, DEMO_PASSWORD)
         for path in paths:
             page.goto(site + path.format(**ids))
             assert_accessible(f"{email} {path}")

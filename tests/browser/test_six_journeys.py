@@ -51,7 +51,7 @@ def criteria_of(call) -> list[Criterion]:
 
 def submitted_review(project, reviewer, values: dict[str, int], default: int) -> Assessment:
     """A review submitted through the services: `values` by criterion code, else `default`."""
-    project = Project.objects.select_related("call__grid_version").get(pk=project.pk)
+    project = Project.objects.select_related("call").get(pk=project.pk)
     Assignment.objects.get_or_create(project=project, reviewer=reviewer)
     scores = {
         c.pk: (values.get(c.code, default), "Justifié par le dossier.")
