@@ -2,12 +2,13 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.forms import HolderSignupForm, LoginForm, OrganisationForm
 from accounts.models import Organisation
+from accounts.permissions import require
 from accounts.services import holder_signup, organisation_update
 
 
@@ -54,8 +55,7 @@ def profile(request):
 @login_required
 def organisation_edit(request, pk):
     organisation = get_object_or_404(Organisation.objects.select_related("commune"), pk=pk)
-    if not request.user.has_perm("accounts.change_organisation", organisation):
-        raise PermissionDenied
+    require(request, "accounts.change_organisation", organisation)
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         try:

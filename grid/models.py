@@ -141,6 +141,10 @@ class CriterionQuerySet(models.QuerySet):
     def complementary(self):
         return self.filter(kind=CriterionKind.COMPLEMENTARY)
 
+    def in_form_order(self):
+        """Axis by axis, then the criterion's position: the order of forms and tables."""
+        return self.order_by("axis__position", "position", "code")
+
 
 class Criterion(models.Model):
     version = models.ForeignKey(

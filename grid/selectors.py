@@ -6,6 +6,7 @@ from django.db.models import Count, Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditEvent
+from accounts.permissions import can
 from grid.models import Axis, Criterion, CriterionKind, Grid, GridVersion, VersionStatus
 
 
@@ -17,6 +18,16 @@ def grid_version_detail(*, version_id: int) -> GridVersion:
         GridVersion.objects.select_related("grid")
         .prefetch_related(Prefetch("axes", queryset=axes))
         .get(pk=version_id)
+    )
+
+
+def version_criteria(version_id: int) -> list[Criterion]:
+    """A version's criteria in form order, with their axis and scale levels (2 queries)."""
+    return list(
+        Criterion.objects.filter(version_id=version_id)
+        .select_related("axis")
+        .prefetch_related("levels")
+        .in_form_order()
     )
 
 
@@ -59,7 +70,7 @@ def grid_list_for(user) -> list[Grid]:
     """Grids as `user` may see them: administrators see every version, readers only the
     published and retired ones (drafts are administrators' work in progress)."""
     grids = grid_list()
-    if user.has_perm("grid.change_gridversion"):
+    if can(user, "grid.change_gridversion"):
         return grids
     visible = []
     for grid in grids:

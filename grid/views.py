@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import allowed, require
 from accounts.services import client_ip
 from grid import interchange
 from grid.forms import (
@@ -68,13 +69,8 @@ def _version(pk) -> GridVersion:
     return get_object_or_404(GridVersion.objects.select_related("grid"), pk=pk)
 
 
-def _require(request, perm: str, obj=None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 def _editable_draft(request, version: GridVersion) -> None:
-    _require(request, "grid.change_gridversion", version)
+    require(request, "grid.change_gridversion", version)
     if not version.is_draft:
         raise PermissionDenied(_("Seule une version brouillon se modifie."))
 
@@ -100,9 +96,9 @@ def _rebind_with(form_class, request, row_version, **kwargs):
 @login_required
 def grid_list(request):
     """Grids and their versions: every version for administrators, published ones otherwise."""
-    _require(request, "grid.view_grid")
+    require(request, "grid.view_grid")
     grids = grid_list_for(request.user)
-    can_edit = request.user.has_perm("grid.change_gridversion")
+    can_edit = allowed(request, "grid.change_gridversion")
     for grid in grids:
         if can_edit:
             grid.visible_versions = list(grid.versions.all())
@@ -112,7 +108,7 @@ def grid_list(request):
 
 @login_required
 def grid_create_view(request):
-    _require(request, "grid.add_grid")
+    require(request, "grid.add_grid")
     form = GridCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -134,7 +130,7 @@ def grid_create_view(request):
 
 @login_required
 def grid_import(request):
-    _require(request, "grid.add_grid")
+    require(request, "grid.add_grid")
     form = GridImportForm(request.POST or None, request.FILES or None)
     problems = []
     if request.method == "POST" and form.is_valid():
@@ -161,15 +157,15 @@ def grid_import(request):
 @login_required
 def version_detail(request, pk):
     version = _version(pk)
-    _require(request, "grid.view_gridversion", version)
+    require(request, "grid.view_gridversion", version)
     version = grid_version_detail(version_id=version.pk)
-    can_history = request.user.has_perm("grid.view_gridversion_history", version)
+    can_history = allowed(request, "grid.view_gridversion_history", version)
     context = {
         "version": version,
         "summary": version_summary(version),
         "history": list(grid_version_history(version=version)) if can_history else None,
         "others": version.grid.versions.exclude(pk=version.pk),
-        "can_edit": request.user.has_perm("grid.change_gridversion", version),
+        "can_edit": allowed(request, "grid.change_gridversion", version),
     }
     return render(request, "grid/gridversion_detail.html", context)
 
@@ -178,7 +174,7 @@ def version_detail(request, pk):
 def version_edit(request, pk):
     """The editor page of a draft: its label, axes and criteria, and what blocks publishing."""
     version = _version(pk)
-    _require(request, "grid.change_gridversion", version)
+    require(request, "grid.change_gridversion", version)
     if not version.is_draft:
         # A stale bookmark after publication: say why instead of a bare 403.
         messages.info(
@@ -227,7 +223,7 @@ def version_edit(request, pk):
 @require_POST
 def version_new_draft(request, pk):
     version = _version(pk)
-    _require(request, "grid.change_gridversion", version)
+    require(request, "grid.change_gridversion", version)
     try:
         draft = grid_version_create_draft(source=version, by=request.user, ip=client_ip(request))
     except ValidationError as error:
@@ -244,7 +240,7 @@ def version_new_draft(request, pk):
 @require_POST
 def version_retire(request, pk):
     version = _version(pk)
-    _require(request, "grid.publish_gridversion", version)
+    require(request, "grid.publish_gridversion", version)
     try:
         grid_version_retire(
             version=version,
@@ -266,7 +262,7 @@ def version_retire(request, pk):
 def version_publish(request, pk):
     """Confirmation page showing the changes against the previous version, then publication."""
     version = _version(pk)
-    _require(request, "grid.publish_gridversion", version)
+    require(request, "grid.publish_gridversion", version)
     if not version.is_draft:
         messages.info(request, _("Cette version est déjà publiée."))
         return redirect("grid:version_detail", pk=version.pk)
@@ -303,11 +299,11 @@ def version_publish(request, pk):
 def version_diff(request, pk):
     """Compare a version with another version of the same grid (`?avec=<pk>`)."""
     version = _version(pk)
-    _require(request, "grid.view_gridversion", version)
+    require(request, "grid.view_gridversion", version)
     others = [
         other
         for other in version.grid.versions.exclude(pk=version.pk)
-        if request.user.has_perm("grid.view_gridversion", other)
+        if allowed(request, "grid.view_gridversion", other)
     ]
     other = None
     if request.GET.get("avec"):
@@ -329,7 +325,7 @@ def version_diff(request, pk):
 @login_required
 def version_export(request, pk):
     version = _version(pk)
-    _require(request, "grid.view_gridversion", version)
+    require(request, "grid.view_gridversion", version)
     payload = interchange.version_export(grid_version_detail(version_id=version.pk))
     response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "indent": 2})
     filename = f"{version.grid.slug}-v{version.number}.json"
@@ -470,7 +466,7 @@ def criterion_fix_text_view(request, pk):
         Criterion.objects.select_related("version__grid").prefetch_related("levels"), pk=pk
     )
     version = criterion.version
-    _require(request, "grid.fix_text_gridversion", version)
+    require(request, "grid.fix_text_gridversion", version)
     initial = {
         "row_version": version.row_version,
         "label": criterion.label,

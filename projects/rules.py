@@ -1,27 +1,20 @@
-"""Permission predicates for calls, projects, attachments and self-assessments (design §5).
+"""Permission predicates for calls, projects, reviews, decisions and dashboards (design §5).
 
-Every view, download and partial asks these through has_perm. Organisation ids per role are
-read once per user object, so a list page checking many objects costs one query.
+Every view, download, partial and template asks these through `accounts.permissions`. The
+state rules (a project can be withdrawn, decided; a call accepts projects…) are predicates
+too, so that a view or template asks them instead of repeating them; the services enforce the
+same model properties.
 """
 
 import rules
+from django.utils import timezone
 
 from accounts.models import Role
 from accounts.rules import is_administrator, is_funder, is_holder, is_reviewer
+from accounts.selectors import organisation_ids
+from projects.models import Assessment, Assignment
 
-
-def organisation_ids(user, role: str) -> frozenset[int]:
-    """Ids of the organisations where `user` has `role`, cached on the user object."""
-    if not (user and user.is_authenticated):
-        return frozenset()
-    cache = getattr(user, "_organisation_ids_cache", None)
-    if cache is None:
-        cache = {}
-        for organisation_id, member_role in user.memberships.values_list("organisation_id", "role"):
-            cache.setdefault(member_role, set()).add(organisation_id)
-        cache = {key: frozenset(value) for key, value in cache.items()}
-        user._organisation_ids_cache = cache
-    return cache.get(role, frozenset())
+# --- Calls ----------------------------------------------------------------------------------
 
 
 @rules.predicate
@@ -36,9 +29,41 @@ def is_call_published(user, call):
 
 
 @rules.predicate
+def call_accepts_projects(user, call):
+    return call is not None and call.accepts_projects(timezone.now())
+
+
+call_managers = is_administrator | is_call_funder
+
+# Calls are created by a funder's members, in their organisation's name.
+rules.add_perm("projects.add_call", is_funder)
+rules.add_perm("projects.list_calls", is_funder | is_administrator)
+rules.add_perm("projects.view_call", is_call_published | call_managers)
+rules.add_perm("projects.manage_call", call_managers)
+rules.add_perm("projects.change_call", call_managers)
+rules.add_perm("projects.apply_call", is_holder & is_call_published)
+rules.add_perm("projects.start_project", is_holder & is_call_published & call_accepts_projects)
+rules.add_perm("projects.view_call_dashboard", call_managers)
+# The territory dashboard is open to every funder and administrator; its figures cover the
+# calls the viewer manages (projects.selectors.calls.managed_calls).
+rules.add_perm("projects.view_territory_dashboard", is_funder | is_administrator)
+
+# --- Projects -------------------------------------------------------------------------------
+
+
+@rules.predicate
 def is_project_organisation_holder(user, project):
     """A holder member of the project's organisation: sees its projects."""
     return project is not None and project.organisation_id in organisation_ids(user, Role.HOLDER)
+
+
+def _remembered(user, key, compute):
+    """`compute()`'s answer, kept on the user object for the request: a page asks several
+    permissions about the same project, and each answer costs a query."""
+    answers = user.__dict__.setdefault("_project_answers", {})
+    if key not in answers:
+        answers[key] = compute()
+    return answers[key]
 
 
 @rules.predicate
@@ -66,40 +91,34 @@ def is_project_call_funder(user, project):
     )
 
 
-# Calls are created by a funder's members, in their organisation's name.
-rules.add_perm("projects.add_call", is_funder)
-rules.add_perm("projects.list_calls", is_funder | is_administrator)
-rules.add_perm("projects.view_call", is_call_published | is_administrator | is_call_funder)
-rules.add_perm("projects.manage_call", is_administrator | is_call_funder)
-rules.add_perm("projects.change_call", is_administrator | is_call_funder)
-rules.add_perm("projects.apply_call", is_holder & is_call_published)
+@rules.predicate
+def is_project_draft(user, project):
+    return project is not None and project.is_draft
+
+
+@rules.predicate
+def is_project_withdrawable(user, project):
+    return project is not None and project.is_withdrawable
+
+
+@rules.predicate
+def is_project_decidable(user, project):
+    return project is not None and project.is_decidable
+
 
 rules.add_perm("projects.list_projects", is_holder | is_administrator)
 rules.add_perm(
     "projects.view_project",
     is_administrator | is_project_organisation_holder | is_project_call_funder,
 )
-rules.add_perm("projects.change_project", is_project_editor)
-rules.add_perm("projects.manage_coholders", is_project_owner & is_project_editor)
 # Attachments are downloaded under "projects.view_project": one predicate for the project and
-# its files, so a file can never be more visible than its project.
-
-# Dashboards (issue 7): a call's figures are its funder's and administrators'; the territory
-# dashboard is open to every funder and administrator, its figures restricted to the calls the
-# viewer may manage (projects.dashboards.visible_call_ids).
-rules.add_perm("projects.view_call_dashboard", is_administrator | is_call_funder)
-rules.add_perm("projects.view_territory_dashboard", is_funder | is_administrator)
+# its files, so that a file can never be more visible than its project.
+rules.add_perm("projects.change_project", is_project_editor)
+rules.add_perm("projects.edit_project_draft", is_project_editor & is_project_draft)
+rules.add_perm("projects.withdraw_project", is_project_editor & is_project_withdrawable)
+rules.add_perm("projects.manage_coholders", is_project_owner & is_project_editor)
 
 # --- Reviewing ------------------------------------------------------------------------------
-
-
-def _remembered(user, key, compute):
-    """`compute()`'s answer, kept on the user object for the request: a page asks several
-    permissions about the same project, each answer costs a query."""
-    answers = user.__dict__.setdefault("_project_answers", {})
-    if key not in answers:
-        answers[key] = compute()
-    return answers[key]
 
 
 @rules.predicate
@@ -109,8 +128,6 @@ def is_project_reviewer(user, project):
     have thousands of assignments: they are not all loaded)."""
     if project is None or not (user and user.is_authenticated):
         return False
-    from projects.models import Assignment
-
     return _remembered(
         user,
         ("reviews", project.pk),
@@ -120,17 +137,7 @@ def is_project_reviewer(user, project):
 
 @rules.predicate
 def is_call_in_review(user, project):
-    from projects.models import CallStatus
-
-    return project is not None and project.call.status == CallStatus.REVIEW
-
-
-rules.add_perm("projects.list_reviews", is_reviewer)
-rules.add_perm("projects.view_review", is_project_reviewer)
-# Scores change only while the call is in review; submitted reviews stay editable until then.
-rules.add_perm("projects.review_project", is_project_reviewer & is_call_in_review)
-rules.add_perm("projects.declare_conflict", is_project_reviewer & is_call_in_review)
-rules.add_perm("projects.decide_project", is_administrator | is_project_call_funder)
+    return project is not None and project.call.is_in_review
 
 
 @rules.predicate
@@ -139,9 +146,6 @@ def sees_other_reviews(user, project):
     reviewers' scores (never; after submitting their own review; always): anti-anchoring."""
     if not is_project_reviewer(user, project):
         return False
-    from projects.models import Assessment
-    from projects.selectors import others_visible
-
     own_submitted = _remembered(
         user,
         ("submitted", project.pk),
@@ -149,12 +153,34 @@ def sees_other_reviews(user, project):
             Assessment.objects.reviews().submitted().filter(project=project, author=user).exists()
         ),
     )
-    return others_visible(call=project.call, own_submitted=own_submitted)
+    return project.call.others_visible_to_reviewer(own_submitted=own_submitted)
 
 
-# The project analysis and each reviewer's scores have one audience today: the call's
-# managers, and the project's reviewers once the visibility policy lets them see the others
-# (names anonymised for them). Two permissions, so that the pages can tell them apart later.
-analysis_readers = is_administrator | is_project_call_funder | sees_other_reviews
-rules.add_perm("projects.view_project_analysis", analysis_readers)
-rules.add_perm("projects.view_reviewer_scores", analysis_readers)
+rules.add_perm("projects.list_reviews", is_reviewer)
+rules.add_perm("projects.view_review", is_project_reviewer)
+# Scores change only while the call is in review; submitted reviews stay editable until then.
+rules.add_perm("projects.review_project", is_project_reviewer & is_call_in_review)
+rules.add_perm("projects.declare_conflict", is_project_reviewer & is_call_in_review)
+rules.add_perm("projects.view_other_reviews", sees_other_reviews)
+# The project analysis with each reviewer's scores: the call's managers, and the project's
+# reviewers once the visibility policy lets them see the others (anonymised for them).
+rules.add_perm(
+    "projects.view_project_analysis",
+    is_administrator | is_project_call_funder | sees_other_reviews,
+)
+
+# --- Decisions ------------------------------------------------------------------------------
+
+
+@rules.predicate
+def is_project_call_decided(user, project):
+    return project is not None and project.call.is_decided
+
+
+rules.add_perm(
+    "projects.decide_project", (is_administrator | is_project_call_funder) & is_project_decidable
+)
+# Holders learn the decision once the call is decided; its managers see it at once.
+rules.add_perm(
+    "projects.view_decision", is_administrator | is_project_call_funder | is_project_call_decided
+)

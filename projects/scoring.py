@@ -89,3 +89,12 @@ def summarise(criteria: Iterable, values: Mapping[int, int | None]) -> Summary:
         core_scored=sum(1 for spec, _ in scored if spec.is_core),
         core_criteria=sum(1 for spec in specs if spec.is_core),
     )
+
+
+def comment_required(criterion, value: int | None) -> bool:
+    """A low score must be justified: at the scale's minimum or under the criterion's threshold."""
+    if value is None:
+        return False
+    return value == criterion.scale_min or (
+        criterion.threshold is not None and value < criterion.threshold
+    )

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from accounts.models import LegalForm, Role
 from grid.models import Criterion
+from grid.selectors import version_criteria
 from projects import services
 from projects.models import Assessment, Assignment, Call, FeedbackPolicy, Project
 from territories.maps import PALETTE
@@ -46,7 +47,7 @@ def region_funder():
 
 
 def criteria_of(call) -> list[Criterion]:
-    return services.version_criteria(call.grid_version_id)
+    return version_criteria(call.grid_version_id)
 
 
 def submitted_review(project, reviewer, values: dict[str, int], default: int) -> Assessment:

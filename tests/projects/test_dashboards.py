@@ -25,7 +25,9 @@ from accounts.models import Role
 from grid.models import Criterion
 from grid.services import grid_version_import, grid_version_publish
 from projects import dashboards
+from projects.dashboards.sql import counted_reviews_sql, fetch_dicts
 from projects.models import Assessment, Assignment, Decision, Score
+from projects.selectors.calls import managed_call_ids
 from projects.services import assessment_recompute
 from territories.models import Commune
 from tests.factories import (
@@ -237,7 +239,7 @@ def test_a_funder_never_sees_another_funders_call(example, client):
     assess(other, UserFactory(), scores(2, 2, 2))
     funder = example["funder"]
 
-    call_ids = dashboards.visible_call_ids(user=funder)
+    call_ids = managed_call_ids(user=funder)
     assert call_ids == [example["call"].pk]
     rows = {
         row.code: row for row in dashboards.territory_figures(call_ids=call_ids, level="region")
@@ -257,7 +259,7 @@ def test_a_funder_never_sees_another_funders_call(example, client):
     response = client.get(url)
     assert response.context["totals"]["submitted"] == 2
     # Administrators see every call.
-    assert dashboards.visible_call_ids(user=UserFactory(administrator=True)) is None
+    assert managed_call_ids(user=UserFactory(administrator=True)) is None
 
 
 def test_call_dashboard_page_lists_rows_and_flags_disagreement(example, client):
@@ -398,8 +400,6 @@ def test_calibration_query_count_does_not_grow(example, client, django_assert_nu
 
 
 def test_counted_reviews_orm_and_sql_select_the_same_assessments(example):
-    from projects.selectors import counted_reviews
-
     a, b = example["a"], example["b"]
     recused, unassigned, all_na = (UserFactory() for _i in range(3))
     Assignment.objects.create(project=b, reviewer=recused, state="recused")
@@ -407,16 +407,13 @@ def test_counted_reviews_orm_and_sql_select_the_same_assessments(example):
     assess(b, unassigned, scores(2, 0, 0))  # no assignment row left (e.g. pool change)
     Assignment.objects.create(project=b, reviewer=all_na)
     assess(b, all_na, scores(None, None, None))  # no total: nothing to count
-    valid = dashboards.VALID_REVIEWS.format(projects="p.call_id = %s")
-    sql_ids = {
-        row["id"]
-        for row in dashboards._rows(
-            f"SELECT id FROM ({valid}) counted", [example["call"].pk, *dashboards.VALID_PARAMS]
-        )
-    }
+    valid, params = counted_reviews_sql(call_id=example["call"].pk)
+    sql_ids = {row["id"] for row in fetch_dicts(f"SELECT id FROM ({valid}) counted", params)}
 
     orm_ids = set(
-        counted_reviews().filter(project__call=example["call"]).values_list("pk", flat=True)
+        Assessment.objects.counted_reviews()
+        .filter(project__call=example["call"])
+        .values_list("pk", flat=True)
     )
 
     expected = set(

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts.models import Membership, Role
 from grid.models import Criterion
-from projects import dashboards, selectors, services
+from projects import dashboards, services
 from projects.models import (
     Assessment,
     Assignment,
@@ -393,13 +393,13 @@ def test_conflicted_and_recused_reviewers_are_excluded_from_aggregates():
     submit_review(counted, value=3)
     submit_review(conflicted, value=0)
     submit_review(recused, value=0)
-    before = selectors.project_aggregate(project=project)
+    before = dashboards.project_aggregate(project=project)
 
     services.assignment_declare_conflict(
         assignment=conflicted, reason="Conflit", by=conflicted.reviewer
     )
     services.assignment_recuse(assignment=recused, by=counted.reviewer)
-    after = selectors.project_aggregate(project=project)
+    after = dashboards.project_aggregate(project=project)
 
     assert before.count == 3
     assert (after.count, after.mean, after.minimum) == (1, Decimal("100.00"), Decimal("100.00"))
@@ -820,7 +820,7 @@ def test_project_aggregate_equals_the_call_ranking_figures():
     submit_review(second_reviewer(project), value=1)
     submit_review(second_reviewer(project), value=2)
 
-    aggregate = selectors.project_aggregate(project=project)
+    aggregate = dashboards.project_aggregate(project=project)
     (row,) = [r for r in call_ranking(call=project.call).rows if r.project_id == project.pk]
 
     assert aggregate.count == row.reviews == 3

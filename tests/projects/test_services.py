@@ -18,6 +18,7 @@ from projects.models import (
     ProjectStatus,
     SelfAssessmentPolicy,
 )
+from projects.services import submissions
 from territories.models import Commune, Departement, Region
 from tests.factories import (
     CallFactory,
@@ -263,7 +264,7 @@ def test_submission_is_atomic(monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("panne au milieu du dépôt")
 
-    monkeypatch.setattr(services, "assessment_submit", broken)
+    monkeypatch.setattr(submissions, "assessment_submit", broken)
 
     with pytest.raises(RuntimeError):
         services.project_submit(project=project, by=project.owner)

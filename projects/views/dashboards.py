@@ -1,8 +1,7 @@
-"""Dashboards (issue 7): thin views over projects.dashboards, one predicate each."""
+"""Dashboards: thin views over projects.dashboards, one predicate each."""
 
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -11,48 +10,13 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.permissions import allowed, require
 from projects import dashboards
-from projects.models import Call, Outcome, Project, ProjectStatus
-from projects.views import allowed, guarded, require
+from projects.forms import RankingFilterForm
+from projects.models import Call, Outcome, Project
+from projects.selectors.calls import managed_call_ids, managed_calls
 from territories.maps import france_map
 from territories.models import Departement, Region
-
-VISIBLE_STATUSES = [
-    (value, label)
-    for value, label in ProjectStatus.choices
-    if value not in dashboards.HIDDEN_PROJECTS
-]
-
-
-class RankingFilterForm(forms.Form):
-    """The call dashboard's filters; invalid values are ignored rather than reported."""
-
-    territory = forms.ChoiceField(label=gettext_lazy("Territoire"), required=False)
-    status = forms.ChoiceField(
-        label=gettext_lazy("Statut"),
-        required=False,
-        choices=[("", gettext_lazy("Tous"))] + VISIBLE_STATUSES,
-    )
-    outcome = forms.ChoiceField(
-        label=gettext_lazy("Décision"),
-        required=False,
-        choices=[("", gettext_lazy("Toutes")), ("none", gettext_lazy("Sans décision"))]
-        + list(Outcome.choices),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select"
-        # Régions then their départements, from two small reference tables.
-        regions = list(Region.objects.values_list("code", "name"))
-        departements = list(Departement.objects.values_list("code", "name"))
-        self.fields["territory"].choices = [
-            ("", _("Tous")),
-            (_("Régions"), regions),
-            (_("Départements"), [(code, f"{name} ({code})") for code, name in departements]),
-        ]
-
 
 RANKING_COLUMNS = [
     ("title", gettext_lazy("Projet")),
@@ -89,7 +53,6 @@ def _sort_columns(base: dict, order: str, descending: bool) -> list[dict]:
     return columns
 
 
-@guarded
 @login_required
 def call_dashboard(request, pk):
     """The call's ranking with disagreement, self-assessment and progress (journey 5)."""
@@ -156,11 +119,10 @@ def _format(value) -> str:
 
 def _territory_scope(request):
     """(the viewer's calls as (pk, title), the call ids the figures cover, the chosen call)."""
-    call_ids = dashboards.visible_call_ids(user=request.user)
-    calls = Call.objects.order_by("-opens_at", "pk")
-    if call_ids is not None:
-        calls = calls.filter(pk__in=call_ids)
-    calls = list(calls.values_list("pk", "title"))
+    call_ids = managed_call_ids(user=request.user)
+    calls = list(
+        managed_calls(user=request.user).order_by("-opens_at", "pk").values_list("pk", "title")
+    )
     call_pk = request.GET.get("call", "")
     if call_pk:
         # Another funder's call is answered as if it did not exist.
@@ -170,7 +132,6 @@ def _territory_scope(request):
     return calls, call_ids, call_pk
 
 
-@guarded
 @login_required
 def territory_dashboard(request):
     """Funders' figures per région and département, on a map and as tables (journey 6).
@@ -247,7 +208,33 @@ def territory_dashboard(request):
     )
 
 
-@guarded
+def _reviewers_as_seen(request, project, criteria, *, is_manager: bool) -> list[dict]:
+    """Each reviewer's total and scores. The call's managers know who reviewed; a reviewer
+    reads the others anonymised and numbered as on the scoring form (in the order the reviews
+    were created)."""
+    scores = dashboards.project_reviewer_scores(project=project)["reviewers"]
+    if not is_manager:
+        scores.sort(key=lambda reviewer: reviewer["assessment_id"])
+    others = 0
+    reviewers = []
+    for reviewer in scores:
+        if is_manager:
+            name = reviewer["name"]
+        elif reviewer["author_id"] == request.user.pk:
+            name = _("Vous")
+        else:
+            others += 1
+            name = _("Évaluateur %(n)s") % {"n": others}
+        reviewers.append(
+            {
+                "name": name,
+                "total": reviewer["total"],
+                "values": [reviewer["values"].get(criterion.id) for criterion in criteria],
+            }
+        )
+    return reviewers
+
+
 @login_required
 def project_analysis(request, pk):
     """Per criterion: reviewers' mean and median, the self-assessment and the gap (journey 5)."""
@@ -256,31 +243,8 @@ def project_analysis(request, pk):
     )
     require(request, "projects.view_project_analysis", project)
     criteria = dashboards.project_criteria(project=project)
-    # The call's managers know who reviewed; a reviewer reads the others anonymised and
-    # numbered as on the scoring form (in the order the reviews were created).
     is_manager = allowed(request, "projects.manage_call", project.call)
-    reviewers = None
-    if allowed(request, "projects.view_reviewer_scores", project):
-        scores = dashboards.project_reviewer_scores(project=project)["reviewers"]
-        if not is_manager:
-            scores.sort(key=lambda reviewer: reviewer["assessment_id"])
-        others = 0
-        reviewers = []
-        for reviewer in scores:
-            if is_manager:
-                name = reviewer["name"]
-            elif reviewer["author_id"] == request.user.pk:
-                name = _("Vous")
-            else:
-                others += 1
-                name = _("Évaluateur %(n)s") % {"n": others}
-            reviewers.append(
-                {
-                    "name": name,
-                    "total": reviewer["total"],
-                    "values": [reviewer["values"].get(criterion.id) for criterion in criteria],
-                }
-            )
+    reviewers = _reviewers_as_seen(request, project, criteria, is_manager=is_manager)
     bar_height = 22
     return render(
         request,
@@ -307,7 +271,6 @@ def project_analysis(request, pk):
     )
 
 
-@guarded
 @login_required
 def territory_heatmap(request):
     """The territory × criterion profile (mean normalised score). Its own block, loaded by htmx
@@ -345,7 +308,6 @@ def territory_heatmap(request):
     )
 
 
-@guarded
 @login_required
 def call_calibration(request, pk):
     """Reviewers' calibration and each criterion's score distribution for a call."""

@@ -1,0 +1,83 @@
+"""Forms of calls: their settings, and the public list's filters."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from grid.models import GridVersion
+from projects.models import Call
+from territories.models import Departement, Region
+
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class CallForm(forms.ModelForm):
+    """Call settings. Date-times are typed and shown in Europe/Paris (the active time zone)
+    and stored in UTC."""
+
+    eligibility = forms.CharField(
+        label=_("Liste d'éligibilité"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Un critère par ligne ; le porteur devra cocher chacun avant de déposer."),
+    )
+
+    class Meta:
+        model = Call
+        fields = [
+            "title",
+            "description",
+            "grid_version",
+            "regions",
+            "departements",
+            "opens_at",
+            "closes_at",
+            "max_amount",
+            "self_assessment_policy",
+            "reviewer_visibility",
+            "blind_mode",
+            "feedback_policy",
+        ]
+        widgets = {
+            "opens_at": DATETIME_INPUT,
+            "closes_at": DATETIME_INPUT,
+            "regions": forms.SelectMultiple(attrs={"size": 8}),
+            "departements": forms.SelectMultiple(attrs={"size": 10}),
+            "description": forms.Textarea(attrs={"rows": 5}),
+        }
+        help_texts = {
+            "regions": _("Laissez régions et départements vides pour un appel national."),
+            "opens_at": _("Heure de Paris."),
+            "closes_at": _("Heure de Paris."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid_version"].queryset = (
+            GridVersion.objects.published().select_related("grid").order_by("grid", "-number")
+        )
+        self.fields["regions"].queryset = Region.objects.order_by("position")
+        self.fields["departements"].queryset = Departement.objects.order_by("position")
+        for name in ("opens_at", "closes_at"):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        if self.instance.pk:
+            self.initial["eligibility"] = "\n".join(
+                self.instance.eligibility_items.values_list("label", flat=True)
+            )
+            if not self.instance.is_draft:
+                self.fields["grid_version"].disabled = True
+                self.fields["grid_version"].help_text = _("Figée depuis l'ouverture de l'appel.")
+                self.fields["eligibility"].disabled = True
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["eligibility"] = data.pop("eligibility", "").splitlines()
+        return data
+
+
+class CallFilterForm(forms.Form):
+    region = forms.ModelChoiceField(
+        label=_("Région"), queryset=Region.objects.order_by("position"), required=False
+    )
+    departement = forms.ModelChoiceField(
+        label=_("Département"), queryset=Departement.objects.order_by("position"), required=False
+    )

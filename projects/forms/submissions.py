@@ -1,0 +1,79 @@
+"""Forms of projects: the sectioned project form, attachments and co-holders."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Call, EligibilityItem, Project
+from projects.services import PROJECT_FIELDS
+from territories.forms import CommuneField
+
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+PROJECT_SECTIONS = [
+    (_("Le projet"), ["organisation", "title", "summary", "stage"]),
+    (_("Besoin et réponse"), ["social_need", "solution", "beneficiaries", "partners"]),
+    (_("Territoire"), ["commune", "scope_level"]),
+    (_("Budget et emplois"), ["budget", "amount_requested", "jobs_created"]),
+    (_("Éligibilité"), ["eligibility"]),
+]
+
+
+class ProjectForm(forms.ModelForm):
+    """The project form, rendered in sections. Nothing but the title is required to save a
+    draft; completeness is checked at submission."""
+
+    commune = CommuneField(required=False)
+    eligibility = forms.ModelMultipleChoiceField(
+        label=_("J'atteste que le projet remplit ces conditions"),
+        queryset=EligibilityItem.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Project
+        fields = list(PROJECT_FIELDS)  # the service saves exactly these
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 4})
+            for name in ("summary", "social_need", "solution", "beneficiaries", "partners")
+        }
+
+    def __init__(self, *args, call: Call, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.call = call
+        if organisations is not None and len(organisations) > 1:
+            self.fields["organisation"] = forms.ModelChoiceField(
+                label=_("Structure porteuse"), queryset=organisations
+            )
+        self.fields["eligibility"].queryset = call.eligibility_items.all()
+        if self.instance.pk:
+            self.initial["eligibility"] = list(
+                self.instance.eligibility_confirmed.values_list("pk", flat=True)
+            )
+        if call.max_amount is not None:
+            self.fields["amount_requested"].help_text = _("%(max)s € au plus pour cet appel.") % {
+                "max": f"{call.max_amount:,.0f}".replace(",", "\u202f")
+            }
+        for name in ("budget", "amount_requested"):
+            self.fields[name].widget.attrs.update({"min": 0, "step": "0.01"})
+
+    def sections(self):
+        return [
+            (title, [self[name] for name in names if name in self.fields])
+            for title, names in PROJECT_SECTIONS
+        ]
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("Pièce jointe (PDF, 10 Mo au plus)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+
+class CoHolderForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Adresse e-mail du collègue"),
+        help_text=_("Un porteur de votre structure, déjà inscrit."),
+    )

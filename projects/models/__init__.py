@@ -1,0 +1,69 @@
+"""The projects app's models, by area: calls, submissions (projects and attachments),
+assessments (self-assessments, reviews and scores), reviewing (assignments and invitations)
+and decisions. The models hold fields, constraints and the status groups; rules live in
+services (writes) and selectors (reads)."""
+
+from projects.models.assessments import (
+    Assessment,
+    AssessmentKind,
+    AssessmentStatus,
+    Opinion,
+    Score,
+)
+from projects.models.calls import (
+    Call,
+    CallStatus,
+    EligibilityItem,
+    FeedbackPolicy,
+    ReviewerVisibility,
+    SelfAssessmentPolicy,
+)
+from projects.models.decisions import Decision, Outcome
+from projects.models.reviewing import (
+    ACTIVE_ASSIGNMENT_STATES,
+    EXCLUDED_ASSIGNMENT_STATES,
+    Assignment,
+    AssignmentState,
+    ReviewerInvitation,
+)
+from projects.models.submissions import (
+    HIDDEN_PROJECT_STATUSES,
+    MAX_ATTACHMENT_BYTES,
+    WITHDRAWABLE_PROJECT_STATUSES,
+    Attachment,
+    Project,
+    ProjectStatus,
+    ScopeLevel,
+    Stage,
+    attachment_path,
+)
+
+__all__ = [
+    "ACTIVE_ASSIGNMENT_STATES",
+    "EXCLUDED_ASSIGNMENT_STATES",
+    "HIDDEN_PROJECT_STATUSES",
+    "MAX_ATTACHMENT_BYTES",
+    "WITHDRAWABLE_PROJECT_STATUSES",
+    "Assessment",
+    "AssessmentKind",
+    "AssessmentStatus",
+    "Assignment",
+    "AssignmentState",
+    "Attachment",
+    "Call",
+    "CallStatus",
+    "Decision",
+    "EligibilityItem",
+    "FeedbackPolicy",
+    "Opinion",
+    "Outcome",
+    "Project",
+    "ProjectStatus",
+    "ReviewerInvitation",
+    "ReviewerVisibility",
+    "Score",
+    "ScopeLevel",
+    "SelfAssessmentPolicy",
+    "Stage",
+    "attachment_path",
+]

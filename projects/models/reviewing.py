@@ -1,0 +1,118 @@
+"""Reviewers: assignments to projects and invitations to a call's pool."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from projects.models.calls import Call
+from projects.models.submissions import Project
+
+
+class AssignmentState(models.TextChoices):
+    ASSIGNED = "assigned", _("Assignée")
+    CONFLICT = "conflict", _("Conflit d'intérêts déclaré")
+    RECUSED = "recused", _("Récusé")
+    DONE = "done", _("Terminée")
+
+
+# A reviewer in conflict or recused on a project is out of it: their assessment counts nowhere.
+EXCLUDED_ASSIGNMENT_STATES = (AssignmentState.CONFLICT, AssignmentState.RECUSED)
+ACTIVE_ASSIGNMENT_STATES = (AssignmentState.ASSIGNED, AssignmentState.DONE)
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def active(self):
+        """Assignments that count (`ACTIVE_ASSIGNMENT_STATES`)."""
+        return self.filter(state__in=ACTIVE_ASSIGNMENT_STATES)
+
+
+class Assignment(models.Model):
+    """A reviewer asked to assess a project."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("projet")
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("évaluateur"),
+    )
+    state = models.CharField(
+        _("état"), max_length=10, choices=AssignmentState.choices, default=AssignmentState.ASSIGNED
+    )
+    conflict_reason = models.TextField(_("motif du conflit"), blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assignée par"),
+    )
+    created_at = models.DateTimeField(_("assignée le"), auto_now_add=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["project", "pk"]
+        verbose_name = _("assignation")
+        verbose_name_plural = _("assignations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "reviewer"], name="projects_assignment_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=AssignmentState.values),
+                name="projects_assignment_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="conflict") | ~models.Q(conflict_reason=""),
+                name="projects_assignment_conflict_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer} → {self.project}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in ACTIVE_ASSIGNMENT_STATES
+
+    @property
+    def is_in_conflict(self) -> bool:
+        return self.state == AssignmentState.CONFLICT
+
+
+class ReviewerInvitation(models.Model):
+    """An invitation to join a call's reviewer pool, sent by email as a signed link."""
+
+    call = models.ForeignKey(
+        Call, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("appel")
+    )
+    email = models.EmailField(_("adresse e-mail"))
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("invité par"),
+    )
+    created_at = models.DateTimeField(_("envoyée le"), auto_now_add=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("acceptée par"),
+    )
+    accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["call", "-created_at", "pk"]
+        verbose_name = _("invitation d'évaluateur")
+        verbose_name_plural = _("invitations d'évaluateurs")
+
+    def __str__(self):
+        return f"{self.email} → {self.call}"

@@ -1,0 +1,113 @@
+"""Reads of the reviewing: a reviewer's list, a call's pool and assignments."""
+
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import (
+    ACTIVE_ASSIGNMENT_STATES,
+    Assessment,
+    AssessmentKind,
+    AssessmentStatus,
+    Assignment,
+    AssignmentState,
+    Project,
+)
+
+
+class ReviewStatus:
+    TODO = "todo"
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    CONFLICT = "conflict"
+
+
+REVIEW_STATUS_LABELS = {
+    ReviewStatus.TODO: _("À faire"),
+    ReviewStatus.DRAFT: _("Brouillon"),
+    ReviewStatus.SUBMITTED: _("Soumise"),
+    ReviewStatus.CONFLICT: _("Conflit déclaré"),
+}
+
+
+def reviewer_assignments(*, user):
+    """The reviewer's list "à évaluer": their assignments (recused ones left out) with the
+    project, the call and the status of their own review, in one query."""
+    own = Assessment.objects.filter(
+        project=OuterRef("project_id"), author=user, kind=AssessmentKind.REVIEW
+    )
+    return (
+        Assignment.objects.filter(reviewer=user)
+        .exclude(state=AssignmentState.RECUSED)
+        .select_related("project__call", "project__departement", "project__organisation")
+        .annotate(
+            review_status=Subquery(own.values("status")[:1]),
+            review_total=Subquery(own.values("total")[:1]),
+        )
+        .order_by("project__call__closes_at", "project__title", "pk")
+    )
+
+
+def review_status(assignment) -> str:
+    if assignment.is_in_conflict:
+        return ReviewStatus.CONFLICT
+    if assignment.review_status == AssessmentStatus.SUBMITTED:
+        return ReviewStatus.SUBMITTED
+    if assignment.review_status == AssessmentStatus.DRAFT:
+        return ReviewStatus.DRAFT
+    return ReviewStatus.TODO
+
+
+def project_for_review(*, pk: int) -> Project:
+    """The project as the reviewing pages read it: no eligibility answers (holders' and
+    managers' business), files and co-holders fetched only when a page shows them, and no
+    join the pages do not read (the call's funder and grid version: PostgreSQL spent more
+    time planning the 8-table join than running it)."""
+    return Project.objects.select_related(
+        "call", "organisation", "owner", "commune", "departement", "region"
+    ).get(pk=pk)
+
+
+def own_review(*, project, user) -> Assessment | None:
+    """The reviewer's own review of the project, with its scores, or None."""
+    return (
+        project.assessments.reviews()
+        .filter(author=user)
+        .prefetch_related("scores")
+        .select_related("grid_version")
+        .first()
+    )
+
+
+def other_reviews(*, project, user):
+    """The other reviews of the project that count, anonymised by the template (no author)."""
+    return (
+        Assessment.objects.counted_reviews()
+        .filter(project=project)
+        .exclude(author=user)
+        .order_by("pk")
+    )
+
+
+def reviewer_progress(*, call):
+    """Per reviewer of the call's pool: active assignments, done ones and conflicts."""
+    in_call = Q(assignments__project__call=call)
+    return call.reviewers.annotate(
+        assigned_count=Count(
+            "assignments",
+            filter=in_call & Q(assignments__state__in=ACTIVE_ASSIGNMENT_STATES),
+        ),
+        done_count=Count(
+            "assignments", filter=in_call & Q(assignments__state=AssignmentState.DONE)
+        ),
+        conflict_count=Count(
+            "assignments", filter=in_call & Q(assignments__state=AssignmentState.CONFLICT)
+        ),
+    ).order_by("full_name", "email")
+
+
+def call_assignments(*, call):
+    return (
+        Assignment.objects.filter(project__call=call)
+        .select_related("reviewer", "project")
+        .order_by("project__title", "reviewer__full_name", "pk")
+    )

@@ -1,0 +1,145 @@
+"""Assigning reviewers to a call's projects: by hand, in bulk, or balanced."""
+
+from collections.abc import Iterable, Mapping
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from accounts.emails import send_templated_email_on_commit
+from accounts.models import Membership, User
+from projects.models import (
+    ACTIVE_ASSIGNMENT_STATES,
+    Assignment,
+    Call,
+    Project,
+)
+
+
+def _notify_assigned(reviewer_ids: Iterable[int], call: Call) -> None:
+    """Each newly assigned reviewer hears once, after commit."""
+    if not reviewer_ids:
+        return
+    recipients = User.objects.filter(pk__in=set(reviewer_ids)).values_list("email", flat=True)
+    send_templated_email_on_commit("reviewer_assigned", {"call": call}, recipients)
+
+
+def _eligible(project: Project, reviewer: User, member_org_ids: Mapping[int, set[int]]) -> bool:
+    return project.organisation_id not in member_org_ids.get(reviewer.pk, set())
+
+
+def _member_organisations(reviewers) -> dict[int, set[int]]:
+    result: dict[int, set[int]] = {}
+    for user_id, organisation_id in Membership.objects.filter(
+        user__in=[reviewer.pk for reviewer in reviewers]
+    ).values_list("user_id", "organisation_id"):
+        result.setdefault(user_id, set()).add(organisation_id)
+    return result
+
+
+@transaction.atomic
+def assignments_create(*, call: Call, pairs: Iterable[tuple[Project, User]], by: User) -> int:
+    """Assign reviewers by hand or in bulk: each (project, reviewer) pair of the call, skipping
+    existing pairs and refusing members of the project's organisation. Returns how many were
+    created; reviewers are emailed after commit."""
+    pairs = [(p, r) for p, r in pairs if p.call_id == call.pk]
+    member_orgs = _member_organisations({r for _p, r in pairs})
+    refused = sorted({str(r) for p, r in pairs if not _eligible(p, r, member_orgs)})
+    if refused:
+        raise ValidationError(
+            _("Membre de la structure porteuse, ne peut pas évaluer ce projet : %(names)s.")
+            % {"names": ", ".join(refused)},
+            code="member",
+        )
+    existing = set(
+        Assignment.objects.filter(project__call=call).values_list("project_id", "reviewer_id")
+    )
+    new = [
+        Assignment(project=p, reviewer=r, assigned_by=by)
+        for p, r in dict.fromkeys(pairs)
+        if (p.pk, r.pk) not in existing
+    ]
+    Assignment.objects.bulk_create(new)
+    call.reviewers.add(*{a.reviewer for a in new})
+    _notify_assigned([a.reviewer_id for a in new], call)
+    return len(new)
+
+
+def _territory_keys(reviewers) -> dict[int, tuple[set[int], set[int]]]:
+    """Reviewer id → (départements, régions) of their organisations' communes."""
+    result: dict[int, tuple[set[int], set[int]]] = {}
+    rows = Membership.objects.filter(
+        user__in=[r.pk for r in reviewers], organisation__commune__isnull=False
+    ).values_list(
+        "user_id", "organisation__commune__departement_id", "organisation__commune__region_id"
+    )
+    for user_id, departement_id, region_id in rows:
+        departements, regions = result.setdefault(user_id, (set(), set()))
+        departements.add(departement_id)
+        regions.add(region_id)
+    return result
+
+
+def _rank(reviewer, project, lowest, load, territories):
+    departements, regions = territories.get(reviewer.pk, (set(), set()))
+    return (
+        load[reviewer.pk] > lowest,
+        project.departement_id not in departements,
+        project.region_id not in regions,
+        load[reviewer.pk],
+        reviewer.pk,
+    )
+
+
+@transaction.atomic
+def assignments_auto(*, call: Call, per_project: int, by: User) -> int:
+    """Give every submitted project of the call `per_project` active reviewers from the pool.
+
+    Load comes first (max − min ≤ 1 whenever the exclusions allow it): among the least loaded
+    eligible reviewers, one from the project's département, then région, is preferred. Members
+    of the project's organisation and reviewers already assigned (even in conflict or recused)
+    are never chosen. Returns how many assignments were created."""
+    if per_project < 1:
+        raise ValidationError(_("Indiquez au moins un évaluateur par projet."))
+    reviewers = list(call.reviewers.filter(is_active=True).order_by("pk"))
+    if not reviewers:
+        raise ValidationError(_("Le vivier d'évaluateurs de l'appel est vide."))
+    projects = list(call.projects.submitted().order_by("pk"))
+    member_orgs = _member_organisations(reviewers)
+    territories = _territory_keys(reviewers)
+    taken: dict[int, set[int]] = {}
+    load = dict.fromkeys((r.pk for r in reviewers), 0)
+    for project_id, reviewer_id, state in Assignment.objects.filter(project__call=call).values_list(
+        "project_id", "reviewer_id", "state"
+    ):
+        taken.setdefault(project_id, set()).add(reviewer_id)
+        if state in ACTIVE_ASSIGNMENT_STATES and reviewer_id in load:
+            load[reviewer_id] += 1
+    active = dict(
+        Assignment.objects.active()
+        .filter(project__call=call)
+        .values("project_id")
+        .annotate(n=models.Count("pk"))
+        .values_list("project_id", "n")
+    )
+    new = []
+    for project in projects:
+        missing = per_project - active.get(project.pk, 0)
+        for _i in range(max(missing, 0)):
+            candidates = [
+                r
+                for r in reviewers
+                if r.pk not in taken.get(project.pk, set()) and _eligible(project, r, member_orgs)
+            ]
+            if not candidates:
+                break
+            lowest = min(load[r.pk] for r in candidates)
+            chosen = min(
+                candidates, key=lambda r, p=project, low=lowest: _rank(r, p, low, load, territories)
+            )
+            new.append(Assignment(project=project, reviewer=chosen, assigned_by=by))
+            taken.setdefault(project.pk, set()).add(chosen.pk)
+            load[chosen.pk] += 1
+    Assignment.objects.bulk_create(new)
+    _notify_assigned([a.reviewer_id for a in new], call)
+    return len(new)

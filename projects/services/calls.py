@@ -1,0 +1,202 @@
+"""Writes to calls: creation, settings and the forward-only status transitions."""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.services import audit_record
+from grid.models import VersionStatus
+from projects.models import (
+    Call,
+    CallStatus,
+    EligibilityItem,
+    ProjectStatus,
+)
+
+CALL_FIELDS = (
+    "title",
+    "description",
+    "grid_version",
+    "opens_at",
+    "closes_at",
+    "self_assessment_policy",
+    "reviewer_visibility",
+    "blind_mode",
+    "feedback_policy",
+    "max_amount",
+)
+
+
+def paris_time(moment) -> str:
+    """A date and time as French people read them: in Paris time."""
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def _set_call_scope(call: Call, regions, departements, eligibility: Iterable[str] | None):
+    if regions is not None:
+        call.regions.set(regions)
+    if departements is not None:
+        call.departements.set(departements)
+    if eligibility is not None:
+        labels = [label.strip() for label in eligibility if label.strip()]
+        call.eligibility_items.all().delete()
+        EligibilityItem.objects.bulk_create(
+            EligibilityItem(call=call, label=label[:300], position=index)
+            for index, label in enumerate(labels)
+        )
+
+
+def _check_grid_version(grid_version) -> None:
+    if grid_version is None or grid_version.status != VersionStatus.PUBLISHED:
+        raise ValidationError(
+            {"grid_version": _("Choisissez une version publiée de la grille.")}, code="grid"
+        )
+
+
+@transaction.atomic
+def call_create(
+    *,
+    funder,
+    by: User | None,
+    regions=(),
+    departements=(),
+    eligibility: Iterable[str] = (),
+    **fields,
+) -> Call:
+    """Create a call in draft for `funder`, with its territory scope and eligibility checklist."""
+    unknown = set(fields) - set(CALL_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown call fields: {sorted(unknown)}")
+    _check_grid_version(fields.get("grid_version"))
+    call = Call(funder=funder, created_by=by, **fields)
+    call.full_clean()
+    call.save()
+    _set_call_scope(call, regions, departements, eligibility)
+    return call
+
+
+@transaction.atomic
+def call_update(
+    *, call: Call, by: User | None, regions=None, departements=None, eligibility=None, **fields
+) -> Call:
+    """Change a call. Once open, its grid version and its eligibility checklist stay as the
+    holders saw them; once decided, nothing changes."""
+    unknown = set(fields) - set(CALL_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown call fields: {sorted(unknown)}")
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    before = {field: _snapshot(getattr(call, field)) for field in fields}
+    if call.is_decided:
+        raise ValidationError(_("Cet appel est décidé : il ne peut plus être modifié."))
+    if not call.is_draft:
+        if "grid_version" in fields and fields["grid_version"].pk != call.grid_version_id:
+            raise ValidationError(
+                {
+                    "grid_version": _(
+                        "L'appel est ouvert : sa version de grille ne peut plus changer."
+                    )
+                },
+                code="frozen",
+            )
+        current = list(call.eligibility_items.values_list("label", flat=True))
+        if eligibility is not None and [e.strip() for e in eligibility if e.strip()] != current:
+            raise ValidationError(
+                {
+                    "eligibility": _(
+                        "L'appel est ouvert : la liste d'éligibilité ne peut plus changer."
+                    )
+                },
+                code="frozen",
+            )
+        eligibility = None
+    elif "grid_version" in fields:
+        _check_grid_version(fields["grid_version"])
+    for field, value in fields.items():
+        setattr(call, field, value)
+    call.full_clean()
+    call.save()
+    _set_call_scope(call, regions, departements, eligibility)
+    after = {field: _snapshot(getattr(call, field)) for field in fields}
+    changed = [field for field in fields if before[field] != after[field]]
+    if changed:
+        audit_record(
+            actor=by,
+            action="call.update",
+            obj=call,
+            before={field: before[field] for field in changed},
+            after={field: after[field] for field in changed},
+        )
+    return call
+
+
+def _snapshot(value):
+    """A field's value as the audit journal keeps it (related objects by primary key)."""
+    return getattr(value, "pk", value)
+
+
+# Forward only: draft → open → review → decided.
+NEXT_STATUS = {
+    CallStatus.DRAFT: CallStatus.OPEN,
+    CallStatus.OPEN: CallStatus.REVIEW,
+    CallStatus.REVIEW: CallStatus.DECIDED,
+}
+
+
+def call_transition_problems(call: Call, to: str, *, now=None) -> list[str]:
+    """Why `call` cannot move to status `to` now, as French sentences (empty: it can)."""
+    now = now or timezone.now()
+    if call.is_decided:
+        return [_("Cet appel est décidé : son statut ne peut plus changer.")]
+    if NEXT_STATUS.get(call.status) != to:
+        return [
+            _("Un appel « %(current)s » ne peut pas passer au statut « %(target)s ».")
+            % {
+                "current": CallStatus(call.status).label,
+                "target": CallStatus(to).label if to in CallStatus.values else to,
+            }
+        ]
+    problems = []
+    if to == CallStatus.OPEN:
+        if call.grid_version.status != VersionStatus.PUBLISHED:
+            problems.append(
+                _(
+                    "La version %(number)s de la grille n'est pas publiée : "
+                    "l'appel ne peut pas ouvrir."
+                )
+                % {"number": call.grid_version.number}
+            )
+        if call.closes_at <= now:
+            problems.append(
+                _("La date de clôture (%(date)s) est passée : choisissez une date future.")
+                % {"date": paris_time(call.closes_at)}
+            )
+    return problems
+
+
+@transaction.atomic
+def call_transition(*, call: Call, to: str, by: User | None, now=None) -> Call:
+    """Move a call one step forward. Entering review puts its submitted projects under review."""
+    call = Call.objects.select_for_update().select_related("grid_version").get(pk=call.pk)
+    problems = call_transition_problems(call, to, now=now)
+    if problems:
+        raise ValidationError(problems, code="transition")
+    before = call.status
+    call.status = to
+    call.save(update_fields=["status", "updated_at"])
+    if to == CallStatus.REVIEW:
+        call.projects.filter(status=ProjectStatus.SUBMITTED).update(
+            status=ProjectStatus.UNDER_REVIEW, updated_at=timezone.now()
+        )
+    audit_record(
+        actor=by,
+        action="call.transition",
+        obj=call,
+        before={"status": before},
+        after={"status": to},
+    )
+    return call

@@ -1,0 +1,94 @@
+"""A call's reviewer pool and the invitations to join it."""
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.emails import send_templated_email_on_commit
+from accounts.models import Membership, Role, User
+from accounts.services import audit_record
+from projects.models import (
+    Call,
+    ReviewerInvitation,
+)
+
+INVITATION_SALT = "projects.reviewer-invitation"
+INVITATION_MAX_AGE = 30 * 24 * 3600
+
+
+def invitation_token(invitation: ReviewerInvitation) -> str:
+    return signing.dumps({"i": invitation.pk, "e": invitation.email}, salt=INVITATION_SALT)
+
+
+def invitation_from_token(token: str) -> ReviewerInvitation | None:
+    """The pending invitation a signed token designates, or None (forged, expired, used)."""
+    try:
+        data = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return (
+        ReviewerInvitation.objects.select_related("call__funder")
+        .filter(pk=data.get("i"), email=data.get("e"), accepted_at__isnull=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def reviewer_pool_add(*, call: Call, email: str, by: User, accept_url) -> str:
+    """Add a reviewer to the call's pool by email: an existing reviewer joins at once; anyone
+    else receives an invitation link (`accept_url(token)` builds its address). Returns
+    "added" or "invited"."""
+    email = User.objects.normalize_email(email.strip()).lower()
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    if user is not None and Role.REVIEWER in user.roles:
+        call.reviewers.add(user)
+        audit_record(actor=by, action="pool.add", obj=call, after={"reviewer": user.pk})
+        return "added"
+    invitation = ReviewerInvitation.objects.create(call=call, email=email, invited_by=by)
+    link = accept_url(invitation_token(invitation))
+    send_templated_email_on_commit(
+        "reviewer_invitation", {"call": call, "link": link}, [invitation.email]
+    )
+    return "invited"
+
+
+@transaction.atomic
+def reviewer_pool_remove(*, call: Call, reviewer: User, by: User) -> None:
+    """Leave the pool; existing assignments stay (recuse them to withdraw the reviewer)."""
+    call.reviewers.remove(reviewer)
+    audit_record(actor=by, action="pool.remove", obj=call, before={"reviewer": reviewer.pk})
+
+
+@transaction.atomic
+def invitation_accept(
+    *, invitation: ReviewerInvitation, user: User | None, full_name: str = "", password: str = ""
+) -> User:
+    """Accept an invitation: the signed-in user, or a new account created for the invited
+    address, becomes a reviewer of the call's funder and joins the call's pool."""
+    invitation = ReviewerInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("Cette invitation a déjà été acceptée."))
+    # A forwarded link must not enrol whoever happens to be signed in.
+    if user is not None and user.email.lower() != invitation.email.lower():
+        raise ValidationError(
+            _("Cette invitation est adressée à %(email)s : connectez-vous avec cette adresse.")
+            % {"email": invitation.email}
+        )
+    if user is None:
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise ValidationError(
+                _("Un compte existe déjà pour cette adresse : connectez-vous puis rouvrez le lien.")
+            )
+        user = User.objects.create_user(
+            email=invitation.email, password=password, full_name=full_name.strip()
+        )
+    Membership.objects.get_or_create(
+        user=user, organisation=invitation.call.funder, role=Role.REVIEWER
+    )
+    invitation.call.reviewers.add(user)
+    invitation.accepted_by = user
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_by", "accepted_at"])
+    return user

@@ -1,0 +1,187 @@
+"""A reviewer's work: the review, its submission, and conflicts and recusals."""
+
+from collections.abc import Mapping
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.services import audit_record
+from grid.models import Criterion
+from projects.models import (
+    ACTIVE_ASSIGNMENT_STATES,
+    Assessment,
+    AssessmentKind,
+    Assignment,
+    AssignmentState,
+    CallStatus,
+    Project,
+)
+from projects.scoring import comment_required
+from projects.services.assessments import (
+    assessment_save_scores,
+    assessment_submit,
+    unanswered_problems,
+)
+
+REVIEW_FIELDS = ("opinion", "strengths", "weaknesses", "recommended_amount")
+
+
+def review_problems(assessment: Assessment) -> list[str]:
+    """What prevents submitting a review: unanswered criteria, unjustified low scores, no
+    overall opinion."""
+    criteria = {c.pk: c for c in Criterion.objects.filter(version_id=assessment.grid_version_id)}
+    scores = list(assessment.scores.all())
+    problems = unanswered_problems(
+        criteria.values(), {score.criterion_id for score in scores}, review=True
+    )
+    unjustified = sorted(
+        criteria[score.criterion_id].code
+        for score in scores
+        if comment_required(criteria[score.criterion_id], score.value) and not score.comment.strip()
+    )
+    if unjustified:
+        problems.append(
+            _("Justifiez les notes basses : %(codes)s.") % {"codes": ", ".join(unjustified)}
+        )
+    if not assessment.opinion:
+        problems.append(_("Donnez un avis global."))
+    return problems
+
+
+def _active_assignment(project: Project, reviewer: User) -> Assignment:
+    assignment = (
+        Assignment.objects.select_for_update().filter(project=project, reviewer=reviewer).first()
+    )
+    if assignment is None or assignment.state not in ACTIVE_ASSIGNMENT_STATES:
+        raise ValidationError(_("Ce projet ne vous est pas (ou plus) assigné."), code="assignment")
+    return assignment
+
+
+@transaction.atomic
+def review_save(
+    *,
+    project: Project,
+    by: User,
+    scores: Mapping[int, tuple[int | None, str]],
+    fields: Mapping,
+    row_version: int | None,
+    assessment: Assessment | None,
+    now=None,
+) -> Assessment:
+    """Save a reviewer's scores and overall opinion, and submit them when `submit`.
+
+    `assessment` is the review the form was loaded with (None: there was none yet, and one is
+    created; if a concurrent request created it first, the unique constraint refuses the second
+    one and the refusal is explained). `row_version` refuses a save over someone else's (or the
+    same person's other tab's) newer save. A submitted review stays editable while the call is
+    in review; it is re-submitted, never turned back into a draft."""
+    if project.call.status != CallStatus.REVIEW:
+        raise ValidationError(_("L'appel n'est pas en évaluation : les notes sont figées."))
+    _active_assignment(project, by)
+    if assessment is None:
+        try:
+            with transaction.atomic():
+                assessment = Assessment.objects.create(
+                    project=project,
+                    author=by,
+                    kind=AssessmentKind.REVIEW,
+                    grid_version_id=project.call.grid_version_id,
+                )
+        except IntegrityError:
+            raise ValidationError(
+                _(
+                    "Cette évaluation a déjà été créée (double envoi ou autre onglet) : "
+                    "vérifiez la version enregistrée avant de renvoyer vos notes."
+                ),
+                code="duplicate",
+            ) from None
+        row_version = assessment.row_version
+    elif row_version is None:
+        # A form loaded before the first save, posted after it: as stale as any other.
+        row_version = 0
+    assessment = assessment_save_scores(
+        assessment=assessment, scores=scores, by=by, row_version=row_version
+    )
+    for name in REVIEW_FIELDS:
+        if name in fields:
+            setattr(assessment, name, fields[name] if fields[name] is not None else "")
+    if assessment.recommended_amount == "":
+        assessment.recommended_amount = None
+    # Totals may be empty (nothing scored yet): they are computed, not typed. The check
+    # constraints are the database's to enforce; the fields' own validation is enough here.
+    assessment.full_clean(
+        exclude=["project", "author", "grid_version", "total", "core_total"],
+        validate_constraints=False,
+    )
+    if assessment.is_submitted:
+        # An edit must not leave a submitted review incomplete: refused as a whole. Its totals
+        # were just recomputed from the scores saved above; it is re-submitted as it stands.
+        problems = review_problems(assessment)
+        if problems:
+            raise ValidationError(problems, code="incomplete")
+        assessment.submitted_at = now or timezone.now()
+    assessment.save()
+    return assessment
+
+
+@transaction.atomic
+def review_submit(*, assessment: Assessment, by: User, now=None) -> Assessment:
+    """Submit a complete review and mark the assignment done. Refusals leave the saved draft
+    as it is."""
+    assessment = Assessment.objects.select_related("project__call").get(pk=assessment.pk)
+    if assessment.author_id != by.pk or assessment.kind != AssessmentKind.REVIEW:
+        raise ValidationError(_("Seul son auteur soumet une évaluation."))
+    if assessment.project.call.status != CallStatus.REVIEW:
+        raise ValidationError(_("L'appel n'est pas en évaluation : les notes sont figées."))
+    assignment = _active_assignment(assessment.project, by)
+    problems = review_problems(assessment)
+    if problems:
+        raise ValidationError(problems, code="incomplete")
+    assessment = assessment_submit(assessment=assessment, by=by, now=now)
+    assignment.state = AssignmentState.DONE
+    assignment.save(update_fields=["state"])
+    return assessment
+
+
+@transaction.atomic
+def assignment_declare_conflict(*, assignment: Assignment, reason: str, by: User) -> Assignment:
+    """The reviewer declares a conflict of interest: the project leaves their list and their
+    assessment leaves every aggregate."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Expliquez la nature du conflit d'intérêts.")})
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.reviewer_id != by.pk:
+        raise ValidationError(_("Seul l'évaluateur assigné peut déclarer un conflit."))
+    before = assignment.state
+    assignment.state = AssignmentState.CONFLICT
+    assignment.conflict_reason = reason[:2000]
+    assignment.save(update_fields=["state", "conflict_reason"])
+    audit_record(
+        actor=by,
+        action="assignment.conflict",
+        obj=assignment,
+        before={"state": before},
+        after={"state": assignment.state, "reason": assignment.conflict_reason},
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_recuse(*, assignment: Assignment, by: User) -> Assignment:
+    """A call manager withdraws a reviewer from a project; their assessment stops counting."""
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    before = assignment.state
+    assignment.state = AssignmentState.RECUSED
+    assignment.save(update_fields=["state"])
+    audit_record(
+        actor=by,
+        action="assignment.recuse",
+        obj=assignment,
+        before={"state": before},
+        after={"state": assignment.state},
+    )
+    return assignment

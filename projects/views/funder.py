@@ -1,0 +1,270 @@
+"""Call managers' pages: their calls, settings and status, reviewer pool, assignments and
+decisions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from accounts.permissions import allowed, require
+from accounts.selectors import organisation_ids
+from projects import services
+from projects.dashboards import project_aggregate
+from projects.forms import (
+    AutoAssignForm,
+    CallForm,
+    DecisionForm,
+    PoolAddForm,
+)
+from projects.models import (
+    Assignment,
+    Call,
+    CallStatus,
+    Decision,
+)
+from projects.selectors.calls import calls_for_funder
+from projects.selectors.reviewing import call_assignments, reviewer_progress
+from projects.selectors.submissions import call_projects
+from projects.views.common import add_error_messages, project_or_404
+
+
+@login_required
+def funder_call_list(request):
+    require(request, "projects.list_calls")
+    calls = calls_for_funder(user=request.user)
+    return render(
+        request,
+        "projects/call_manage_list.html",
+        {"calls": calls, "can_create": allowed(request, "projects.add_call")},
+    )
+
+
+def _funder_organisation(user):
+    ids = organisation_ids(user, Role.FUNDER)
+    return user.memberships.filter(organisation_id__in=ids).select_related("organisation").first()
+
+
+@login_required
+def call_create(request):
+    require(request, "projects.add_call")
+    membership = _funder_organisation(request.user)
+    if membership is None:
+        messages.error(request, _("Seul un membre d'un financeur peut créer un appel."))
+        return redirect("projects:funder_call_list")
+    form = CallForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            call = services.call_create(
+                funder=membership.organisation, by=request.user, **form.service_kwargs()
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("L'appel est créé en brouillon."))
+            return redirect("projects:call_manage", pk=call.pk)
+    return render(request, "projects/call_form.html", {"form": form})
+
+
+@login_required
+def call_edit(request, pk):
+    call = get_object_or_404(Call, pk=pk)
+    require(request, "projects.change_call", call)
+    form = CallForm(request.POST or None, instance=Call.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        data = form.service_kwargs()
+        if not call.is_draft:
+            data.pop("eligibility", None)
+        try:
+            services.call_update(call=call, by=request.user, **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("L'appel est enregistré."))
+            return redirect("projects:call_manage", pk=call.pk)
+    return render(request, "projects/call_form.html", {"form": form, "call": call})
+
+
+@login_required
+def call_manage(request, pk):
+    """The funder's page of a call: status, lifecycle actions and submitted projects."""
+    call = get_object_or_404(
+        Call.objects.select_related("funder", "grid_version__grid").prefetch_related(
+            "regions", "departements", "eligibility_items"
+        ),
+        pk=pk,
+    )
+    require(request, "projects.manage_call", call)
+    next_status = services.NEXT_STATUS.get(call.status)
+    return render(
+        request,
+        "projects/call_manage.html",
+        {
+            "call": call,
+            "projects": call_projects(call=call),
+            "next_status": next_status,
+            "next_label": CallStatus(next_status).label if next_status else "",
+            "can_change": allowed(request, "projects.change_call", call),
+        },
+    )
+
+
+@login_required
+@require_POST
+def call_transition(request, pk):
+    call = get_object_or_404(Call, pk=pk)
+    require(request, "projects.change_call", call)
+    try:
+        services.call_transition(call=call, to=request.POST.get("to", ""), by=request.user)
+    except ValidationError as error:
+        add_error_messages(request, error)
+    else:
+        messages.success(request, _("Le statut de l'appel a changé."))
+    return redirect("projects:call_manage", pk=call.pk)
+
+
+# --- Call managers: pool, assignments, decisions ---------------------------------------------
+
+
+def _managed_call(request, pk) -> Call:
+    call = get_object_or_404(Call.objects.select_related("funder", "grid_version"), pk=pk)
+    require(request, "projects.manage_call", call)
+    return call
+
+
+@login_required
+def call_reviewers(request, pk):
+    """The call's reviewer pool, its assignments and their progress ("2/3 évaluations")."""
+    call = _managed_call(request, pk)
+    projects = list(call_projects(call=call).order_by("title", "pk"))
+    reviewers = list(reviewer_progress(call=call))
+    assignments = list(call_assignments(call=call))
+    by_project: dict[int, list] = {}
+    for assignment in assignments:
+        by_project.setdefault(assignment.project_id, []).append(assignment)
+    for project in projects:
+        project.assignment_list = by_project.get(project.pk, [])
+    return render(
+        request,
+        "projects/call_reviewers.html",
+        {
+            "call": call,
+            "projects": projects,
+            "reviewers": reviewers,
+            "pool_form": PoolAddForm(),
+            "auto_form": AutoAssignForm(),
+            "invitations": call.invitations.filter(accepted_at__isnull=True),
+            "assigned_total": sum(p.assigned_count for p in projects),
+            "done_total": sum(p.done_count for p in projects),
+        },
+    )
+
+
+@login_required
+@require_POST
+def call_pool(request, pk):
+    """Add a reviewer to the pool (or invite them), or remove one."""
+    call = _managed_call(request, pk)
+    if remove := request.POST.get("remove"):
+        reviewer = get_object_or_404(call.reviewers, pk=remove)
+        services.reviewer_pool_remove(call=call, reviewer=reviewer, by=request.user)
+        messages.success(request, _("%(name)s a quitté le vivier.") % {"name": reviewer})
+        return redirect("projects:call_reviewers", pk=call.pk)
+    form = PoolAddForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("projects:call_reviewers", pk=call.pk)
+    result = services.reviewer_pool_add(
+        call=call,
+        email=form.cleaned_data["email"],
+        by=request.user,
+        accept_url=lambda token: request.build_absolute_uri(
+            reverse("projects:invitation_accept", kwargs={"token": token})
+        ),
+    )
+    if result == "added":
+        messages.success(request, _("L'évaluateur rejoint le vivier de l'appel."))
+    else:
+        messages.success(request, _("Une invitation est envoyée par e-mail."))
+    return redirect("projects:call_reviewers", pk=call.pk)
+
+
+@login_required
+@require_POST
+def call_assign(request, pk):
+    """Assign by hand or in bulk: every checked project × every checked reviewer."""
+    call = _managed_call(request, pk)
+    projects = list(call.projects.submitted().filter(pk__in=request.POST.getlist("projects")))
+    reviewers = list(call.reviewers.filter(pk__in=request.POST.getlist("reviewers")))
+    if not projects or not reviewers:
+        messages.error(request, _("Cochez au moins un projet et un évaluateur."))
+        return redirect("projects:call_reviewers", pk=call.pk)
+    try:
+        created = services.assignments_create(
+            call=call, pairs=[(p, r) for p in projects for r in reviewers], by=request.user
+        )
+    except ValidationError as error:
+        add_error_messages(request, error)
+    else:
+        messages.success(request, _("%(n)s assignation(s) créée(s).") % {"n": created})
+    return redirect("projects:call_reviewers", pk=call.pk)
+
+
+@login_required
+@require_POST
+def call_assign_auto(request, pk):
+    """Balanced automatic assignment: N reviewers per project."""
+    call = _managed_call(request, pk)
+    form = AutoAssignForm(request.POST)
+    if form.is_valid():
+        try:
+            created = services.assignments_auto(
+                call=call, per_project=form.cleaned_data["per_project"], by=request.user
+            )
+        except ValidationError as error:
+            add_error_messages(request, error)
+        else:
+            messages.success(request, _("%(n)s assignation(s) créée(s).") % {"n": created})
+    else:
+        messages.error(request, _("Indiquez un nombre d'évaluateurs entre 1 et 10."))
+    return redirect("projects:call_reviewers", pk=call.pk)
+
+
+@login_required
+@require_POST
+def assignment_recuse(request, pk):
+    assignment = get_object_or_404(Assignment.objects.select_related("project__call"), pk=pk)
+    require(request, "projects.manage_call", assignment.project.call)
+    services.assignment_recuse(assignment=assignment, by=request.user)
+    messages.success(request, _("L'évaluateur est récusé pour ce projet."))
+    return redirect("projects:call_reviewers", pk=assignment.project.call_id)
+
+
+@login_required
+def decision_edit(request, pk):
+    """The call manager records the outcome, the amount granted and the motivation."""
+    project = project_or_404(request, pk, "projects.decide_project")
+    decision = Decision.objects.filter(project=project).first()
+    form = DecisionForm(request.POST or None, instance=decision)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decision_record(project=project, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("La décision est enregistrée."))
+            return redirect("projects:project_detail", pk=project.pk)
+    return render(
+        request,
+        "projects/decision_form.html",
+        {
+            "project": project,
+            "form": form,
+            "aggregate": project_aggregate(project=project),
+        },
+    )
