@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.functions import Lower
@@ -176,8 +177,6 @@ class AuditEventQuerySet(models.QuerySet):
         raise PermissionError("Audit events are append-only.")
 
     def for_object(self, obj):
-        from django.contrib.contenttypes.models import ContentType
-
         return self.filter(
             content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
         )
