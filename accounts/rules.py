@@ -31,5 +31,4 @@ def is_member_of(user, organisation):
 
 
 rules.add_perm("accounts.view_profile", rules.is_authenticated)
-rules.add_perm("accounts.view_organisation", is_administrator | is_member_of)
 rules.add_perm("accounts.change_organisation", is_administrator | is_member_of)

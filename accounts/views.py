@@ -46,6 +46,7 @@ def signup(request):
 
 @login_required
 def profile(request):
+    require(request, "accounts.view_profile")
     memberships = request.user.memberships.select_related("organisation__commune").order_by(
         "organisation__name", "role"
     )

@@ -2,8 +2,7 @@
 
 Administrators edit. Funders and reviewers read published (and retired) versions: they open
 calls on them and score with them. Drafts are administrators' work in progress. Project holders
-will read the version of the calls they apply to once calls exist (projects app); until then
-they are denied here.
+read the version of a call on the call's page (projects app), not in the grid pages.
 """
 
 import rules

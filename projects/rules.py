@@ -161,7 +161,6 @@ rules.add_perm("projects.view_review", is_project_reviewer)
 # Scores change only while the call is in review; submitted reviews stay editable until then.
 rules.add_perm("projects.review_project", is_project_reviewer & is_call_in_review)
 rules.add_perm("projects.declare_conflict", is_project_reviewer & is_call_in_review)
-rules.add_perm("projects.view_other_reviews", sees_other_reviews)
 # The project analysis with each reviewer's scores: the call's managers, and the project's
 # reviewers once the visibility policy lets them see the others (anonymised for them).
 rules.add_perm(

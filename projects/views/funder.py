@@ -3,7 +3,6 @@ decisions."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,7 +28,7 @@ from projects.models import (
 from projects.selectors.calls import calls_for_funder
 from projects.selectors.reviewing import call_assignments, reviewer_progress
 from projects.selectors.submissions import call_projects
-from projects.views.common import add_error_messages, project_or_404
+from projects.views.common import attempt, project_or_404
 
 
 @login_required
@@ -57,14 +56,16 @@ def call_create(request):
         return redirect("projects:funder_call_list")
     form = CallForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            call = services.call_create(
-                funder=membership.organisation, by=request.user, **form.service_kwargs()
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("L'appel est créé en brouillon."))
+        done, call = attempt(
+            request,
+            services.call_create,
+            form=form,
+            success=_("L'appel est créé en brouillon."),
+            funder=membership.organisation,
+            by=request.user,
+            **form.service_kwargs(),
+        )
+        if done:
             return redirect("projects:call_manage", pk=call.pk)
     return render(request, "projects/call_form.html", {"form": form})
 
@@ -78,12 +79,16 @@ def call_edit(request, pk):
         data = form.service_kwargs()
         if not call.is_draft:
             data.pop("eligibility", None)
-        try:
-            services.call_update(call=call, by=request.user, **data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("L'appel est enregistré."))
+        done, _call = attempt(
+            request,
+            services.call_update,
+            form=form,
+            success=_("L'appel est enregistré."),
+            call=call,
+            by=request.user,
+            **data,
+        )
+        if done:
             return redirect("projects:call_manage", pk=call.pk)
     return render(request, "projects/call_form.html", {"form": form, "call": call})
 
@@ -117,16 +122,15 @@ def call_manage(request, pk):
 def call_transition(request, pk):
     call = get_object_or_404(Call, pk=pk)
     require(request, "projects.change_call", call)
-    try:
-        services.call_transition(call=call, to=request.POST.get("to", ""), by=request.user)
-    except ValidationError as error:
-        add_error_messages(request, error)
-    else:
-        messages.success(request, _("Le statut de l'appel a changé."))
+    attempt(
+        request,
+        services.call_transition,
+        success=_("Le statut de l'appel a changé."),
+        call=call,
+        to=request.POST.get("to", ""),
+        by=request.user,
+    )
     return redirect("projects:call_manage", pk=call.pk)
-
-
-# --- Call managers: pool, assignments, decisions ---------------------------------------------
 
 
 def _managed_call(request, pk) -> Call:
@@ -204,13 +208,14 @@ def call_assign(request, pk):
     if not projects or not reviewers:
         messages.error(request, _("Cochez au moins un projet et un évaluateur."))
         return redirect("projects:call_reviewers", pk=call.pk)
-    try:
-        created = services.assignments_create(
-            call=call, pairs=[(p, r) for p in projects for r in reviewers], by=request.user
-        )
-    except ValidationError as error:
-        add_error_messages(request, error)
-    else:
+    done, created = attempt(
+        request,
+        services.assignments_create,
+        call=call,
+        pairs=[(p, r) for p in projects for r in reviewers],
+        by=request.user,
+    )
+    if done:
         messages.success(request, _("%(n)s assignation(s) créée(s).") % {"n": created})
     return redirect("projects:call_reviewers", pk=call.pk)
 
@@ -222,13 +227,14 @@ def call_assign_auto(request, pk):
     call = _managed_call(request, pk)
     form = AutoAssignForm(request.POST)
     if form.is_valid():
-        try:
-            created = services.assignments_auto(
-                call=call, per_project=form.cleaned_data["per_project"], by=request.user
-            )
-        except ValidationError as error:
-            add_error_messages(request, error)
-        else:
+        done, created = attempt(
+            request,
+            services.assignments_auto,
+            call=call,
+            per_project=form.cleaned_data["per_project"],
+            by=request.user,
+        )
+        if done:
             messages.success(request, _("%(n)s assignation(s) créée(s).") % {"n": created})
     else:
         messages.error(request, _("Indiquez un nombre d'évaluateurs entre 1 et 10."))
@@ -252,12 +258,16 @@ def decision_edit(request, pk):
     decision = Decision.objects.filter(project=project).first()
     form = DecisionForm(request.POST or None, instance=decision)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.decision_record(project=project, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("La décision est enregistrée."))
+        done, _decision = attempt(
+            request,
+            services.decision_record,
+            form=form,
+            success=_("La décision est enregistrée."),
+            project=project,
+            by=request.user,
+            **form.cleaned_data,
+        )
+        if done:
             return redirect("projects:project_detail", pk=project.pk)
     return render(
         request,

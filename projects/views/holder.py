@@ -33,7 +33,7 @@ from projects.selectors.submissions import (
     self_assessment_chart,
     self_assessment_of,
 )
-from projects.views.common import add_error_messages, project_or_404
+from projects.views.common import attempt, project_or_404
 
 
 @login_required
@@ -58,14 +58,17 @@ def project_create(request, call_pk):
         data = dict(form.cleaned_data)
         # A holder of several organisations says which one carries the project.
         organisation = data.pop("organisation", None) or organisations[0]
-        try:
-            project = services.project_create(
-                call=call, organisation=organisation, owner=request.user, **data
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Le brouillon est enregistré."))
+        done, project = attempt(
+            request,
+            services.project_create,
+            form=form,
+            success=_("Le brouillon est enregistré."),
+            call=call,
+            organisation=organisation,
+            owner=request.user,
+            **data,
+        )
+        if done:
             return redirect("projects:project_detail", pk=project.pk)
     return render(
         request,
@@ -136,12 +139,16 @@ def project_edit(request, pk):
         return locked
     form = ProjectForm(request.POST or None, instance=project, call=project.call)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.project_update(project=project, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Le brouillon est enregistré."))
+        done, _project = attempt(
+            request,
+            services.project_update,
+            form=form,
+            success=_("Le brouillon est enregistré."),
+            project=project,
+            by=request.user,
+            **form.cleaned_data,
+        )
+        if done:
             return redirect("projects:project_detail", pk=project.pk)
     return render(
         request,
@@ -155,12 +162,14 @@ def project_submit(request, pk):
     """GET: what is still missing; POST: submit."""
     project = project_or_404(request, pk, "projects.change_project")
     if request.method == "POST":
-        try:
-            services.project_submit(project=project, by=request.user)
-        except ValidationError as error:
-            add_error_messages(request, error)
-        else:
-            messages.success(request, _("Votre projet est déposé. Merci !"))
+        done, _project = attempt(
+            request,
+            services.project_submit,
+            success=_("Votre projet est déposé. Merci !"),
+            project=project,
+            by=request.user,
+        )
+        if done:
             return redirect("projects:project_detail", pk=project.pk)
     problems = services.project_submission_problems(project)
     return render(
@@ -172,12 +181,13 @@ def project_submit(request, pk):
 def project_withdraw(request, pk):
     project = project_or_404(request, pk, "projects.change_project")
     if request.method == "POST":
-        try:
-            services.project_withdraw(project=project, by=request.user)
-        except ValidationError as error:
-            add_error_messages(request, error)
-        else:
-            messages.success(request, _("Le projet est retiré de l'appel."))
+        attempt(
+            request,
+            services.project_withdraw,
+            success=_("Le projet est retiré de l'appel."),
+            project=project,
+            by=request.user,
+        )
         return redirect("projects:project_detail", pk=project.pk)
     return render(request, "projects/project_withdraw.html", {"project": project})
 
@@ -189,14 +199,17 @@ def attachment_upload(request, pk):
         return locked
     form = AttachmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.attachment_add(
-                project=project, uploaded_file=form.cleaned_data["file"], by=request.user
-            )
-        except ValidationError as error:
-            form.add_error("file", error)
-        else:
-            messages.success(request, _("La pièce jointe est ajoutée."))
+        done, _attachment = attempt(
+            request,
+            services.attachment_add,
+            form=form,
+            field="file",
+            success=_("La pièce jointe est ajoutée."),
+            project=project,
+            uploaded_file=form.cleaned_data["file"],
+            by=request.user,
+        )
+        if done:
             return redirect("projects:project_detail", pk=project.pk)
     return render(request, "projects/attachment_form.html", {"form": form, "project": project})
 
@@ -221,12 +234,13 @@ def attachment_download(request, pk):
 def attachment_delete(request, pk):
     attachment = get_object_or_404(Attachment.objects.select_related("project"), pk=pk)
     require(request, "projects.change_project", attachment.project)
-    try:
-        services.attachment_delete(attachment=attachment, by=request.user)
-    except ValidationError as error:
-        add_error_messages(request, error)
-    else:
-        messages.success(request, _("La pièce jointe est supprimée."))
+    attempt(
+        request,
+        services.attachment_delete,
+        success=_("La pièce jointe est supprimée."),
+        attachment=attachment,
+        by=request.user,
+    )
     return redirect("projects:project_detail", pk=attachment.project_id)
 
 
@@ -242,13 +256,16 @@ def project_coholders(request, pk):
             messages.success(request, _("%(name)s n'est plus co-porteur.") % {"name": user})
             return redirect("projects:project_coholders", pk=project.pk)
         if form.is_valid():
-            try:
-                colleague = services.project_add_co_holder(
-                    project=project, email=form.cleaned_data["email"], by=request.user
-                )
-            except ValidationError as error:
-                form.add_error("email", error)
-            else:
+            done, colleague = attempt(
+                request,
+                services.project_add_co_holder,
+                form=form,
+                field="email",
+                project=project,
+                email=form.cleaned_data["email"],
+                by=request.user,
+            )
+            if done:
                 messages.success(
                     request, _("%(name)s peut maintenant modifier le projet.") % {"name": colleague}
                 )

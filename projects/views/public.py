@@ -1,7 +1,5 @@
 """Pages anyone may open: the open calls, a call's page, an invitation's link."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +16,7 @@ from projects.models import (
 )
 from projects.selectors.calls import calls_open
 from projects.selectors.submissions import projects_for_holder
-from projects.views.common import add_error_messages
+from projects.views.common import attempt
 
 
 def call_list(request):
@@ -64,19 +62,16 @@ def invitation_accept(request, token):
     user = request.user if request.user.is_authenticated else None
     form = None if user else InvitationAcceptForm(request.POST or None)
     if request.method == "POST" and (user or form.is_valid()):
-        try:
-            services.invitation_accept(
-                invitation=invitation,
-                user=user,
-                **({} if user else form.cleaned_data),
-            )
-        except ValidationError as error:
-            add_error_messages(request, error)
-        else:
-            messages.success(request, _("Bienvenue parmi les évaluateurs de l'appel."))
-            if user:
-                return redirect("projects:review_list")
-            return redirect("accounts:login")
+        done, _user = attempt(
+            request,
+            services.invitation_accept,
+            success=_("Bienvenue parmi les évaluateurs de l'appel."),
+            invitation=invitation,
+            user=user,
+            **({} if user else form.cleaned_data),
+        )
+        if done:
+            return redirect("projects:review_list" if user else "accounts:login")
     return render(
         request, "projects/invitation_accept.html", {"invitation": invitation, "form": form}
     )

@@ -32,6 +32,7 @@ from projects.selectors.reviewing import (
     review_status,
     reviewer_assignments,
 )
+from projects.views.common import attempt
 
 
 @login_required
@@ -188,16 +189,16 @@ def review_conflict(request, pk):
     assignment = get_object_or_404(Assignment, project=project, reviewer=request.user)
     form = ConflictForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.assignment_declare_conflict(
-                assignment=assignment, reason=form.cleaned_data["reason"], by=request.user
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request, _("Le conflit d'intérêts est déclaré : le projet quitte votre liste.")
-            )
+        done, _assignment = attempt(
+            request,
+            services.assignment_declare_conflict,
+            form=form,
+            success=_("Le conflit d'intérêts est déclaré : le projet quitte votre liste."),
+            assignment=assignment,
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        )
+        if done:
             return redirect("projects:review_list")
     return render(
         request,
