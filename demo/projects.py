@@ -29,7 +29,7 @@ from territories.models import Commune, Departement, Region
 
 DEMO_HOLDER = "porteur@demo.evalis.fr"
 DEMO_FUNDER = "financeur@demo.evalis.fr"
-# The organisation accounts.demo gives the demo funder; its calls are the ones they manage.
+# The organisation demo.accounts gives the demo funder; its calls are the ones they manage.
 REGION_FUNDER = "Région Hauts-de-France (démo)"
 
 THEMES = [
