@@ -7,6 +7,7 @@ COPY accounts ./accounts
 COPY territories ./territories
 COPY grid ./grid
 COPY projects ./projects
+COPY demo ./demo
 RUN pip install --no-cache-dir .
 COPY . .
 RUN DEBUG=0 SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput

@@ -30,7 +30,8 @@ run: setup
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Issue 7's benchmark, on the (empty) database DATABASE_URL names; BENCH_ARGS="--json FILE".
+# The dashboards' benchmark (demo/bench), on the (empty) database DATABASE_URL names;
+# BENCH_ARGS="--json FILE".
 bench: install
 	$(BIN)/python manage.py bench $(BENCH_ARGS)
 

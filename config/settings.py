@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "accounts",
     "grid",
     "projects",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -112,7 +112,7 @@ def test_signed_in_pages_have_no_serious_accessibility_violation(
 ):
     from django.core.management import call_command
 
-    from accounts.demo import DEMO_PASSWORD
+    from demo.accounts import DEMO_PASSWORD
     from grid.models import GridVersion
     from projects.models import Project
 

@@ -10,27 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import LegalForm, Membership, Organisation, Role, User
+from demo.accounts import DEMO_HOLDER, demo_organisation
+from demo.calls import CALLS, demo_call_create
+from demo.reviews import demo_call_review
 from grid.models import Criterion
 from grid.selectors import reference_version
 from projects import services
-from projects.models import (
-    Assessment,
-    Assignment,
-    Call,
-    CallStatus,
-    FeedbackPolicy,
-    Outcome,
-    ProjectStatus,
-    ScopeLevel,
-    SelfAssessmentPolicy,
-    Stage,
-)
-from territories.models import Commune, Departement, Region
-
-DEMO_HOLDER = "porteur@demo.evalis.fr"
-DEMO_FUNDER = "financeur@demo.evalis.fr"
-# The organisation accounts.demo gives the demo funder; its calls are the ones they manage.
-REGION_FUNDER = "Région Hauts-de-France (démo)"
+from projects.models import Call, CallStatus, ScopeLevel, SelfAssessmentPolicy, Stage
+from territories.models import Commune
 
 THEMES = [
     (
@@ -143,142 +130,12 @@ ORGANISATION_KINDS = [
     ("Entreprise solidaire", LegalForm.ESUS),
 ]
 
-CALLS = [
-    {
-        "key": "region",
-        "title": "Retour à l'emploi dans les Hauts-de-France 2026",
-        "funder": (REGION_FUNDER, LegalForm.COLLECTIVITY, "59350"),
-        "description": (
-            "La Région soutient les projets d'innovation sociale qui ramènent vers l'emploi les "
-            "personnes qui en sont le plus éloignées : mobilité, garde d'enfants, "
-            "accompagnement, activités d'insertion.\n\nLes projets sont évalués sur la grille "
-            "de l'innovation sociale ; l'auto-évaluation est facultative mais recommandée."
-        ),
-        "regions": ["32"],
-        "departements": [],
-        "opens_days": -20,
-        "closes_days": 40,
-        "policy": SelfAssessmentPolicy.OPTIONAL,
-        "max_amount": Decimal("60000"),
-        "eligibility": [
-            "La structure relève de l'économie sociale et solidaire.",
-            "Le projet se déroule dans les Hauts-de-France.",
-            "Le projet s'adresse à des personnes éloignées de l'emploi.",
-        ],
-        "departements_for_projects": ["59", "62", "80", "02", "60"],
-        "count": 22,
-        "final_status": CallStatus.OPEN,
-    },
-    {
-        "key": "departement",
-        "title": "Inclusion sociale en Gironde",
-        "funder": ("Département de la Gironde (démo)", LegalForm.COLLECTIVITY, "33063"),
-        "description": (
-            "Le Département finance des actions d'inclusion sociale : accès aux droits, lutte "
-            "contre l'isolement, précarité alimentaire, habitat inclusif."
-        ),
-        "regions": [],
-        "departements": ["33"],
-        "opens_days": -90,
-        "closes_days": -10,
-        "policy": SelfAssessmentPolicy.OPTIONAL,
-        "max_amount": Decimal("40000"),
-        "eligibility": ["Le projet bénéficie à des habitants de la Gironde."],
-        "departements_for_projects": ["33"],
-        "count": 12,
-        "final_status": CallStatus.REVIEW,
-    },
-    {
-        "key": "foundation",
-        "title": "Fonds national pour l'innovation sociale de proximité",
-        "funder": ("Fondation Solidarités de proximité (démo)", LegalForm.FOUNDATION, "75056"),
-        "description": (
-            "Appel national de la fondation pour des initiatives locales, portées par des "
-            "structures de l'ESS, partout en France y compris en outre-mer. "
-            "L'auto-évaluation sur la grille est obligatoire."
-        ),
-        "regions": [],
-        "departements": [],
-        "opens_days": -5,
-        "closes_days": 60,
-        "policy": SelfAssessmentPolicy.REQUIRED,
-        "max_amount": Decimal("30000"),
-        "eligibility": [
-            "La structure a au moins un an d'existence.",
-            "Le projet n'a pas déjà été financé par la fondation.",
-        ],
-        "departements_for_projects": [
-            "13",
-            "69",
-            "31",
-            "44",
-            "67",
-            "35",
-            "34",
-            "06",
-            "29",
-            "63",
-            "21",
-            "87",
-            "974",
-            "971",
-            "2A",
-            "57",
-            "76",
-            "37",
-            "86",
-            "25",
-            "64",
-            "30",
-            "42",
-            "38",
-            "49",
-            "14",
-        ],  # fmt: skip
-        "count": 26,
-        "final_status": CallStatus.OPEN,
-    },
-    {
-        # Already decided: reviewers scored it, the Région decided, holders read the feedback.
-        "key": "rural",
-        "title": "Innovation sociale dans les territoires ruraux des Hauts-de-France 2025",
-        "funder": (REGION_FUNDER, LegalForm.COLLECTIVITY, "59350"),
-        "description": (
-            "Appel 2025 de la Région pour les projets d'innovation sociale en milieu rural. "
-            "Les décisions sont rendues ; les porteurs lisent les retours des évaluateurs."
-        ),
-        "regions": ["32"],
-        "departements": [],
-        "opens_days": -200,
-        "closes_days": -120,
-        "policy": SelfAssessmentPolicy.OPTIONAL,
-        "feedback": FeedbackPolicy.FULL,
-        "max_amount": Decimal("40000"),
-        "eligibility": [],
-        "departements_for_projects": ["02", "60", "80", "62", "59"],
-        "count": 12,
-        "demo_projects": 1,
-        "final_status": CallStatus.DECIDED,
-    },
-]
-
-
-def _organisation(name, legal_form, commune_code) -> Organisation:
-    organisation, _ = Organisation.objects.get_or_create(
-        name=name,
-        defaults={
-            "legal_form": legal_form,
-            "commune": Commune.objects.filter(code=commune_code).first(),
-        },
-    )
-    return organisation
-
 
 def _holder(index: int, commune: Commune, rng: random.Random) -> tuple[User, Organisation]:
     """A fictitious holder organisation and its owner, who cannot log in."""
     kind, legal_form = ORGANISATION_KINDS[index % len(ORGANISATION_KINDS)]
     name = f"{kind} {rng.choice(ORGANISATION_NAMES)} {commune.name} (démo)"
-    organisation = _organisation(name, legal_form, commune.code)
+    organisation = demo_organisation(name, legal_form, commune.code)
     email = f"porteur-{index}@demo.evalis.fr"
     user = User.objects.filter(email=email).first()
     if user is None:
@@ -308,29 +165,9 @@ def _self_assess(project, criteria, rng: random.Random, *, complete: bool) -> No
     services.assessment_save_scores(assessment=assessment, scores=scores, by=project.owner)
 
 
-def _create_call(spec, version, now) -> Call:
-    funder = _organisation(*spec["funder"])
-    call = services.call_create(
-        funder=funder,
-        by=None,
-        title=spec["title"],
-        description=spec["description"],
-        grid_version=version,
-        opens_at=now + timedelta(days=spec["opens_days"]),
-        closes_at=now + timedelta(days=spec["closes_days"]),
-        self_assessment_policy=spec["policy"],
-        feedback_policy=spec.get("feedback", FeedbackPolicy.COMMENTS),
-        max_amount=spec["max_amount"],
-        regions=Region.objects.filter(code__in=spec["regions"]),
-        departements=Departement.objects.filter(code__in=spec["departements"]),
-        eligibility=spec["eligibility"],
-    )
-    # Opened "in the past" for calls whose window is already over.
-    opened_at = call.opens_at + timedelta(hours=1)
-    return services.call_transition(call=call, to=CallStatus.OPEN, by=None, now=opened_at)
-
-
-def _fill_call(call, spec, criteria, rng, holders, demo_holder) -> int:
+def demo_call_fill(call, spec, criteria, rng, holders, demo_holder) -> int:
+    """The call's projects, some self-assessed, most submitted, one in eleven withdrawn; returns
+    how many were created. `rng` and `holders` run on from one call to the next."""
     communes = {
         code: list(Commune.objects.filter(departement_id=code).order_by("-population")[:6])
         for code in spec["departements_for_projects"]
@@ -390,7 +227,8 @@ def _fill_call(call, spec, criteria, rng, holders, demo_holder) -> int:
 
 @transaction.atomic
 def demo_projects_create() -> list[tuple[str, int]]:
-    """Create the three demo calls and their projects; returns (call title, projects created)."""
+    """Create the demo calls and their projects, reviewed (and decided) for the calls past
+    their deadline; returns (call title, projects created)."""
     version = reference_version()
     if version is None:
         return []
@@ -411,121 +249,13 @@ def demo_projects_create() -> list[tuple[str, int]]:
         if Call.objects.filter(title=spec["title"]).exists():
             report.append((spec["title"], 0))
             continue
-        call = _create_call(spec, version, now)
+        call = demo_call_create(spec, version, now)
         with_demo_holder = spec["key"] in ("region", "rural")
-        created = _fill_call(
+        created = demo_call_fill(
             call, spec, criteria, rng, holders, demo_holder if with_demo_holder else None
         )
         if spec["final_status"] in (CallStatus.REVIEW, CallStatus.DECIDED):
             services.call_transition(call=call, to=CallStatus.REVIEW, by=None)
-            _review_call(call, criteria, decide=spec["final_status"] == CallStatus.DECIDED)
+            demo_call_review(call, criteria, decide=spec["final_status"] == CallStatus.DECIDED)
         report.append((spec["title"], created))
     return report
-
-
-DEMO_REVIEWER = "evaluateur@demo.evalis.fr"
-REVIEW_COMMENTS = [
-    "Besoin bien documenté par des données locales.",
-    "Partenariats solides mais modèle économique fragile.",
-    "Impact mesuré de façon convaincante.",
-    "Gouvernance à préciser.",
-]
-
-
-def _demo_reviewers(call) -> list[User]:
-    """The demo reviewer account and five fictitious colleagues (who cannot log in)."""
-    reviewers = []
-    demo = User.objects.filter(email=DEMO_REVIEWER).first()
-    if demo is not None:
-        reviewers.append(demo)
-    for index in range(1, 6):
-        email = f"evaluateur-{index}@demo.evalis.fr"
-        user = User.objects.filter(email=email).first() or User.objects.create_user(
-            email=email, password=None, full_name=f"Évaluateur démo {index}"
-        )
-        Membership.objects.get_or_create(user=user, organisation=call.funder, role=Role.REVIEWER)
-        reviewers.append(user)
-    return reviewers
-
-
-def _review(assignment, criteria, rng, quality: int, *, submit: bool) -> Assessment:
-    scores = {}
-    for criterion in criteria:
-        value = max(
-            criterion.scale_min, min(criterion.scale_max, quality + rng.choice([-1, 0, 0, 1]))
-        )
-        scores[criterion.pk] = (value, rng.choice(REVIEW_COMMENTS))
-    assessment = services.review_save(
-        project=assignment.project,
-        by=assignment.reviewer,
-        scores=scores,
-        fields={
-            "opinion": "favourable"
-            if quality >= 2
-            else "reserved"
-            if quality == 1
-            else "unfavourable",
-            "strengths": rng.choice(REVIEW_COMMENTS[::2]),
-            "weaknesses": rng.choice(REVIEW_COMMENTS[1::2]),
-        },
-        row_version=None,
-        assessment=None,
-    )
-    if submit:
-        assessment = services.review_submit(assessment=assessment, by=assignment.reviewer)
-    return assessment
-
-
-def _review_call(call, criteria, *, decide: bool) -> None:
-    """Pool, balanced assignment (3 per project) and reviews: mostly submitted, some drafts,
-    one declared conflict; a decided call also gets its decisions and moves to "decided"."""
-    # Its own random sequence: the other calls' demo data stay as they were.
-    rng = random.Random(f"reviews {call.title}")
-    reviewers = _demo_reviewers(call)
-    call.reviewers.add(*reviewers)
-    services.assignments_auto(call=call, per_project=3, by=None)
-    demo = reviewers[0] if reviewers and reviewers[0].email == DEMO_REVIEWER else None
-    demo_seen = 0
-    qualities = {}
-    for index, assignment in enumerate(
-        Assignment.objects.filter(project__call=call).select_related("project", "reviewer")
-    ):
-        quality = qualities.setdefault(assignment.project_id, rng.choice([1, 2, 2, 3]))
-        if decide:
-            _review(assignment, criteria, rng, quality, submit=True)
-            continue
-        # The demo reviewer meets every status: a conflict, a draft, one to do, the rest done.
-        step = demo_seen if assignment.reviewer == demo else index % 6 + 3
-        demo_seen += assignment.reviewer == demo
-        if step == 0:
-            services.assignment_declare_conflict(
-                assignment=assignment,
-                reason="J'ai accompagné cette structure l'an dernier.",
-                by=assignment.reviewer,
-            )
-        elif step in (1, 4):
-            _review(assignment, criteria, rng, quality, submit=False)
-        elif step not in (2, 7):
-            _review(assignment, criteria, rng, quality, submit=True)
-    if not decide:
-        return
-    projects = sorted(
-        call.projects.filter(status=ProjectStatus.UNDER_REVIEW),
-        key=lambda p: -qualities.get(p.pk, 0),
-    )
-    for rank, project in enumerate(projects):
-        outcome = (
-            Outcome.SELECTED
-            if rank < len(projects) // 3
-            else Outcome.WAITLISTED
-            if rank < len(projects) // 2
-            else Outcome.REJECTED
-        )
-        services.decision_record(
-            project=project,
-            outcome=outcome,
-            amount_granted=project.amount_requested if outcome == Outcome.SELECTED else None,
-            motivation="Décision du comité de sélection régional.",
-            by=User.objects.filter(email=DEMO_FUNDER).first() or reviewers[0],
-        )
-    services.call_transition(call=call, to=CallStatus.DECIDED, by=None)

@@ -6,13 +6,17 @@ from accounts.models import LegalForm, Membership, Organisation, Role, User
 from territories.models import Commune
 
 DEMO_PASSWORD = "demo-evalis-2026"
+# The accounts the demo calls, projects and reviews are given to.
+DEMO_FUNDER = "financeur@demo.evalis.fr"
+DEMO_REVIEWER = "evaluateur@demo.evalis.fr"
+DEMO_HOLDER = "porteur@demo.evalis.fr"
 
 # (email, full name, role or None for the platform administrator, organisation key)
 DEMO_ACCOUNTS = [
     ("admin@demo.evalis.fr", "Alice Administratrice", None, None),
-    ("financeur@demo.evalis.fr", "François Financeur", Role.FUNDER, "region"),
-    ("evaluateur@demo.evalis.fr", "Émilie Évaluatrice", Role.REVIEWER, "region"),
-    ("porteur@demo.evalis.fr", "Paul Porteur", Role.HOLDER, "association"),
+    (DEMO_FUNDER, "François Financeur", Role.FUNDER, "region"),
+    (DEMO_REVIEWER, "Émilie Évaluatrice", Role.REVIEWER, "region"),
+    (DEMO_HOLDER, "Paul Porteur", Role.HOLDER, "association"),
 ]
 
 DEMO_ORGANISATIONS = {
@@ -20,6 +24,20 @@ DEMO_ORGANISATIONS = {
     "region": ("Région Hauts-de-France (démo)", LegalForm.COLLECTIVITY, "", "59350"),
     "association": ("Les Jardins Solidaires d'Amiens (démo)", LegalForm.ASSOCIATION, "", "80021"),
 }
+# The demo funder's organisation: the calls it funds are the ones they manage.
+REGION_FUNDER = DEMO_ORGANISATIONS["region"][0]
+
+
+def demo_organisation(name, legal_form, commune_code) -> Organisation:
+    """The organisation of that name, created without a SIRET if it is missing."""
+    organisation, _ = Organisation.objects.get_or_create(
+        name=name,
+        defaults={
+            "legal_form": legal_form,
+            "commune": Commune.objects.filter(code=commune_code).first(),
+        },
+    )
+    return organisation
 
 
 @transaction.atomic

@@ -1,7 +1,9 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from projects.management.commands.bench import bench_payload
+from demo import bench
+from demo.bench import bench_payload
+from projects.models import Assessment, Score
 from tests.factories import CallFactory
 
 
@@ -23,18 +25,13 @@ def test_bench_grid_is_twenty_criteria_eight_core_scale_zero_to_five():
 
 
 @pytest.mark.django_db
-def test_bench_measures_every_page_on_a_small_data_set(monkeypatch):
-    from projects.management.commands import bench
-    from projects.models import Assessment, Score
-
-    monkeypatch.setattr(bench, "PROJECTS", 4)
-    command = bench.Command()
-    call, total = command.seed()
+def test_bench_measures_every_page_on_a_small_data_set():
+    call, total = bench.bench_seed(project_count=4)
     review_sum = sum(
         Score.objects.filter(assessment__kind="review").values_list("value", flat=True)
     )
 
-    results = command.measure(call, requests=2, warmup=1)
+    results = bench.bench_measure(call=call, requests=2, warmup=1)
 
     assert set(results) == {
         "call_dashboard",

@@ -2,12 +2,26 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 
-from accounts.models import User
+from accounts.models import Membership, Role, User
+from demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from projects.models import Assessment, Assignment, Call, CallStatus, Decision, Project
 
 pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_creates_one_account_per_role_and_is_idempotent(client):
+    call_command("seed_demo", verbosity=0)
+    counts = (User.objects.count(), Membership.objects.count())
+    call_command("seed_demo", verbosity=0)
+
+    assert (User.objects.count(), Membership.objects.count()) == counts
+    assert User.objects.get(email="admin@demo.evalis.fr").is_staff
+    assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
+    for email, *_ in DEMO_ACCOUNTS:
+        assert client.login(username=email, password=DEMO_PASSWORD)
 
 
 def test_seed_demo_creates_calls_and_projects_once():
@@ -64,8 +78,6 @@ def test_stored_totals_of_the_demo_match_a_recomputation():
 
 
 def test_totals_check_fails_on_a_tampered_total():
-    from django.core.management.base import CommandError
-
     call_command("seed_demo", stdout=StringIO())
     Assessment.objects.filter(pk=Assessment.objects.first().pk).update(total=1)
 

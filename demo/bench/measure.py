@@ -1,0 +1,144 @@
+"""Timing the main pages on the standard data set: median and p95 through the test client,
+with DEBUG off, and the SQL queries of one request."""
+
+import statistics
+import time
+
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test import Client
+from django.test.utils import override_settings
+from django.urls import reverse
+
+from accounts.models import User
+from projects.models import Assessment, Project
+
+
+class QueryCounter:
+    """A connection execute wrapper counting the SQL statements run while it is installed."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def bench_measure(*, call, requests: int, warmup: int) -> dict:
+    """Each page's median and p95 over `requests` timed requests after `warmup` ones, and
+    the queries of one request, keyed as in the JSON report."""
+    funder = User.objects.get(email="financeur@banc.invalid")
+    holder = User.objects.get(email="porteur@banc.invalid")
+    reviewer = User.objects.get(email="evaluateur1@banc.invalid")
+    project = call.projects.order_by("pk").first()
+    draft = Project.objects.filter(owner=holder, status="draft").first()
+    criteria = list(call.grid_version.criteria.order_by("position", "code"))
+    review = Assessment.objects.get(project=project, author=reviewer, kind="review")
+    review_values = dict(review.scores.values_list("criterion_id", "value"))
+    # The reviewer re-saves their own submitted review with the values they gave, so the
+    # measured data set stays the one described (its 200,000 scores are unchanged). A
+    # submitted review needs an overall opinion and a justification of minimum scores.
+    review_post = {"action": "draft", "opinion": "favourable", "strengths": "Ancrage local."}
+    for criterion in criteria:
+        value = review_values[criterion.pk]
+        review_post[f"score_{criterion.pk}"] = str(value)
+        if value == criterion.scale_min:
+            review_post[f"comment_{criterion.pk}"] = "Aucun élément à ce sujet dans le dossier."
+    self_post = {
+        f"score_{criterion.pk}": str(index % 6) for index, criterion in enumerate(criteria)
+    }
+    review_url = reverse("projects:review_edit", args=[project.pk])
+    self_url = reverse("projects:self_assessment_edit", args=[draft.pk])
+    pages = {
+        "call_dashboard": (
+            funder,
+            "get",
+            reverse("projects:call_dashboard", args=[call.pk]),
+            None,
+        ),
+        "territory_dashboard": (
+            funder,
+            "get",
+            reverse("projects:territory_dashboard") + f"?call={call.pk}",
+            None,
+        ),
+        # Not a budgeted page: the heatmap block the territory page loads by htmx.
+        "territory_heatmap": (
+            funder,
+            "get",
+            reverse("projects:territory_heatmap") + f"?call={call.pk}",
+            None,
+        ),
+        "project_analysis": (
+            funder,
+            "get",
+            reverse("projects:project_analysis", args=[project.pk]),
+            None,
+        ),
+        # The reviewer's scoring form on a project of the measured call (5 reviews).
+        "scoring_form_get": (reviewer, "get", review_url, None),
+        "scoring_form_post": (
+            reviewer,
+            "post",
+            review_url,
+            # The form carries the review's row version (optimistic locking): read afresh
+            # before each request, outside the timing, as the GET before it would give it.
+            lambda: {
+                **review_post,
+                "row_version": Assessment.objects.get(pk=review.pk).row_version,
+            },
+        ),
+        # Not a budgeted page: the holder's self-assessment form (same form class).
+        "self_assessment_get": (holder, "get", self_url, None),
+        "self_assessment_post": (holder, "post", self_url, self_post),
+    }
+    results = {}
+    # The test client renders through every middleware; static files need no manifest.
+    # DEBUG off as in production: no query log kept, no debug page on an error.
+    with override_settings(
+        DEBUG=False,
+        ALLOWED_HOSTS=["testserver"],
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    ):
+        for key, (user, method, url, data) in pages.items():
+            # The heatmap is requested as htmx does, for its partial.
+            headers = {"HX-Request": "true"} if key == "territory_heatmap" else {}
+            client = Client()
+            client.force_login(user)
+            expected = (302,) if method == "post" else (200,)
+            for _warm in range(warmup):
+                _request(client, method, url, _data(data), expected, headers)
+            # An execute wrapper rather than CaptureQueriesContext: request_started resets
+            # the captured log, and the connection may be reopened by the request.
+            counter = QueryCounter()
+            posted = _data(data)
+            with connection.execute_wrapper(counter):
+                _request(client, method, url, posted, expected, headers)
+            timings = []
+            for _run in range(requests):
+                posted = _data(data)
+                started = time.perf_counter()
+                _request(client, method, url, posted, expected, headers)
+                timings.append((time.perf_counter() - started) * 1000)
+            timings.sort()
+            results[key] = {
+                "median_ms": round(statistics.median(timings), 1),
+                "p95_ms": round(timings[max(int(len(timings) * 0.95 + 0.5) - 1, 0)], 1),
+                "queries": counter.count,
+            }
+    return results
+
+
+def _data(data):
+    return data() if callable(data) else data
+
+
+def _request(client, method, url, data, expected, headers=None):
+    response = getattr(client, method)(url, data or {}, headers=headers)
+    if response.status_code not in expected:
+        raise CommandError(f"{method.upper()} {url} : statut {response.status_code}")
+    return response
