@@ -233,7 +233,7 @@ def demo_projects_create() -> list[tuple[str, int]]:
     if version is None:
         return []
     criteria = list(
-        Criterion.objects.filter(version=version).order_by("axis__position", "position")
+        Criterion.objects.filter(version=version).in_form_order()
     )
     holder_user = User.objects.filter(email=DEMO_HOLDER).first()
     demo_holder = None

@@ -71,7 +71,7 @@ def bench_seed(*, project_count: int = PROJECTS) -> tuple[Call, int]:
     now = timezone.now()
     version = grid_version_import(payload=bench_payload())
     grid_version_publish(version=version)
-    criteria = list(version.criteria.order_by("axis__position", "position", "code"))
+    criteria = list(version.criteria.in_form_order())
     specs = [CriterionSpec.of(criterion) for criterion in criteria]
 
     departements = list(Departement.objects.order_by("position"))
