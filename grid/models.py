@@ -107,6 +107,11 @@ class GridVersion(models.Model):
     def is_draft(self) -> bool:
         return self.status == VersionStatus.DRAFT
 
+    @property
+    def is_published(self) -> bool:
+        # Not the same as `not is_draft`: a retired version is neither.
+        return self.status == VersionStatus.PUBLISHED
+
 
 class Axis(models.Model):
     version = models.ForeignKey(
