@@ -168,6 +168,10 @@ class Call(models.Model):
         return self.status in (CallStatus.REVIEW, CallStatus.DECIDED)
 
     @property
+    def asks_self_assessment(self) -> bool:
+        return self.self_assessment_policy != SelfAssessmentPolicy.OFF
+
+    @property
     def is_open(self) -> bool:
         return self.status == CallStatus.OPEN
 

@@ -83,7 +83,7 @@ def call_dashboard(request, pk):
     outcomes = dict(Outcome.choices)
     return render(
         request,
-        "projects/dashboard_call.html",
+        "projects/dashboards/dashboard_call.html",
         {
             "call": call,
             "form": form,
@@ -183,7 +183,7 @@ def territory_dashboard(request):
         projects = projects.select_related("call", "decision").order_by("call", "title", "pk")
     return render(
         request,
-        "projects/dashboard_territory.html",
+        "projects/dashboards/dashboard_territory.html",
         {
             "calls": calls,
             "call_pk": call_pk,
@@ -248,7 +248,7 @@ def project_analysis(request, pk):
     bar_height = 22
     return render(
         request,
-        "projects/dashboard_project.html",
+        "projects/dashboards/dashboard_project.html",
         {
             "project": project,
             "back_url": reverse("projects:call_dashboard", args=[project.call_id])
@@ -297,9 +297,9 @@ def territory_heatmap(request):
         if any((code, criterion) in heatmap["cells"] for criterion in heatmap["criteria"])
     ]
     template = (
-        "projects/_territory_heatmap.html"
+        "projects/dashboards/_territory_heatmap.html"
         if request.headers.get("HX-Request")
-        else "projects/dashboard_territory_heatmap.html"
+        else "projects/dashboards/dashboard_territory_heatmap.html"
     )
     return render(
         request,
@@ -325,7 +325,7 @@ def call_calibration(request, pk):
     )
     return render(
         request,
-        "projects/dashboard_calibration.html",
+        "projects/dashboards/dashboard_calibration.html",
         {
             "call": call,
             "reviewers": dashboards.reviewer_calibration(call=call),

@@ -37,7 +37,7 @@ def funder_call_list(request):
     calls = calls_for_funder(user=request.user)
     return render(
         request,
-        "projects/call_manage_list.html",
+        "projects/calls/call_manage_list.html",
         {"calls": calls, "can_create": allowed(request, "projects.add_call")},
     )
 
@@ -67,7 +67,7 @@ def call_create(request):
         )
         if done:
             return redirect("projects:call_manage", pk=call.pk)
-    return render(request, "projects/call_form.html", {"form": form})
+    return render(request, "projects/calls/call_form.html", {"form": form})
 
 
 @login_required
@@ -90,7 +90,7 @@ def call_edit(request, pk):
         )
         if done:
             return redirect("projects:call_manage", pk=call.pk)
-    return render(request, "projects/call_form.html", {"form": form, "call": call})
+    return render(request, "projects/calls/call_form.html", {"form": form, "call": call})
 
 
 @login_required
@@ -106,7 +106,7 @@ def call_manage(request, pk):
     next_status = services.NEXT_STATUS.get(call.status)
     return render(
         request,
-        "projects/call_manage.html",
+        "projects/calls/call_manage.html",
         {
             "call": call,
             "projects": call_projects(call=call),
@@ -153,7 +153,7 @@ def call_reviewers(request, pk):
         project.assignment_list = by_project.get(project.pk, [])
     return render(
         request,
-        "projects/call_reviewers.html",
+        "projects/reviewing/call_reviewers.html",
         {
             "call": call,
             "projects": projects,
@@ -271,7 +271,7 @@ def decision_edit(request, pk):
             return redirect("projects:project_detail", pk=project.pk)
     return render(
         request,
-        "projects/decision_form.html",
+        "projects/decisions/decision_form.html",
         {
             "project": project,
             "form": form,

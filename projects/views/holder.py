@@ -25,7 +25,6 @@ from projects.models import (
     Attachment,
     Call,
     Decision,
-    SelfAssessmentPolicy,
 )
 from projects.scoring import summarise
 from projects.selectors.submissions import (
@@ -41,7 +40,7 @@ def project_list(request):
     """The holder's space: the projects of their organisations with their status."""
     require(request, "projects.list_projects")
     projects = projects_for_holder(user=request.user)
-    return render(request, "projects/project_list.html", {"projects": projects})
+    return render(request, "projects/submissions/project_list.html", {"projects": projects})
 
 
 @login_required
@@ -72,7 +71,7 @@ def project_create(request, call_pk):
             return redirect("projects:project_detail", pk=project.pk)
     return render(
         request,
-        "projects/project_form.html",
+        "projects/submissions/project_form.html",
         {"form": form, "call": call},
     )
 
@@ -112,7 +111,7 @@ def project_detail(request, pk):
         chart = [(row, figures.get(row.code)) for row in chart]
     return render(
         request,
-        "projects/project_detail.html",
+        "projects/submissions/project_detail.html",
         {
             "decision": decision,
             "feedback_comments": comments if not is_call_manager else [],
@@ -152,7 +151,7 @@ def project_edit(request, pk):
             return redirect("projects:project_detail", pk=project.pk)
     return render(
         request,
-        "projects/project_form.html",
+        "projects/submissions/project_form.html",
         {"form": form, "call": project.call, "project": project},
     )
 
@@ -173,7 +172,9 @@ def project_submit(request, pk):
             return redirect("projects:project_detail", pk=project.pk)
     problems = services.project_submission_problems(project)
     return render(
-        request, "projects/project_submit.html", {"project": project, "problems": problems}
+        request,
+        "projects/submissions/project_submit.html",
+        {"project": project, "problems": problems},
     )
 
 
@@ -189,7 +190,7 @@ def project_withdraw(request, pk):
             by=request.user,
         )
         return redirect("projects:project_detail", pk=project.pk)
-    return render(request, "projects/project_withdraw.html", {"project": project})
+    return render(request, "projects/submissions/project_withdraw.html", {"project": project})
 
 
 @login_required
@@ -211,7 +212,9 @@ def attachment_upload(request, pk):
         )
         if done:
             return redirect("projects:project_detail", pk=project.pk)
-    return render(request, "projects/attachment_form.html", {"form": form, "project": project})
+    return render(
+        request, "projects/submissions/attachment_form.html", {"form": form, "project": project}
+    )
 
 
 @login_required
@@ -272,7 +275,7 @@ def project_coholders(request, pk):
                 return redirect("projects:project_coholders", pk=project.pk)
     return render(
         request,
-        "projects/project_coholders.html",
+        "projects/submissions/project_coholders.html",
         {"project": project, "form": form, "co_holders": project.co_holders.all()},
     )
 
@@ -283,7 +286,7 @@ def self_assessment_edit(request, pk):
     project = project_or_404(request, pk, "projects.change_project")
     if locked := _locked(request, project):
         return locked
-    if project.call.self_assessment_policy == SelfAssessmentPolicy.OFF:
+    if not project.call.asks_self_assessment:
         messages.info(request, _("Cet appel ne prévoit pas d'auto-évaluation."))
         return redirect("projects:project_detail", pk=project.pk)
     # Created on the first save only: reading the form never writes.
@@ -309,7 +312,7 @@ def self_assessment_edit(request, pk):
             return redirect("projects:project_detail", pk=project.pk)
     return render(
         request,
-        "projects/assessment_form.html",
+        "projects/assessments/assessment_form.html",
         {
             "project": project,
             "form": form,
@@ -335,4 +338,4 @@ def self_assessment_total(request, pk):
     form.is_valid()  # invalid choices are simply left out of the running total
     values = {criterion_id: value for criterion_id, (value, _c) in form.scores().items()}
     summary = summarise(criteria, values)
-    return render(request, "projects/_assessment_total.html", {"summary": summary})
+    return render(request, "projects/assessments/_assessment_total.html", {"summary": summary})

@@ -26,7 +26,7 @@ def call_list(request):
     calls = calls_open(region=filters.get("region"), departement=filters.get("departement"))
     return render(
         request,
-        "projects/call_list.html",
+        "projects/calls/call_list.html",
         {"form": form, "calls": calls, "now": timezone.now()},
     )
 
@@ -39,7 +39,7 @@ def call_detail(request, pk):
     can_apply = allowed(request, "projects.start_project", call)
     return render(
         request,
-        "projects/call_detail.html",
+        "projects/calls/call_detail.html",
         {
             "call": call,
             "version": version,
@@ -58,7 +58,9 @@ def invitation_accept(request, token):
     account for the invited address."""
     invitation = services.invitation_from_token(token)
     if invitation is None:
-        return render(request, "projects/invitation_accept.html", {"invalid": True}, status=404)
+        return render(
+            request, "projects/reviewing/invitation_accept.html", {"invalid": True}, status=404
+        )
     user = request.user if request.user.is_authenticated else None
     form = None if user else InvitationAcceptForm(request.POST or None)
     if request.method == "POST" and (user or form.is_valid()):
@@ -73,5 +75,7 @@ def invitation_accept(request, token):
         if done:
             return redirect("projects:review_list" if user else "accounts:login")
     return render(
-        request, "projects/invitation_accept.html", {"invitation": invitation, "form": form}
+        request,
+        "projects/reviewing/invitation_accept.html",
+        {"invitation": invitation, "form": form},
     )

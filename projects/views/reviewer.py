@@ -46,7 +46,7 @@ def review_list(request):
     active = [a for a in assignments if a.status != ReviewStatus.CONFLICT]
     return render(
         request,
-        "projects/review_list.html",
+        "projects/reviewing/review_list.html",
         {
             "assignments": active,
             "conflicts": [a for a in assignments if a.status == ReviewStatus.CONFLICT],
@@ -150,7 +150,7 @@ def review_edit(request, pk):
     summary = summarise(criteria, values)
     return render(
         request,
-        "projects/review_form.html",
+        "projects/reviewing/review_form.html",
         {
             "project": project,
             "call": call,
@@ -178,7 +178,9 @@ def review_total(request, pk):
     form.is_valid()
     values = {criterion_id: value for criterion_id, (value, _c) in form.scores().items()}
     return render(
-        request, "projects/_assessment_total.html", {"summary": summarise(criteria, values)}
+        request,
+        "projects/assessments/_assessment_total.html",
+        {"summary": summarise(criteria, values)},
     )
 
 
@@ -202,7 +204,7 @@ def review_conflict(request, pk):
             return redirect("projects:review_list")
     return render(
         request,
-        "projects/review_conflict.html",
+        "projects/reviewing/review_conflict.html",
         {"project": project, "form": form, "blind": project.call.blind_mode},
     )
 
