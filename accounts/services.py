@@ -56,6 +56,20 @@ def audit_record(*, actor, action: str, obj=None, before=None, after=None, ip=No
     return event
 
 
+def audited_update(*, obj, by, action: str, **changes):
+    """Set `changes` on `obj`, save those fields (and `updated_at` where the model has it) and
+    journal the change with the values before and after, in the caller's transaction."""
+    before = {field: getattr(obj, field) for field in changes}
+    for field, value in changes.items():
+        setattr(obj, field, value)
+    fields = list(changes)
+    if any(field.name == "updated_at" for field in obj._meta.concrete_fields):
+        fields.append("updated_at")
+    obj.save(update_fields=fields)
+    audit_record(actor=by, action=action, obj=obj, before=before, after=changes)
+    return obj
+
+
 def client_ip(request) -> str | None:
     """The client's address as the web server saw it. Behind a reverse proxy, REMOTE_ADDR is
     the proxy's unless the proxy rewrites it; we do not trust X-Forwarded-For blindly."""

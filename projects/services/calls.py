@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.services import audit_record
+from accounts.services import audit_record, audited_update
 from grid.models import VersionStatus
 from projects.models import (
     Call,
@@ -185,18 +185,9 @@ def call_transition(*, call: Call, to: str, by: User | None, now=None) -> Call:
     problems = call_transition_problems(call, to, now=now)
     if problems:
         raise ValidationError(problems, code="transition")
-    before = call.status
-    call.status = to
-    call.save(update_fields=["status", "updated_at"])
+    audited_update(obj=call, by=by, action="call.transition", status=to)
     if to == CallStatus.REVIEW:
         call.projects.filter(status=ProjectStatus.SUBMITTED).update(
             status=ProjectStatus.UNDER_REVIEW, updated_at=timezone.now()
         )
-    audit_record(
-        actor=by,
-        action="call.transition",
-        obj=call,
-        before={"status": before},
-        after={"status": to},
-    )
     return call

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.services import audit_record
+from accounts.services import audited_update
 from grid.models import Criterion
 from projects.models import (
     ACTIVE_ASSIGNMENT_STATES,
@@ -71,7 +71,7 @@ def review_save(
     assessment: Assessment | None,
     now=None,
 ) -> Assessment:
-    """Save a reviewer's scores and overall opinion, and submit them when `submit`.
+    """Save a reviewer's scores and overall opinion (submitting is `review_submit`'s).
 
     `assessment` is the review the form was loaded with (None: there was none yet, and one is
     created; if a concurrent request created it first, the unique constraint refuses the second
@@ -156,32 +156,19 @@ def assignment_declare_conflict(*, assignment: Assignment, reason: str, by: User
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.reviewer_id != by.pk:
         raise ValidationError(_("Seul l'évaluateur assigné peut déclarer un conflit."))
-    before = assignment.state
-    assignment.state = AssignmentState.CONFLICT
-    assignment.conflict_reason = reason[:2000]
-    assignment.save(update_fields=["state", "conflict_reason"])
-    audit_record(
-        actor=by,
-        action="assignment.conflict",
+    return audited_update(
         obj=assignment,
-        before={"state": before},
-        after={"state": assignment.state, "reason": assignment.conflict_reason},
+        by=by,
+        action="assignment.conflict",
+        state=AssignmentState.CONFLICT,
+        conflict_reason=reason[:2000],
     )
-    return assignment
 
 
 @transaction.atomic
 def assignment_recuse(*, assignment: Assignment, by: User) -> Assignment:
     """A call manager withdraws a reviewer from a project; their assessment stops counting."""
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
-    before = assignment.state
-    assignment.state = AssignmentState.RECUSED
-    assignment.save(update_fields=["state"])
-    audit_record(
-        actor=by,
-        action="assignment.recuse",
-        obj=assignment,
-        before={"state": before},
-        after={"state": assignment.state},
+    return audited_update(
+        obj=assignment, by=by, action="assignment.recuse", state=AssignmentState.RECUSED
     )
-    return assignment

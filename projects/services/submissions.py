@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership, Role, User
-from accounts.services import audit_record
+from accounts.services import audit_record, audited_update
 from projects.models import (
     Call,
     CallStatus,
@@ -221,17 +221,9 @@ def project_withdraw(*, project: Project, by: User) -> Project:
             % {"status": ProjectStatus(project.status).label},
             code="status",
         )
-    before = project.status
-    project.status = ProjectStatus.WITHDRAWN
-    project.save(update_fields=["status", "updated_at"])
-    audit_record(
-        actor=by,
-        action="project.withdraw",
-        obj=project,
-        before={"status": before},
-        after={"status": project.status},
+    return audited_update(
+        obj=project, by=by, action="project.withdraw", status=ProjectStatus.WITHDRAWN
     )
-    return project
 
 
 @transaction.atomic

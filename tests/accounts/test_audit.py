@@ -2,8 +2,9 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 
 from accounts.models import AuditEvent
-from accounts.services import audit_record
-from tests.factories import OrganisationFactory, UserFactory
+from accounts.services import audit_record, audited_update
+from projects.models import Project
+from tests.factories import OrganisationFactory, ProjectFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +68,18 @@ def test_audit_event_refuses_queryset_update():
     with pytest.raises(PermissionError):
         AuditEvent.objects.filter(pk=event.pk).update(action="rewritten")
     assert AuditEvent.objects.get(pk=event.pk).action == "system.test"
+
+
+def test_audited_update_saves_the_changes_and_journals_before_and_after():
+    project = ProjectFactory(submitted=True)
+    actor = project.owner
+
+    audited_update(obj=project, by=actor, action="project.withdraw", status="withdrawn")
+
+    assert Project.objects.get(pk=project.pk).status == "withdrawn"
+    event = AuditEvent.objects.for_object(project).get(action="project.withdraw")
+    assert (event.actor, event.before, event.after) == (
+        actor,
+        {"status": "submitted"},
+        {"status": "withdrawn"},
+    )
