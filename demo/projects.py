@@ -232,9 +232,7 @@ def demo_projects_create() -> list[tuple[str, int]]:
     version = reference_version()
     if version is None:
         return []
-    criteria = list(
-        Criterion.objects.filter(version=version).in_form_order()
-    )
+    criteria = list(Criterion.objects.filter(version=version).in_form_order())
     holder_user = User.objects.filter(email=DEMO_HOLDER).first()
     demo_holder = None
     if holder_user is not None:
