@@ -31,4 +31,6 @@ def is_member_of(user, organisation):
 
 
 rules.add_perm("accounts.view_profile", rules.is_authenticated)
+# Platform staff: Django's admin site and the "Administrateur de la plateforme" role.
+rules.add_perm("accounts.administer_platform", is_administrator)
 rules.add_perm("accounts.change_organisation", is_administrator | is_member_of)

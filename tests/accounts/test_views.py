@@ -188,3 +188,14 @@ def test_password_reset_with_a_spent_link_says_so(client):
     )
 
     assert "Ce lien n'est plus valable" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("administrator", "shown"), [(True, True), (False, False)])
+def test_only_administrators_are_offered_the_admin_site(client, administrator, shown):
+    client.force_login(UserFactory(administrator=administrator))
+
+    html = client.get(reverse("accounts:profile")).content.decode()
+
+    assert (reverse("admin:index") in html) is shown
+    assert ("Administrateur de la plateforme" in html) is shown
