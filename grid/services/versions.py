@@ -61,6 +61,21 @@ def _next_number(grid: Grid) -> int:
     return (grid.versions.aggregate(top=Max("number"))["top"] or 0) + 1
 
 
+def _lock_grid_without_draft(pk) -> Grid:
+    """Lock the grid row for this transaction and refuse when the grid already has a draft:
+    of two requests adding one, the second meets this French refusal, not the database's
+    single-draft constraint."""
+    grid = Grid.objects.select_for_update().get(pk=pk)
+    existing = grid.versions.drafts().first()
+    if existing is not None:
+        raise ValidationError(
+            _("Cette grille a déjà une version brouillon (version %(number)s).")
+            % {"number": existing.number},
+            code="draft_exists",
+        )
+    return grid
+
+
 def _copy_tree(source: GridVersion, target: GridVersion) -> None:
     """Copy axes, criteria and levels of `source` into `target`, each copied criterion
     pointing to the one it continues (`derived_from`)."""
@@ -153,14 +168,7 @@ def grid_version_create_draft(*, source: GridVersion, by=None, ip=None) -> GridV
             _("Seule une version publiée peut servir de base à une nouvelle version."),
             code="not_published",
         )
-    grid = Grid.objects.select_for_update().get(pk=source.grid_id)
-    existing = grid.versions.drafts().first()
-    if existing is not None:
-        raise ValidationError(
-            _("Cette grille a déjà une version brouillon (version %(number)s).")
-            % {"number": existing.number},
-            code="draft_exists",
-        )
+    grid = _lock_grid_without_draft(source.grid_id)
     draft = GridVersion.objects.create(
         grid=grid,
         number=_next_number(grid),
@@ -236,14 +244,7 @@ def grid_version_import(*, payload, grid: Grid | None = None, by=None, ip=None) 
         )
         predecessor = None
     else:
-        grid = Grid.objects.select_for_update().get(pk=grid.pk)
-        existing = grid.versions.drafts().first()
-        if existing is not None:
-            raise ValidationError(
-                _("Cette grille a déjà une version brouillon (version %(number)s).")
-                % {"number": existing.number},
-                code="draft_exists",
-            )
+        grid = _lock_grid_without_draft(grid.pk)
         predecessor = grid.versions.published().order_by("-number").first()
     draft = GridVersion.objects.create(
         grid=grid,
