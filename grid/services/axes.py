@@ -6,7 +6,13 @@ from django.db.models import Max, ProtectedError
 from django.utils.translation import gettext as _
 
 from grid.models import Axis, GridVersion
-from grid.services.common import audit_version, lock_version, swap_one_step, touch_version
+from grid.services.common import (
+    audit_version,
+    lock_version,
+    save_positions,
+    swap_one_step,
+    touch_version,
+)
 
 
 def axis_snapshot(axis: Axis) -> dict:
@@ -95,10 +101,7 @@ def axis_move(*, axis: Axis, direction: str, row_version=None, by=None, ip=None)
     current = next(a for a in axes if a.pk == axis.pk)
     if not swap_one_step(axes, current, direction):
         return
-    for position, item in enumerate(axes):
-        if item.position != position:
-            item.position = position
-            item.save(update_fields=["position"])
+    save_positions(axes)
     touch_version(version)
     audit_version(
         by,

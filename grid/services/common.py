@@ -72,3 +72,11 @@ def swap_one_step(items: list, item, direction: str) -> bool:
         return False
     items[index], items[target] = items[target], items[index]
     return True
+
+
+def save_positions(items: list) -> None:
+    """Store the order of `items` as positions 0..n-1, writing only the rows that moved."""
+    for position, item in enumerate(items):
+        if item.position != position:
+            item.position = position
+            item.save(update_fields=["position"])

@@ -9,7 +9,13 @@ from django.utils.translation import gettext as _
 
 from grid.interchange import MAX_LEVELS
 from grid.models import Criterion, CriterionKind, GridVersion, ScaleLevel
-from grid.services.common import audit_version, lock_version, swap_one_step, touch_version
+from grid.services.common import (
+    audit_version,
+    lock_version,
+    save_positions,
+    swap_one_step,
+    touch_version,
+)
 
 
 def criterion_problems(
@@ -202,10 +208,7 @@ def criterion_move(*, criterion: Criterion, direction: str, row_version=None, by
     # Rebuild the global order with the axis' criteria in their new order.
     slots = iter(siblings)
     ordered = [next(slots) if c.axis_id == current.axis_id else c for c in ordered]
-    for position, item in enumerate(ordered):
-        if item.position != position:
-            item.position = position
-            item.save(update_fields=["position"])
+    save_positions(ordered)
     touch_version(version)
     audit_version(
         by, "grid.criterion.move", version, after={"order": [c.code for c in siblings]}, ip=ip
