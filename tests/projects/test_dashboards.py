@@ -35,6 +35,7 @@ from tests.factories import (
     grid_payload,
     user_with_role,
 )
+from tests.queries import count_queries
 
 D = Decimal
 
@@ -337,9 +338,7 @@ DASHBOARD_QUERIES = {
 
 @pytest.mark.parametrize("size", [1, 3])
 @pytest.mark.parametrize("name", sorted(DASHBOARD_QUERIES))
-def test_dashboard_query_count_does_not_grow(
-    example, client, django_assert_num_queries, name, size
-):
+def test_dashboard_query_count_does_not_grow(example, client, name, size):
     project = add_reviewed_projects(example["call"], size)
     client.force_login(example["funder"])
     url, params = {
@@ -349,7 +348,7 @@ def test_dashboard_query_count_does_not_grow(
         "project_analysis": (reverse("projects:project_analysis", args=[project.pk]), {}),
     }[name]
 
-    with django_assert_num_queries(DASHBOARD_QUERIES[name]):
+    with count_queries(DASHBOARD_QUERIES[name]):
         response = client.get(url, params)
 
     assert response.status_code == 200
@@ -387,11 +386,11 @@ def test_criterion_distribution_counts_levels_and_not_applicable(example):
 
 
 @pytest.mark.parametrize("size", [1, 3])
-def test_calibration_query_count_does_not_grow(example, client, django_assert_num_queries, size):
+def test_calibration_query_count_does_not_grow(example, client, size):
     add_reviewed_projects(example["call"], size)
     client.force_login(example["funder"])
 
-    with django_assert_num_queries(8):
+    with count_queries(8):
         response = client.get(reverse("projects:call_calibration", args=[example["call"].pk]))
 
     assert response.status_code == 200

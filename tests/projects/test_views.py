@@ -1,8 +1,6 @@
 from datetime import datetime, timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,6 +9,7 @@ from grid.models import Criterion
 from projects.models import Call, CallStatus, Project, ProjectStatus
 from territories.models import Departement, Region
 from tests.factories import CallFactory, ProjectFactory, holder_user, user_with_role
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -195,23 +194,19 @@ def test_colleague_without_invitation_sees_but_cannot_edit(client):
 # --- Query counts: list pages must not grow with the data -----------------------------------
 
 
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(url).status_code == 200
-    return len(context.captured_queries)
-
-
 def test_open_call_list_queries_do_not_grow(client):
     url = reverse("projects:call_list")
     for _ in range(1):
         CallFactory().regions.set([Region.objects.get(code="32")])
-    small = count_queries(client, url)
+    with count_queries() as small:
+        assert client.get(url).status_code == 200
     for _ in range(4):
         call = CallFactory()
         call.regions.set([Region.objects.get(code="32")])
         call.departements.set([Departement.objects.get(code="33")])
 
-    assert count_queries(client, url) == small
+    with count_queries(small.count):
+        assert client.get(url).status_code == 200
 
 
 def test_funder_call_list_queries_do_not_grow(client):
@@ -220,11 +215,13 @@ def test_funder_call_list_queries_do_not_grow(client):
     client.force_login(funder)
     url = reverse("projects:funder_call_list")
     ProjectFactory(call=CallFactory(funder=organisation), submitted=True)
-    small = count_queries(client, url)
+    with count_queries() as small:
+        assert client.get(url).status_code == 200
     for _ in range(3):
         ProjectFactory(call=CallFactory(funder=organisation), submitted=True)
 
-    assert count_queries(client, url) == small
+    with count_queries(small.count):
+        assert client.get(url).status_code == 200
 
 
 def test_holder_project_list_queries_do_not_grow(client):
@@ -233,11 +230,13 @@ def test_holder_project_list_queries_do_not_grow(client):
     client.force_login(holder)
     url = reverse("projects:project_list")
     ProjectFactory(owner=holder, organisation=organisation, complete=True)
-    small = count_queries(client, url)
+    with count_queries() as small:
+        assert client.get(url).status_code == 200
     for _ in range(3):
         ProjectFactory(owner=holder, organisation=organisation, complete=True)
 
-    assert count_queries(client, url) == small
+    with count_queries(small.count):
+        assert client.get(url).status_code == 200
 
 
 def test_call_manage_queries_do_not_grow(client):
@@ -246,11 +245,13 @@ def test_call_manage_queries_do_not_grow(client):
     client.force_login(funder)
     url = reverse("projects:call_manage", kwargs={"pk": call.pk})
     ProjectFactory(call=call, submitted=True)
-    small = count_queries(client, url)
+    with count_queries() as small:
+        assert client.get(url).status_code == 200
     for _ in range(3):
         ProjectFactory(call=call, submitted=True)
 
-    assert count_queries(client, url) == small
+    with count_queries(small.count):
+        assert client.get(url).status_code == 200
 
 
 def test_open_call_edit_form_freezes_the_grid_version(client):
