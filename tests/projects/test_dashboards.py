@@ -25,10 +25,11 @@ from accounts.models import Role
 from grid.models import Criterion
 from grid.services import grid_version_import, grid_version_publish
 from projects import dashboards
-from projects.models import Assessment, Assignment, Decision, Score
-from projects.services import assessment_recompute
+from projects.models import Assessment, Decision
 from territories.models import Commune
 from tests.factories import (
+    AssessmentFactory,
+    AssignmentFactory,
     CallFactory,
     ProjectFactory,
     UserFactory,
@@ -45,30 +46,6 @@ def small_version():
     Criterion.objects.filter(version=version, code="K1").update(threshold=1)
     grid_version_publish(version=version)
     return version
-
-
-def assess(project, author, values, *, kind="review", status="submitted"):
-    """An assessment with its scores (None = N/A) and stored totals, as the services keep them."""
-    assessment = Assessment.objects.create(
-        project=project,
-        author=author,
-        kind=kind,
-        status=status,
-        grid_version=project.call.grid_version,
-    )
-    criteria = {c.code: c for c in Criterion.objects.filter(version=project.call.grid_version)}
-    Score.objects.bulk_create(
-        Score(
-            assessment=assessment,
-            criterion=criteria[code],
-            value=value,
-            scale_min=criteria[code].scale_min,
-            scale_max=criteria[code].scale_max,
-        )
-        for code, value in values.items()
-    )
-    assessment_recompute(assessment=assessment).save()
-    return assessment
 
 
 def scores(k1, k2, k3):
@@ -88,19 +65,19 @@ def example(db):
     w = ProjectFactory(call=call, submitted=True, commune=amiens, title="W", status="withdrawn")
     r1, r2, r3, r4, r5 = (UserFactory(full_name=f"R{n}") for n in range(1, 6))
     for reviewer in (r1, r2, r3, r4):
-        Assignment.objects.create(project=a, reviewer=reviewer)
-    Assignment.objects.create(project=a, reviewer=r5, state="conflict", conflict_reason="Parent")
-    Assignment.objects.create(project=b, reviewer=r1)
-    Assignment.objects.create(project=b, reviewer=r2)
-    assess(a, r1, scores(2, 1, None))
-    assess(a, r2, scores(1, 0, 2))
-    assess(a, r3, scores(0, 2, 2))
-    assess(a, r4, scores(2, 2, 2), status="draft")
-    assess(a, r5, scores(0, 0, 0))
-    assess(a, a.owner, scores(2, 2, 1), kind="self")
-    assess(b, r1, scores(0, 2, 2))
-    assess(b, r2, scores(1, 2, None))
-    assess(w, r1, scores(2, 2, 2))
+        AssignmentFactory(project=a, reviewer=reviewer)
+    AssignmentFactory(project=a, reviewer=r5, conflict=True)
+    AssignmentFactory(project=b, reviewer=r1)
+    AssignmentFactory(project=b, reviewer=r2)
+    AssessmentFactory(project=a, author=r1, submitted=True, scores=scores(2, 1, None))
+    AssessmentFactory(project=a, author=r2, submitted=True, scores=scores(1, 0, 2))
+    AssessmentFactory(project=a, author=r3, submitted=True, scores=scores(0, 2, 2))
+    AssessmentFactory(project=a, author=r4, scores=scores(2, 2, 2))
+    AssessmentFactory(project=a, author=r5, submitted=True, scores=scores(0, 0, 0))
+    AssessmentFactory(project=a, self_assessment=True, submitted=True, scores=scores(2, 2, 1))
+    AssessmentFactory(project=b, author=r1, submitted=True, scores=scores(0, 2, 2))
+    AssessmentFactory(project=b, author=r2, submitted=True, scores=scores(1, 2, None))
+    AssessmentFactory(project=w, author=r1, submitted=True, scores=scores(2, 2, 2))
     Decision.objects.create(project=a, outcome="selected", decided_by=funder)
     return {"call": call, "funder": funder, "a": a, "b": b, "w": w, "reviewers": [r1, r2, r3, r4]}
 
@@ -235,7 +212,7 @@ def test_territory_heatmap_is_the_mean_normalised_score(example):
 def test_a_funder_never_sees_another_funders_call(example, client):
     other_call = CallFactory(grid_version=example["call"].grid_version)
     other = ProjectFactory(call=other_call, submitted=True)
-    assess(other, UserFactory(), scores(2, 2, 2))
+    AssessmentFactory(project=other, author=UserFactory(), submitted=True, scores=scores(2, 2, 2))
     funder = example["funder"]
 
     call_ids = dashboards.visible_call_ids(user=funder)
@@ -321,9 +298,13 @@ def add_reviewed_projects(call, count):
     for _index in range(count):
         project = ProjectFactory(call=call, submitted=True)
         for reviewer in (UserFactory(), UserFactory()):
-            Assignment.objects.create(project=project, reviewer=reviewer)
-            assess(project, reviewer, scores(1, 2, 0))
-        assess(project, project.owner, scores(2, 2, 2), kind="self")
+            AssignmentFactory(project=project, reviewer=reviewer)
+            AssessmentFactory(
+                project=project, author=reviewer, submitted=True, scores=scores(1, 2, 0)
+            )
+        AssessmentFactory(
+            project=project, self_assessment=True, submitted=True, scores=scores(2, 2, 2)
+        )
     return project
 
 
@@ -401,11 +382,13 @@ def test_counted_reviews_orm_and_sql_select_the_same_assessments(example):
 
     a, b = example["a"], example["b"]
     recused, unassigned, all_na = (UserFactory() for _i in range(3))
-    Assignment.objects.create(project=b, reviewer=recused, state="recused")
-    assess(b, recused, scores(2, 2, 2))
-    assess(b, unassigned, scores(2, 0, 0))  # no assignment row left (e.g. pool change)
-    Assignment.objects.create(project=b, reviewer=all_na)
-    assess(b, all_na, scores(None, None, None))  # no total: nothing to count
+    AssignmentFactory(project=b, reviewer=recused, recused=True)
+    AssessmentFactory(project=b, author=recused, submitted=True, scores=scores(2, 2, 2))
+    # No assignment row left (e.g. pool change): counted.
+    AssessmentFactory(project=b, author=unassigned, submitted=True, scores=scores(2, 0, 0))
+    AssignmentFactory(project=b, reviewer=all_na)
+    # No total: nothing to count.
+    AssessmentFactory(project=b, author=all_na, submitted=True, scores=scores(None, None, None))
     valid = dashboards.VALID_REVIEWS.format(projects="p.call_id = %s")
     sql_ids = {
         row["id"]
@@ -435,8 +418,8 @@ def test_heatmap_leaves_out_a_criterion_only_ever_marked_not_applicable(example)
         call=example["call"], submitted=True, commune=Commune.objects.get(code="69123")
     )
     reviewer = example["reviewers"][0]
-    Assignment.objects.create(project=lyon, reviewer=reviewer)
-    assess(lyon, reviewer, scores(1, 2, None))
+    AssignmentFactory(project=lyon, reviewer=reviewer)
+    AssessmentFactory(project=lyon, author=reviewer, submitted=True, scores=scores(1, 2, None))
 
     heatmap = dashboards.territory_criterion_heatmap(call_ids=[example["call"].pk], level="region")
 

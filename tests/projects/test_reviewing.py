@@ -23,6 +23,7 @@ from projects.models import (
     ReviewerVisibility,
 )
 from tests.factories import (
+    AssessmentFactory,
     AssignmentFactory,
     CallFactory,
     ProjectFactory,
@@ -47,19 +48,6 @@ def full_scores(call, value=None):
     }
 
 
-def submit_review(assignment, value=None, **fields) -> Assessment:
-    project = assignment.project
-    assessment = services.review_save(
-        project=project,
-        by=assignment.reviewer,
-        scores=full_scores(project.call, value),
-        fields={"opinion": "favourable", "strengths": "Solide", **fields},
-        row_version=None,
-        assessment=Assessment.objects.filter(project=project, author=assignment.reviewer).first(),
-    )
-    return services.review_submit(assessment=assessment, by=assignment.reviewer)
-
-
 def form_data(call, value=None, action="draft", row_version="", **extra):
     data = {"action": action, "row_version": row_version, "opinion": "favourable"}
     for criterion_id, (score, comment) in full_scores(call, value).items():
@@ -69,8 +57,8 @@ def form_data(call, value=None, action="draft", row_version="", **extra):
     return data
 
 
-def second_reviewer(project) -> Assignment:
-    return AssignmentFactory(project=project)
+def second_reviewer(project, **traits) -> Assignment:
+    return AssignmentFactory(project=project, **traits)
 
 
 # --- The scoring form -----------------------------------------------------------------------
@@ -159,8 +147,8 @@ def test_draft_is_saved_and_incomplete_submission_keeps_it(client):
 
 
 def test_submitted_review_is_editable_while_the_call_is_in_review_only(client):
-    assignment = AssignmentFactory()
-    review = submit_review(assignment)
+    assignment = AssignmentFactory(done=True)
+    review = AssessmentFactory(assignment=assignment, submitted=True, scores=3)
     client.force_login(assignment.reviewer)
     url = reverse("projects:review_edit", kwargs={"pk": assignment.project.pk})
 
@@ -235,7 +223,7 @@ def test_double_submit_creates_one_assessment(client):
 def test_concurrent_creation_becomes_a_message_not_a_server_error():
     assignment = AssignmentFactory()
     # The other request won the race: the assessment exists, this one was loaded without it.
-    submit_review(assignment)
+    AssessmentFactory(assignment=assignment, submitted=True, scores=3)
 
     with pytest.raises(ValidationError) as refused:
         services.review_save(
@@ -258,18 +246,10 @@ def test_review_list_shows_each_status(client):
     reviewer = reviewer_user()
     todo = AssignmentFactory(reviewer=reviewer)
     draft = AssignmentFactory(reviewer=reviewer)
-    done = AssignmentFactory(reviewer=reviewer)
-    conflict = AssignmentFactory(reviewer=reviewer)
-    services.review_save(
-        project=draft.project,
-        by=reviewer,
-        scores={},
-        fields={},
-        row_version=None,
-        assessment=None,
-    )
-    submit_review(done)
-    services.assignment_declare_conflict(assignment=conflict, reason="Mon cousin", by=reviewer)
+    done = AssignmentFactory(reviewer=reviewer, done=True)
+    conflict = AssignmentFactory(reviewer=reviewer, conflict=True)
+    AssessmentFactory(assignment=draft)
+    AssessmentFactory(assignment=done, submitted=True, scores=3)
     client.force_login(reviewer)
 
     response = client.get(reverse("projects:review_list"))
@@ -294,7 +274,9 @@ def test_review_list_query_count_does_not_grow(client):
     with count_queries() as one:
         client.get(url)
     for _i in range(3):
-        submit_review(AssignmentFactory(reviewer=reviewer))
+        AssessmentFactory(
+            assignment=AssignmentFactory(reviewer=reviewer, done=True), submitted=True, scores=3
+        )
     with count_queries(one.count):
         client.get(url)
 
@@ -310,9 +292,9 @@ def test_call_reviewers_page_query_count_does_not_grow(client):
     with count_queries() as small:
         client.get(url)
     for _i in range(3):
-        assignment = AssignmentFactory(project__call=call)
+        assignment = AssignmentFactory(project__call=call, done=True)
         call.reviewers.add(assignment.reviewer)
-        submit_review(assignment)
+        AssessmentFactory(assignment=assignment, submitted=True, scores=3)
     with count_queries(small.count):
         response = client.get(url)
 
@@ -320,9 +302,9 @@ def test_call_reviewers_page_query_count_does_not_grow(client):
 
 
 def test_progress_counts_per_project_on_the_call_page(client):
-    assignment = AssignmentFactory()
+    assignment = AssignmentFactory(done=True)
     second_reviewer(assignment.project)
-    submit_review(assignment)
+    AssessmentFactory(assignment=assignment, submitted=True, scores=3)
     call = assignment.project.call
     client.force_login(user_with_role(Role.FUNDER, call.funder))
 
@@ -338,12 +320,8 @@ def test_unassigned_conflicted_and_recused_reviewers_are_denied(client):
     assignment = AssignmentFactory()
     url = reverse("projects:review_edit", kwargs={"pk": assignment.project.pk})
     stranger = reviewer_user()
-    conflicted = AssignmentFactory(project=assignment.project)
-    services.assignment_declare_conflict(
-        assignment=conflicted, reason="Ancien salarié", by=conflicted.reviewer
-    )
-    recused = AssignmentFactory(project=assignment.project)
-    services.assignment_recuse(assignment=recused, by=stranger)
+    conflicted = AssignmentFactory(project=assignment.project, conflict=True)
+    recused = AssignmentFactory(project=assignment.project, recused=True)
 
     for user in (stranger, conflicted.reviewer, recused.reviewer):
         client.force_login(user)
@@ -380,12 +358,12 @@ def test_reviewer_cannot_read_the_holder_project_page(client):
 
 
 def test_conflicted_and_recused_reviewers_are_excluded_from_aggregates():
-    counted = AssignmentFactory()
+    counted = AssignmentFactory(done=True)
     project = counted.project
-    conflicted, recused = second_reviewer(project), second_reviewer(project)
-    submit_review(counted, value=3)
-    submit_review(conflicted, value=0)
-    submit_review(recused, value=0)
+    conflicted, recused = second_reviewer(project, done=True), second_reviewer(project, done=True)
+    AssessmentFactory(assignment=counted, submitted=True, scores=3)
+    AssessmentFactory(assignment=conflicted, submitted=True, scores=0)
+    AssessmentFactory(assignment=recused, submitted=True, scores=0)
     before = selectors.project_aggregate(project=project)
 
     services.assignment_declare_conflict(
@@ -434,11 +412,11 @@ VISIBILITY_TABLE = [
 
 @pytest.mark.parametrize(("policy", "own_submitted", "visible"), VISIBILITY_TABLE)
 def test_visibility_policy_table(client, policy, own_submitted, visible):
-    viewer = AssignmentFactory(project__call__reviewer_visibility=policy)
-    other = second_reviewer(viewer.project)
-    submit_review(other, value=1)
+    viewer = AssignmentFactory(project__call__reviewer_visibility=policy, done=own_submitted)
+    other = second_reviewer(viewer.project, done=True)
+    AssessmentFactory(assignment=other, submitted=True, scores=1)
     if own_submitted:
-        submit_review(viewer)
+        AssessmentFactory(assignment=viewer, submitted=True, scores=3)
     client.force_login(viewer.reviewer)
 
     response = client.get(reverse("projects:review_edit", kwargs={"pk": viewer.project.pk}))
@@ -453,13 +431,13 @@ def test_visibility_policy_table(client, policy, own_submitted, visible):
 def test_project_analysis_follows_the_visibility_policy_for_reviewers(
     client, policy, own_submitted, visible
 ):
-    viewer = AssignmentFactory(project__call__reviewer_visibility=policy)
-    other = second_reviewer(viewer.project)
+    viewer = AssignmentFactory(project__call__reviewer_visibility=policy, done=own_submitted)
+    other = second_reviewer(viewer.project, done=True)
     other.reviewer.full_name = "NOMEVALUATEUR8812"
     other.reviewer.save()
     if own_submitted:
-        submit_review(viewer)
-    submit_review(other, value=1)
+        AssessmentFactory(assignment=viewer, submitted=True, scores=3)
+    AssessmentFactory(assignment=other, submitted=True, scores=1)
     client.force_login(viewer.reviewer)
 
     response = client.get(reverse("projects:project_analysis", args=[viewer.project.pk]))
@@ -477,11 +455,13 @@ def test_project_analysis_follows_the_visibility_policy_for_reviewers(
 
 
 def test_project_analysis_is_denied_to_a_conflicted_or_unassigned_reviewer(client):
-    viewer = AssignmentFactory(project__call__reviewer_visibility=ReviewerVisibility.ALWAYS)
-    submit_review(second_reviewer(viewer.project))
+    viewer = AssignmentFactory(
+        project__call__reviewer_visibility=ReviewerVisibility.ALWAYS, conflict=True
+    )
+    other = second_reviewer(viewer.project, done=True)
+    AssessmentFactory(assignment=other, submitted=True, scores=3)
     url = reverse("projects:project_analysis", args=[viewer.project.pk])
     stranger = reviewer_user(viewer.project.call.funder)
-    services.assignment_declare_conflict(assignment=viewer, reason="Mon cousin", by=viewer.reviewer)
 
     client.force_login(viewer.reviewer)
     conflicted = client.get(url)
@@ -497,7 +477,7 @@ def test_scoring_form_links_to_the_analysis_once_others_are_visible(client):
     analysis = reverse("projects:project_analysis", args=[viewer.project.pk])
     client.force_login(viewer.reviewer)
     before = client.get(url).content.decode()
-    submit_review(viewer)
+    AssessmentFactory(assignment=viewer, submitted=True, scores=3)
 
     after = client.get(url).content.decode()
 
@@ -514,7 +494,7 @@ def test_blind_mode_hides_the_holder_identity_everywhere_a_reviewer_looks(client
         "co_holder": "COPORTEURMARQUEUR9902",
         "file": "FICHIERMARQUEUR4410",
     }
-    assignment = AssignmentFactory(project__call__blind_mode=True)
+    assignment = AssignmentFactory(project__call__blind_mode=True, done=True)
     project = assignment.project
     project.organisation.name = markers["organisation"]
     project.organisation.save()
@@ -528,9 +508,9 @@ def test_blind_mode_hides_the_holder_identity_everywhere_a_reviewer_looks(client
         project=project, original_name=f"{markers['file']}.pdf", size=len(PDF_BYTES)
     )
     attachment.file.save("x.pdf", ContentFile(PDF_BYTES), save=True)
-    other = second_reviewer(project)
-    submit_review(other)
-    submit_review(assignment)
+    other = second_reviewer(project, done=True)
+    AssessmentFactory(assignment=other, submitted=True, scores=3)
+    AssessmentFactory(assignment=assignment, submitted=True, scores=3)
     client.force_login(assignment.reviewer)
     pk = {"pk": project.pk}
 
@@ -563,9 +543,7 @@ def test_blind_mode_hides_the_holder_identity_everywhere_a_reviewer_looks(client
 
 def test_automatic_assignment_balances_200_projects_over_15_reviewers():
     call = CallFactory(review=True)
-    projects = [
-        ProjectFactory(call=call, submitted=True, status="under_review") for _i in range(200)
-    ]
+    projects = [ProjectFactory(call=call, under_review=True) for _i in range(200)]
     reviewers = [reviewer_user() for _i in range(15)]
     call.reviewers.add(*reviewers)
     # Three reviewers belong to a project's organisation; two declared conflicts beforehand.
@@ -574,9 +552,7 @@ def test_automatic_assignment_balances_200_projects_over_15_reviewers():
             user=reviewer, organisation=project.organisation, role=Role.HOLDER
         )
     for reviewer, project in zip(reviewers[3:5], projects[3:5], strict=True):
-        Assignment.objects.create(
-            project=project, reviewer=reviewer, state=AssignmentState.CONFLICT, conflict_reason="x"
-        )
+        AssignmentFactory(project=project, reviewer=reviewer, conflict=True)
     manager = user_with_role(Role.FUNDER, call.funder)
 
     created = services.assignments_auto(call=call, per_project=3, by=manager)
@@ -601,7 +577,7 @@ def test_automatic_assignment_prefers_the_project_territory():
     from tests.factories import OrganisationFactory
 
     call = CallFactory(review=True)
-    ProjectFactory(call=call, submitted=True, status="under_review")  # in Amiens (80)
+    ProjectFactory(call=call, under_review=True)  # in Amiens (80)
     far = reviewer_user(OrganisationFactory(commune=Commune.objects.get(code="33063")))
     near = reviewer_user(OrganisationFactory(commune=Commune.objects.get(code="80021")))
     call.reviewers.add(far, near)
@@ -615,7 +591,7 @@ def test_bulk_assignment_by_hand_emails_after_commit(
     client, mailoutbox, django_capture_on_commit_callbacks
 ):
     call = CallFactory(review=True)
-    projects = [ProjectFactory(call=call, submitted=True, status="under_review") for _i in range(2)]
+    projects = [ProjectFactory(call=call, under_review=True) for _i in range(2)]
     reviewers = [reviewer_user() for _i in range(2)]
     call.reviewers.add(*reviewers)
     client.force_login(user_with_role(Role.FUNDER, call.funder))
@@ -632,7 +608,7 @@ def test_bulk_assignment_by_hand_emails_after_commit(
 
 
 def test_member_of_the_project_organisation_cannot_be_assigned():
-    project = ProjectFactory(call=CallFactory(review=True), submitted=True, status="under_review")
+    project = ProjectFactory(call=CallFactory(review=True), under_review=True)
     insider = reviewer_user(project.organisation)
 
     with pytest.raises(ValidationError):
@@ -693,10 +669,12 @@ def test_existing_reviewer_joins_the_pool_at_once(client):
 def test_manager_decides_and_holder_reads_feedback_once_decided(
     client, mailoutbox, django_capture_on_commit_callbacks
 ):
-    assignment = AssignmentFactory(project__call__feedback_policy="full")
+    assignment = AssignmentFactory(project__call__feedback_policy="full", done=True)
     project = assignment.project
-    services.self_assessment_get_or_create(project=project, by=project.owner)
-    submit_review(assignment, strengths="COMMENTAIRE-ANONYME", value=2)
+    AssessmentFactory(project=project, self_assessment=True)
+    AssessmentFactory(
+        assignment=assignment, submitted=True, scores=2, strengths="COMMENTAIRE-ANONYME"
+    )
     call = project.call
     client.force_login(user_with_role(Role.FUNDER, call.funder))
 
@@ -726,22 +704,18 @@ def test_manager_decides_and_holder_reads_feedback_once_decided(
 
 
 def test_holder_reads_reviewer_means_and_gaps_beside_their_self_assessment(client):
-    assignment = AssignmentFactory(project__call__feedback_policy="full")
+    assignment = AssignmentFactory(project__call__feedback_policy="full", done=True)
     project = assignment.project
     criteria = criteria_of(project.call)
     first, second = criteria[0], criteria[1]
-    own = services.self_assessment_get_or_create(project=project, by=project.owner)
     # The holder gave the top level to the first criterion and the minimum to the second
-    # before submitting (prepared directly: the project is already submitted).
-    for criterion, value in ((first, first.scale_max), (second, second.scale_min)):
-        own.scores.create(
-            criterion=criterion,
-            value=value,
-            scale_min=criterion.scale_min,
-            scale_max=criterion.scale_max,
-        )
-    services.assessment_recompute(assessment=own).save()
-    submit_review(assignment, value=2)
+    # before submitting (built by the factory: the project is already submitted).
+    AssessmentFactory(
+        project=project,
+        self_assessment=True,
+        scores={first.code: first.scale_max, second.code: second.scale_min},
+    )
+    AssessmentFactory(assignment=assignment, submitted=True, scores=2)
     services.decision_record(
         project=project,
         outcome="selected",
@@ -765,9 +739,11 @@ def test_holder_reads_reviewer_means_and_gaps_beside_their_self_assessment(clien
 
 
 def test_feedback_policy_decision_only_shows_no_comment(client):
-    assignment = AssignmentFactory(project__call__feedback_policy="decision")
+    assignment = AssignmentFactory(project__call__feedback_policy="decision", done=True)
     project = assignment.project
-    submit_review(assignment, strengths="COMMENTAIRE-CACHE")
+    AssessmentFactory(
+        assignment=assignment, submitted=True, scores=3, strengths="COMMENTAIRE-CACHE"
+    )
     services.decision_record(
         project=project,
         outcome="rejected",
@@ -807,11 +783,11 @@ def test_invitation_cannot_enrol_someone_signed_in_under_another_address(client)
 def test_project_aggregate_equals_the_call_ranking_figures():
     from projects.dashboards import call_ranking
 
-    first = AssignmentFactory()
+    first = AssignmentFactory(done=True)
     project = first.project
-    submit_review(first, value=3)
-    submit_review(second_reviewer(project), value=1)
-    submit_review(second_reviewer(project), value=2)
+    AssessmentFactory(assignment=first, submitted=True, scores=3)
+    AssessmentFactory(assignment=second_reviewer(project, done=True), submitted=True, scores=1)
+    AssessmentFactory(assignment=second_reviewer(project, done=True), submitted=True, scores=2)
 
     aggregate = selectors.project_aggregate(project=project)
     (row,) = [r for r in call_ranking(call=project.call).rows if r.project_id == project.pk]
@@ -839,11 +815,13 @@ SCORING_FORM_QUERIES = {"get": 13, "post": 21}
 @pytest.mark.parametrize("others", [1, 3])
 @pytest.mark.parametrize("method", sorted(SCORING_FORM_QUERIES))
 def test_scoring_form_query_count_does_not_grow(client, method, others):
-    assignment = AssignmentFactory(project__call__reviewer_visibility=ReviewerVisibility.ALWAYS)
+    assignment = AssignmentFactory(
+        project__call__reviewer_visibility=ReviewerVisibility.ALWAYS, done=True
+    )
     project = assignment.project
     for _i in range(others):
-        submit_review(second_reviewer(project), value=2)
-    review = submit_review(assignment)
+        AssessmentFactory(assignment=second_reviewer(project, done=True), submitted=True, scores=2)
+    review = AssessmentFactory(assignment=assignment, submitted=True, scores=3)
     client.force_login(assignment.reviewer)
     url = reverse("projects:review_edit", args=[project.pk])
     data = form_data(project.call, value=3, row_version=review.row_version)

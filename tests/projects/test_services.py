@@ -49,8 +49,7 @@ def test_call_moves_forward_draft_open_review_decided():
 
 def test_call_cannot_open_on_a_draft_grid_version():
     draft_version = grid_version_create_draft(source=published_version())
-    call = CallFactory(draft=True)
-    Call.objects.filter(pk=call.pk).update(grid_version=draft_version)
+    call = CallFactory(draft=True, grid_version=draft_version)
 
     with pytest.raises(ValidationError) as excinfo:
         services.call_transition(call=call, to=CallStatus.OPEN, by=None)
@@ -172,9 +171,8 @@ def test_submission_before_opening_time_is_refused():
 
 
 def test_submission_to_a_call_in_review_is_refused():
-    call = CallFactory()
+    call = CallFactory(review=True)
     project = ProjectFactory(call=call, complete=True)
-    Call.objects.filter(pk=call.pk).update(status=CallStatus.REVIEW)
 
     with pytest.raises(ValidationError, match="n'accepte pas de dépôt"):
         services.project_submit(project=project, by=project.owner)
