@@ -1,4 +1,4 @@
-"""Dashboard aggregates against a hand-computed example (issue 7).
+"""Dashboard aggregates against a hand-computed example.
 
 The small grid: K1 core (weight 2, threshold 1), K2 and K3 complementary (weight 1), scale 0–2.
 

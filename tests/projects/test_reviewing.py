@@ -1,5 +1,5 @@
 """Reviewers scoring projects: the form, conflicts, anti-anchoring, blind mode, assignment,
-pool, decisions and feedback (issue 6)."""
+pool, decisions and feedback."""
 
 from decimal import Decimal
 
@@ -808,7 +808,7 @@ def test_project_aggregate_equals_the_call_ranking_figures():
 
 
 # The scoring form reads the same number of queries however many others reviewed the project
-# (issue 7: the form is benchmarked at 2,000 projects × 5 reviewers).
+# (`make bench` measures it at 2,000 projects × 5 reviewers).
 SCORING_FORM_QUERIES = {"get": 13, "post": 21}
 
 
