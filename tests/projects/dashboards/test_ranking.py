@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from projects import dashboards, selectors
+from projects.dashboards import call_ranking
 from tests.factories import AssessmentFactory, AssignmentFactory
 from tests.projects.helpers import second_reviewer
 
@@ -80,8 +81,6 @@ def test_every_sort_key_runs_and_keeps_every_row(example, order, descending):
 
 
 def test_project_aggregate_equals_the_call_ranking_figures():
-    from projects.dashboards import call_ranking
-
     first = AssignmentFactory(done=True)
     project = first.project
     AssessmentFactory(assignment=first, submitted=True, scores=3)

@@ -1,20 +1,17 @@
 """Assessments and scores: what the database refuses."""
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from grid.models import Criterion
 from projects import services
-from projects.models import Assessment
+from projects.models import Assessment, Score
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_database_refuses_a_score_outside_its_bounds():
-    from django.db import IntegrityError, transaction
-
-    from projects.models import Score
-
     project = ProjectFactory(complete=True)
     criterion = Criterion.objects.filter(version=project.call.grid_version).first()
     assessment = services.self_assessment_get_or_create(project=project, by=project.owner)
@@ -26,8 +23,6 @@ def test_the_database_refuses_a_score_outside_its_bounds():
 
 
 def test_a_project_has_a_single_self_assessment():
-    from django.db import IntegrityError, transaction
-
     project = ProjectFactory()
     services.self_assessment_get_or_create(project=project, by=project.owner)
     co_holder = ProjectFactory().owner

@@ -4,15 +4,13 @@ this checks the predicates."""
 import pytest
 
 from accounts.models import Role
-from tests.factories import UserFactory, user_with_role
+from tests.factories import AssignmentFactory, UserFactory, user_with_role
 from tests.projects.helpers import can
 
 pytestmark = pytest.mark.django_db
 
 
 def test_only_the_call_funder_and_administrators_decide():
-    from tests.factories import AssignmentFactory
-
     project = AssignmentFactory().project
     funder = user_with_role(Role.FUNDER, project.call.funder)
 

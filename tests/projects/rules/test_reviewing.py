@@ -4,16 +4,14 @@ this checks the predicates."""
 import pytest
 
 from accounts.models import Role
-from tests.factories import holder_user, user_with_role
+from projects.services import assignment_declare_conflict
+from tests.factories import AssignmentFactory, holder_user, user_with_role
 from tests.projects.helpers import can
 
 pytestmark = pytest.mark.django_db
 
 
 def test_review_predicates_allow_the_assigned_reviewer_only_while_in_review():
-    from projects.services import assignment_declare_conflict
-    from tests.factories import AssignmentFactory
-
     assignment = AssignmentFactory()
     project, reviewer = assignment.project, assignment.reviewer
     stranger = user_with_role(Role.REVIEWER)

@@ -7,6 +7,7 @@ import pytest
 
 from projects import dashboards, selectors, services
 from projects.models import Assessment
+from projects.selectors import counted_reviews
 from tests.factories import AssessmentFactory, AssignmentFactory, UserFactory
 from tests.projects.helpers import scores, second_reviewer
 
@@ -36,8 +37,6 @@ def test_conflicted_and_recused_reviewers_are_excluded_from_aggregates():
 
 
 def test_counted_reviews_orm_and_sql_select_the_same_assessments(example):
-    from projects.selectors import counted_reviews
-
     a, b = example["a"], example["b"]
     recused, unassigned, all_na = (UserFactory() for _i in range(3))
     AssignmentFactory(project=b, reviewer=recused, recused=True)

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from grid.models import Criterion
 from projects import services
@@ -54,8 +55,6 @@ def test_stored_totals_follow_every_change_of_scores():
 
 
 def test_scores_outside_the_scale_or_not_applicable_where_forbidden_are_refused():
-    from django.core.exceptions import ValidationError
-
     project = ProjectFactory(complete=True)
     criterion = Criterion.objects.filter(version=project.call.grid_version).first()
     assessment = services.self_assessment_get_or_create(project=project, by=project.owner)

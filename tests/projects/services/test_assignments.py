@@ -6,9 +6,11 @@ from django.core.exceptions import ValidationError
 from accounts.models import Membership, Role
 from projects import services
 from projects.models import Assignment
+from territories.models import Commune
 from tests.factories import (
     AssignmentFactory,
     CallFactory,
+    OrganisationFactory,
     ProjectFactory,
     reviewer_user,
     user_with_role,
@@ -49,9 +51,6 @@ def test_automatic_assignment_balances_200_projects_over_15_reviewers():
 
 
 def test_automatic_assignment_prefers_the_project_territory():
-    from territories.models import Commune
-    from tests.factories import OrganisationFactory
-
     call = CallFactory(review=True)
     ProjectFactory(call=call, under_review=True)  # in Amiens (80)
     far = reviewer_user(OrganisationFactory(commune=Commune.objects.get(code="33063")))

@@ -20,6 +20,7 @@ from tests.factories import (
     AssignmentFactory,
     CallFactory,
     ProjectFactory,
+    published_version,
     reviewer_user,
     user_with_role,
 )
@@ -67,7 +68,6 @@ def test_funder_sees_submitted_projects_never_drafts(client):
 def test_funder_creates_a_call_with_paris_dates(client):
     funder = user_with_role(Role.FUNDER)
     client.force_login(funder)
-    from tests.factories import published_version
 
     response = client.post(
         reverse("projects:call_create"),
@@ -108,8 +108,6 @@ def test_open_call_edit_form_freezes_the_grid_version(client):
 
 
 def test_call_closing_before_opening_is_explained(client):
-    from tests.factories import published_version
-
     client.force_login(user_with_role(Role.FUNDER))
 
     response = client.post(

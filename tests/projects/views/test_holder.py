@@ -13,6 +13,7 @@ from tests.factories import (
     AssessmentFactory,
     AssignmentFactory,
     CallFactory,
+    MembershipFactory,
     ProjectFactory,
     holder_user,
     user_with_role,
@@ -99,8 +100,6 @@ def test_colleague_without_invitation_sees_but_cannot_edit(client):
 def test_holder_of_two_organisations_chooses_the_one_carrying_the_project(client):
     holder = holder_user()
     second = holder_user().memberships.get().organisation
-    from tests.factories import MembershipFactory
-
     MembershipFactory(user=holder, organisation=second, role=Role.HOLDER)
     call = CallFactory()
     client.force_login(holder)

@@ -17,6 +17,7 @@ from projects.models import (
     ReviewerInvitation,
     ReviewerVisibility,
 )
+from projects.services import invitation_token
 from tests.factories import (
     AssessmentFactory,
     AssignmentFactory,
@@ -387,7 +388,6 @@ def test_forged_invitation_token_is_refused(client):
 def test_invitation_cannot_enrol_someone_signed_in_under_another_address(client):
     call = CallFactory(review=True)
     invitation = ReviewerInvitation.objects.create(call=call, email="expert@example.fr")
-    from projects.services import invitation_token
 
     client.force_login(reviewer_user())
 
