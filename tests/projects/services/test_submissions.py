@@ -1,5 +1,6 @@
 """Projects: creation, editing, submission, withdrawal and co-holders."""
 
+import importlib
 from datetime import timedelta
 from decimal import Decimal
 
@@ -146,7 +147,10 @@ def test_submission_is_atomic(monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("panne au milieu du dépôt")
 
-    monkeypatch.setattr(services, "assessment_submit", broken)
+    # Patched where project_submit looks the name up, whichever services module defines it.
+    monkeypatch.setattr(
+        importlib.import_module(services.project_submit.__module__), "assessment_submit", broken
+    )
 
     with pytest.raises(RuntimeError):
         services.project_submit(project=project, by=project.owner)
