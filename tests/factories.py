@@ -5,6 +5,10 @@ import factory
 from django.utils import timezone
 
 from accounts.models import LegalForm, Membership, Organisation, Role, User
+from grid.models import Criterion, GridVersion
+from grid.services import grid_version_create_draft
+from projects.models import EligibilityItem, Score
+from projects.services import assessment_recompute
 from territories.models import Commune
 
 PASSWORD = "un-mot-de-passe-solide"
@@ -62,16 +66,11 @@ def user_with_role(role: str | None, organisation=None) -> User:
 
 def reference_version():
     """Version 1 of the default grid, installed by migration grid/0003."""
-    from grid.models import GridVersion
-
     return GridVersion.objects.get(grid__is_default=True, number=1)
 
 
 def draft_of_reference():
     """The draft of the default grid, copied from version 1 when there is none yet."""
-    from grid.models import GridVersion
-    from grid.services import grid_version_create_draft
-
     draft = GridVersion.objects.drafts().filter(grid__is_default=True).first()
     return draft or grid_version_create_draft(source=reference_version())
 
@@ -112,8 +111,6 @@ def grid_payload(criteria: int = 2, slug: str = "petite-grille") -> dict:
 
 def published_version():
     """The reference grid's version 1, installed and published by grid's migrations."""
-    from grid.models import GridVersion
-
     return GridVersion.objects.published().filter(grid__is_default=True).order_by("number").first()
 
 
@@ -142,8 +139,6 @@ class CallFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def eligibility(obj, create, extracted, **kwargs):
-        from projects.models import EligibilityItem
-
         if create and extracted:
             for position, label in enumerate(extracted):
                 EligibilityItem.objects.create(call=obj, label=label, position=position)
@@ -181,6 +176,9 @@ class ProjectFactory(factory.django.DjangoModelFactory):
             status="submitted",
             submitted_at=factory.LazyFunction(timezone.now),
         )
+        # What entering review does to a submitted project (its call is not moved: give
+        # `call__review=True` or a call in review).
+        under_review = factory.Trait(submitted=True, status="under_review")
 
 
 def reviewer_user(organisation=None) -> User:
@@ -188,15 +186,81 @@ def reviewer_user(organisation=None) -> User:
 
 
 class AssignmentFactory(factory.django.DjangoModelFactory):
-    """A reviewer assigned to a submitted project of a call in review."""
+    """A reviewer assigned to a submitted project of a call in review.
+
+    Traits: `conflict` (the reviewer declared a conflict of interest, with a reason), `recused`
+    (a call manager withdrew the reviewer), `done` (the reviewer submitted their review: the
+    review itself is an `AssessmentFactory`)."""
 
     class Meta:
         model = "projects.Assignment"
 
     project = factory.SubFactory(
-        ProjectFactory,
-        call=factory.SubFactory(CallFactory, review=True),
-        submitted=True,
-        status="under_review",
+        ProjectFactory, call=factory.SubFactory(CallFactory, review=True), under_review=True
     )
     reviewer = factory.LazyFunction(reviewer_user)
+
+    class Params:
+        conflict = factory.Trait(state="conflict", conflict_reason="Lien avec la structure.")
+        recused = factory.Trait(state="recused")
+        done = factory.Trait(state="done")
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    """A draft review, on the grid version of its project's call.
+
+    `assignment=`: the review of that assignment's project by its reviewer; otherwise a fresh
+    reviewer's review of a project under review, with no assignment row. Traits:
+    `self_assessment` (the project's, in its owner's name), `submitted` (status and date; the
+    assignment is not touched: use `AssignmentFactory(done=True)`).
+
+    `scores=`: {criterion code: value, None for "sans objet"}, or one value for every criterion of
+    the version; the stored totals are then computed by the services' scoring function, as the
+    services keep them. Without `scores` there are no scores and no totals."""
+
+    class Meta:
+        model = "projects.Assessment"
+        skip_postgeneration_save = True
+
+    class Params:
+        assignment = None
+        self_assessment = factory.Trait(
+            kind="self", author=factory.LazyAttribute(lambda o: o.project.owner)
+        )
+        submitted = factory.Trait(
+            status="submitted", submitted_at=factory.LazyFunction(timezone.now)
+        )
+
+    project = factory.Maybe(
+        "assignment",
+        yes_declaration=factory.LazyAttribute(lambda o: o.assignment.project),
+        no_declaration=factory.SubFactory(
+            ProjectFactory, call=factory.SubFactory(CallFactory, review=True), under_review=True
+        ),
+    )
+    author = factory.Maybe(
+        "assignment",
+        yes_declaration=factory.LazyAttribute(lambda o: o.assignment.reviewer),
+        no_declaration=factory.LazyFunction(reviewer_user),
+    )
+    kind = "review"
+    grid_version = factory.LazyAttribute(lambda o: o.project.call.grid_version)
+
+    @factory.post_generation
+    def scores(obj, create, extracted, **kwargs):
+
+        if not create or extracted is None:
+            return
+        criteria = {c.code: c for c in Criterion.objects.filter(version=obj.grid_version)}
+        values = extracted if isinstance(extracted, dict) else dict.fromkeys(criteria, extracted)
+        Score.objects.bulk_create(
+            Score(
+                assessment=obj,
+                criterion=criteria[code],
+                value=value,
+                scale_min=criteria[code].scale_min,
+                scale_max=criteria[code].scale_max,
+            )
+            for code, value in values.items()
+        )
+        assessment_recompute(assessment=obj).save()

@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from grid.models import GridVersion
 from grid.services import grid_version_create_draft, grid_version_publish
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -32,10 +33,10 @@ def test_home_shows_the_latest_published_version(client):
     assert "Version 2" in html
 
 
-def test_home_query_count_does_not_grow_with_the_grid(client, django_assert_num_queries):
-    with django_assert_num_queries(5):
+def test_home_query_count_does_not_grow_with_the_grid(client):
+    with count_queries(5):
         client.get(reverse("home"))
     v2 = grid_version_create_draft(source=GridVersion.objects.get(number=1))
     grid_version_publish(version=v2)
-    with django_assert_num_queries(5):
+    with count_queries(5):
         client.get(reverse("home"))

@@ -3,9 +3,9 @@
 from django.core.files.base import ContentFile
 
 from accounts.models import Role
-from projects.models import Assignment, Attachment, ReviewerInvitation
+from projects.models import Attachment, ReviewerInvitation
 from projects.services import invitation_token
-from tests.factories import CallFactory, ProjectFactory
+from tests.factories import AssignmentFactory, CallFactory, ProjectFactory
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -27,11 +27,10 @@ def projects_matrix_context(users) -> dict:
         call=review_call,
         owner=holder,
         organisation=holder.memberships.get().organisation,
-        submitted=True,
-        status="under_review",
+        under_review=True,
     )
     review_call.reviewers.add(users["reviewer"])
-    assignment = Assignment.objects.create(project=review_project, reviewer=users["reviewer"])
+    assignment = AssignmentFactory(project=review_project, reviewer=users["reviewer"])
     review_attachment = Attachment(
         project=review_project, original_name="annexe.pdf", size=len(PDF_BYTES)
     )

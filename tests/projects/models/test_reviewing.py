@@ -1,10 +1,10 @@
-from decimal import Decimal
+"""Assignments: what the database refuses."""
 
 import pytest
 from django.db import IntegrityError, transaction
 
 from accounts.models import Role
-from projects.models import Assignment, Decision
+from projects.models import Assignment
 from tests.factories import ProjectFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -23,16 +23,3 @@ def test_a_declared_conflict_needs_a_reason():
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Assignment.objects.create(project=project, reviewer=reviewer, state="conflict")
-
-
-def test_money_is_granted_to_selected_projects_only():
-    project, funder = ProjectFactory(submitted=True), user_with_role(Role.FUNDER)
-
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Decision.objects.create(
-            project=project, outcome="rejected", amount_granted=Decimal(1000), decided_by=funder
-        )
-    Decision.objects.create(
-        project=project, outcome="selected", amount_granted=Decimal(1000), decided_by=funder
-    )
-    assert project.decision.amount_granted == Decimal(1000)

@@ -1,4 +1,6 @@
-from datetime import UTC, datetime, timedelta
+"""Projects: creation, editing, submission, withdrawal and co-holders."""
+
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -7,130 +9,20 @@ from django.utils import timezone
 
 from accounts.models import Role
 from grid.models import Criterion
-from grid.services import grid_version_create_draft
 from projects import services
 from projects.models import (
     Assessment,
     AssessmentStatus,
-    Call,
-    CallStatus,
     Project,
     ProjectStatus,
     SelfAssessmentPolicy,
 )
 from projects.services import submissions
 from territories.models import Commune, Departement, Region
-from tests.factories import (
-    CallFactory,
-    OrganisationFactory,
-    ProjectFactory,
-    holder_user,
-    published_version,
-    user_with_role,
-)
+from tests.factories import CallFactory, ProjectFactory, holder_user, user_with_role
+from tests.projects.helpers import messages_of
 
 pytestmark = pytest.mark.django_db
-
-
-def messages_of(excinfo) -> str:
-    return " | ".join(excinfo.value.messages)
-
-
-# --- Call lifecycle -------------------------------------------------------------------------
-
-
-def test_call_moves_forward_draft_open_review_decided():
-    call = CallFactory(draft=True)
-
-    for status in (CallStatus.OPEN, CallStatus.REVIEW, CallStatus.DECIDED):
-        call = services.call_transition(call=call, to=status, by=None)
-
-    assert Call.objects.get(pk=call.pk).status == CallStatus.DECIDED
-
-
-def test_call_cannot_open_on_a_draft_grid_version():
-    draft_version = grid_version_create_draft(source=published_version())
-    call = CallFactory(draft=True)
-    Call.objects.filter(pk=call.pk).update(grid_version=draft_version)
-
-    with pytest.raises(ValidationError) as excinfo:
-        services.call_transition(call=call, to=CallStatus.OPEN, by=None)
-
-    assert "n'est pas publiée" in messages_of(excinfo)
-    assert Call.objects.get(pk=call.pk).status == CallStatus.DRAFT
-
-
-def test_call_cannot_be_created_on_a_draft_grid_version():
-    draft_version = grid_version_create_draft(source=published_version())
-
-    with pytest.raises(ValidationError, match="version publiée"):
-        services.call_create(
-            funder=OrganisationFactory(),
-            by=None,
-            title="Appel",
-            grid_version=draft_version,
-            opens_at=timezone.now(),
-            closes_at=timezone.now() + timedelta(days=3),
-        )
-
-
-def test_call_cannot_open_after_its_closing_date():
-    call = CallFactory(
-        draft=True,
-        opens_at=timezone.now() - timedelta(days=10),
-        closes_at=timezone.now() - timedelta(days=1),
-    )
-
-    with pytest.raises(ValidationError, match="date de clôture"):
-        services.call_transition(call=call, to=CallStatus.OPEN, by=None)
-
-
-def test_decided_call_never_goes_back():
-    call = CallFactory(decided=True)
-
-    for target in (CallStatus.DRAFT, CallStatus.OPEN, CallStatus.REVIEW):
-        with pytest.raises(ValidationError, match="décidé"):
-            services.call_transition(call=call, to=target, by=None)
-    with pytest.raises(ValidationError, match="décidé"):
-        services.call_update(call=call, by=None, title="Autre titre")
-
-
-def test_call_cannot_skip_a_step():
-    call = CallFactory(draft=True)
-
-    with pytest.raises(ValidationError, match="ne peut pas passer"):
-        services.call_transition(call=call, to=CallStatus.DECIDED, by=None)
-
-
-def test_entering_review_puts_submitted_projects_under_review():
-    call = CallFactory()
-    submitted = ProjectFactory(call=call, submitted=True)
-    draft = ProjectFactory(call=call)
-
-    services.call_transition(call=call, to=CallStatus.REVIEW, by=None)
-
-    assert Project.objects.get(pk=submitted.pk).status == ProjectStatus.UNDER_REVIEW
-    assert Project.objects.get(pk=draft.pk).status == ProjectStatus.DRAFT
-
-
-def test_grid_version_is_frozen_once_the_call_is_open():
-    call = CallFactory()
-    other = grid_version_create_draft(source=published_version())
-
-    with pytest.raises(ValidationError, match="ne peut plus changer"):
-        services.call_update(call=call, by=None, grid_version=other)
-
-
-def test_call_dates_are_stored_in_utc():
-    paris_noon = timezone.make_aware(datetime(2026, 7, 1, 12, 0))  # summer time, UTC+2
-    call = CallFactory(draft=True, opens_at=paris_noon, closes_at=paris_noon + timedelta(days=5))
-
-    call.refresh_from_db()
-
-    assert call.opens_at == datetime(2026, 7, 1, 10, 0, tzinfo=UTC)
-
-
-# --- Submission -----------------------------------------------------------------------------
 
 
 def test_complete_project_is_submitted_with_its_date():
@@ -173,9 +65,8 @@ def test_submission_before_opening_time_is_refused():
 
 
 def test_submission_to_a_call_in_review_is_refused():
-    call = CallFactory()
+    call = CallFactory(review=True)
     project = ProjectFactory(call=call, complete=True)
-    Call.objects.filter(pk=call.pk).update(status=CallStatus.REVIEW)
 
     with pytest.raises(ValidationError, match="n'accepte pas de dépôt"):
         services.project_submit(project=project, by=project.owner)
@@ -200,14 +91,6 @@ def test_commune_inside_a_departement_scope_is_accepted():
     services.project_submit(project=project, by=project.owner)
 
     assert Project.objects.get(pk=project.pk).status == ProjectStatus.SUBMITTED
-
-
-def test_project_stores_the_departement_and_region_of_its_commune():
-    project = ProjectFactory(commune=Commune.objects.get(code="33063"))
-
-    project.refresh_from_db()
-
-    assert (project.departement_id, project.region_id) == ("33", "75")
 
 
 def test_unticked_eligibility_items_are_named():
@@ -325,13 +208,3 @@ def test_only_a_holder_of_the_organisation_can_start_a_project():
             owner=funder,
             title="Intrus",
         )
-
-
-def test_eligibility_checklist_is_frozen_once_the_call_is_open():
-    call = CallFactory(eligibility=["Structure de l'ESS"])
-
-    with pytest.raises(ValidationError, match="liste d'éligibilité"):
-        services.call_update(call=call, by=None, eligibility=["Autre chose"])
-    services.call_update(call=call, by=None, eligibility=["Structure de l'ESS"], title="Nouveau")
-
-    assert list(call.eligibility_items.values_list("label", flat=True)) == ["Structure de l'ESS"]
