@@ -59,7 +59,7 @@ class CriterionAnalysis:
 def project_criteria(*, project) -> list[CriterionAnalysis]:
     """Per criterion of the project's grid version: the valid reviewers' mean and median, the
     holder's self-assessment and the gap between them (design §4), in one query."""
-    valid, params = counted_reviews_sql(id=project.pk)
+    valid, params = counted_reviews_sql(project_id=project.pk)
     sql = CRITERIA_SQL.format(valid=valid)
     raw = fetch_dicts(sql, [*params, project.pk, project.call.grid_version_id])
     result = []
@@ -113,7 +113,7 @@ def project_reviewer_scores(*, project) -> dict:
     """Each valid reviewer's scores on the project: {"reviewers": [{assessment_id, author_id,
     name, total, values: {criterion id: value}}]} (one query). Callers decide whether the
     viewer may see them, and under which name."""
-    valid, params = counted_reviews_sql(id=project.pk)
+    valid, params = counted_reviews_sql(project_id=project.pk)
     sql = REVIEWER_SCORES_SQL.format(valid=valid)
     reviewers: dict[int, dict] = {}
     for row in fetch_dicts(sql, params):

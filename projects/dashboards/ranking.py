@@ -166,7 +166,7 @@ def project_aggregate(*, project) -> ProjectAggregate:
     """One project's count, mean, median, min, max and standard deviation of the totals of
     the reviews that count: the call ranking's computation, for a single project (one
     query), so that every page shows the same figures."""
-    valid, params = counted_reviews_sql(id=project.pk)
+    valid, params = counted_reviews_sql(project_id=project.pk)
     found = fetch_dicts(PROJECT_STATS_SQL.format(valid=valid), params)
     row = found[0] if found else {}
     count = row.get("reviews") or 0

@@ -16,10 +16,6 @@ def _calls_clause(call_ids: list[int] | None):
     return f"p.call_id IN ({', '.join(['%s'] * len(call_ids))})", list(call_ids)
 
 
-def _counted_reviews_of(call_ids: list[int] | None) -> tuple[str, list]:
-    return counted_reviews_sql() if call_ids is None else counted_reviews_sql(call_id__in=call_ids)
-
-
 TERRITORY_SQL = """
 WITH valid AS ({valid}),
 review_totals AS (
@@ -99,7 +95,7 @@ def territory_figures(
     where, where_params = "", []
     if level == "departement" and region:
         where, where_params = "WHERE t.region_id = %s", [region]
-    valid, valid_params = _counted_reviews_of(call_ids)
+    valid, valid_params = counted_reviews_sql(call_ids=call_ids)
     sql = TERRITORY_SQL.format(
         valid=valid,
         key=key,
@@ -155,7 +151,7 @@ def territory_criterion_heatmap(
     where, where_params = "", []
     if level == "departement" and region:
         where, where_params = "AND v.region_id = %s", [region]
-    valid, valid_params = _counted_reviews_of(call_ids)
+    valid, valid_params = counted_reviews_sql(call_ids=call_ids)
     sql = HEATMAP_SQL.format(valid=valid, key=key, where=where)
     positions: dict[str, int] = {}
     sums: dict[tuple[str, str], list[int]] = {}
