@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import require
 from accounts.services import client_ip
+from accounts.web import attempt
 from grid.forms import AxisForm, CriterionForm, CriterionTextForm
 from grid.models import Axis, Criterion, CriterionKind, GridVersion
 from grid.services import (
@@ -228,18 +229,15 @@ def criterion_delete_view(request, pk):
 def _delete(request, version, obj, service, kind):
     """A confirmation page, then the service; a protected object gives its message."""
     if request.method == "POST":
-        try:
-            service(
-                **{kind: obj},
-                row_version=request.POST.get("row_version"),
-                by=request.user,
-                ip=client_ip(request),
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("« %(name)s » est supprimé.") % {"name": obj})
+        attempt(
+            request,
+            service,
+            success=_("« %(name)s » est supprimé.") % {"name": obj},
+            **{kind: obj},
+            row_version=request.POST.get("row_version"),
+            by=request.user,
+            ip=client_ip(request),
+        )
         return redirect("grid:version_edit", pk=version.pk)
     return render(request, "grid/confirm_delete.html", {"version": version, "object": obj})
 
@@ -261,17 +259,15 @@ def criterion_move_view(request, pk):
 
 
 def _move(request, version, service, **target):
-    try:
-        service(
-            **target,
-            direction=request.POST.get("direction", ""),
-            row_version=request.POST.get("row_version"),
-            by=request.user,
-            ip=client_ip(request),
-        )
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+    attempt(
+        request,
+        service,
+        **target,
+        direction=request.POST.get("direction", ""),
+        row_version=request.POST.get("row_version"),
+        by=request.user,
+        ip=client_ip(request),
+    )
     return redirect(
         f"{reverse('grid:version_edit', kwargs={'pk': version.pk})}#{target_anchor(target)}"
     )

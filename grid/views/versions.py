@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import allowed, require
 from accounts.services import client_ip
+from accounts.web import attempt
 from grid import interchange
 from grid.forms import GridCreateForm, GridImportForm, GridVersionForm
 from grid.selectors import (
@@ -169,11 +170,10 @@ def version_edit(request, pk):
 def version_new_draft(request, pk):
     version = version_or_404(pk)
     require(request, "grid.change_gridversion", version)
-    try:
-        draft = grid_version_create_draft(source=version, by=request.user, ip=client_ip(request))
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+    done, draft = attempt(
+        request, grid_version_create_draft, source=version, by=request.user, ip=client_ip(request)
+    )
+    if not done:
         return redirect("grid:version_detail", pk=version.pk)
     messages.success(
         request, _("La version %(number)s est créée en brouillon.") % {"number": draft.number}
@@ -186,20 +186,15 @@ def version_new_draft(request, pk):
 def version_retire(request, pk):
     version = version_or_404(pk)
     require(request, "grid.publish_gridversion", version)
-    try:
-        grid_version_retire(
-            version=version,
-            row_version=request.POST.get("row_version"),
-            by=request.user,
-            ip=client_ip(request),
-        )
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request, _("La version %(number)s est retirée.") % {"number": version.number}
-        )
+    attempt(
+        request,
+        grid_version_retire,
+        success=_("La version %(number)s est retirée.") % {"number": version.number},
+        version=version,
+        row_version=request.POST.get("row_version"),
+        by=request.user,
+        ip=client_ip(request),
+    )
     return redirect("grid:version_detail", pk=version.pk)
 
 

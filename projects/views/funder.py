@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import allowed, require
 from accounts.selectors import organisation_ids
+from accounts.web import attempt
 from projects import services
 from projects.dashboards import project_aggregate
 from projects.forms import (
@@ -28,7 +29,7 @@ from projects.models import (
 from projects.selectors.calls import calls_for_funder
 from projects.selectors.reviewing import call_assignments, reviewer_progress
 from projects.selectors.submissions import call_projects
-from projects.views.common import attempt, project_or_404
+from projects.views.common import project_or_404
 
 
 @login_required

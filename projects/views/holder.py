@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Organisation, Role, User
 from accounts.permissions import allowed, require
 from accounts.selectors import organisation_ids
+from accounts.web import attempt
 from grid.selectors import version_criteria
 from projects import services
 from projects.dashboards import project_feedback
@@ -32,7 +33,7 @@ from projects.selectors.submissions import (
     self_assessment_chart,
     self_assessment_of,
 )
-from projects.views.common import attempt, project_or_404
+from projects.views.common import project_or_404
 
 
 @login_required

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import allowed, require
+from accounts.web import attempt
 from grid.selectors import grid_version_detail, version_summary
 from projects import services
 from projects.forms import (
@@ -16,7 +17,6 @@ from projects.models import (
 )
 from projects.selectors.calls import calls_open
 from projects.selectors.submissions import projects_for_holder
-from projects.views.common import attempt
 
 
 def call_list(request):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import allowed, require
+from accounts.web import attempt
 from grid.selectors import version_criteria
 from projects import services
 from projects.dashboards import project_aggregate
@@ -32,7 +33,6 @@ from projects.selectors.reviewing import (
     review_status,
     reviewer_assignments,
 )
-from projects.views.common import attempt
 
 
 @login_required
