@@ -42,8 +42,8 @@ def signed_in(status: int, anonymous=DENIED) -> dict[str, Any]:
 
 
 # The grid editor: administrators edit; funders and reviewers read published versions; drafts
-# are administrators' only. Holders are denied until calls exist (they will then read the
-# version of the calls they apply to).
+# are administrators' only. Holders are denied: they read the version of a call on the call's
+# page.
 ADMIN_ONLY = {"anonymous": DENIED, "holder": DENIED, "reviewer": DENIED, "funder": DENIED}
 READERS = {"anonymous": DENIED, "holder": DENIED, "reviewer": 200, "funder": 200, "admin": 200}
 

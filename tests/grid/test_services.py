@@ -301,7 +301,7 @@ def test_axis_with_criteria_cannot_be_deleted():
 
 
 def test_protected_criterion_gives_a_clear_message():
-    # Scores do not exist yet; a later criterion continuing this one protects it the same way.
+    # A criterion of another version continuing this one protects it, as scores do.
     draft = draft_of_reference()
     criterion = draft.criteria.get(code="S1")
     other = grid_create(slug="autre", name="Autre")
