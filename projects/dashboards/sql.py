@@ -58,6 +58,16 @@ def _compiled(vendor: str) -> tuple[str, tuple]:
     return sql, tuple(params)
 
 
+def calls_in(column: str, call_ids: list[int] | None) -> tuple[str, list]:
+    """A WHERE fragment restricting `column` to the given calls: None is every call, an empty
+    list none."""
+    if call_ids is None:
+        return "1 = 1", []
+    if not call_ids:
+        return "1 = 0", []
+    return f"{column} IN ({', '.join(['%s'] * len(call_ids))})", list(call_ids)
+
+
 def counted_reviews_sql(
     *, project_id: int | None = None, call_id: int | None = None, call_ids=None
 ) -> tuple[str, list]:
@@ -74,9 +84,9 @@ def counted_reviews_sql(
         conditions.append("counted.call_id = %s")
         values.append(call_id)
     if call_ids is not None:
-        placeholders = ", ".join(["%s"] * len(call_ids)) or "NULL"
-        conditions.append(f"counted.call_id IN ({placeholders})")
-        values.extend(call_ids)
+        clause, ids = calls_in("counted.call_id", call_ids)
+        conditions.append(clause)
+        values.extend(ids)
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     return f"SELECT * FROM ({sql}) counted{where}", [*params, *values]
 

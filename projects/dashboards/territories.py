@@ -3,18 +3,15 @@
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from projects.dashboards.sql import ONE, TWO, cents_mean, counted_reviews_sql, fetch_dicts
+from projects.dashboards.sql import (
+    ONE,
+    TWO,
+    calls_in,
+    cents_mean,
+    counted_reviews_sql,
+    fetch_dicts,
+)
 from projects.models import HIDDEN_PROJECT_STATUSES
-
-
-def _calls_clause(call_ids: list[int] | None):
-    """A WHERE fragment on the projects table `p` restricting to the given calls (None: all)."""
-    if call_ids is None:
-        return "1 = 1", []
-    if not call_ids:
-        return "1 = 0", []
-    return f"p.call_id IN ({', '.join(['%s'] * len(call_ids))})", list(call_ids)
-
 
 TERRITORY_SQL = """
 WITH valid AS ({valid}),
@@ -90,7 +87,7 @@ def territory_figures(
     territory appears, with zeros where nothing was submitted (one query)."""
     if level not in ("region", "departement"):
         raise ValueError(level)
-    calls, call_params = _calls_clause(call_ids)
+    calls, call_params = calls_in("p.call_id", call_ids)
     key = "region_id" if level == "region" else "departement_id"
     where, where_params = "", []
     if level == "departement" and region:
