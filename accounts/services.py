@@ -56,17 +56,23 @@ def audit_record(*, actor, action: str, obj=None, before=None, after=None, ip=No
     return event
 
 
+def audit_values(obj, fields) -> dict:
+    """The fields' values as the journal keeps them: a related object by its key, read from
+    the row (`commune_id`), so that taking a snapshot never loads the object."""
+    return {field: getattr(obj, obj._meta.get_field(field).attname) for field in fields}
+
+
 def audited_update(*, obj, by, action: str, **changes):
     """Set `changes` on `obj`, save those fields (and `updated_at` where the model has it) and
     journal the change with the values before and after, in the caller's transaction."""
-    before = {field: getattr(obj, field) for field in changes}
+    before = audit_values(obj, changes)
     for field, value in changes.items():
         setattr(obj, field, value)
     fields = list(changes)
     if any(field.name == "updated_at" for field in obj._meta.concrete_fields):
         fields.append("updated_at")
     obj.save(update_fields=fields)
-    audit_record(actor=by, action=action, obj=obj, before=before, after=changes)
+    audit_record(actor=by, action=action, obj=obj, before=before, after=audit_values(obj, changes))
     return obj
 
 

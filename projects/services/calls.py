@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.services import audit_record, audited_update
+from accounts.services import audit_record, audit_values, audited_update
 from grid.models import VersionStatus
 from projects.models import (
     Call,
@@ -90,7 +90,7 @@ def call_update(
     if unknown:
         raise TypeError(f"Unknown call fields: {sorted(unknown)}")
     call = Call.objects.select_for_update().get(pk=call.pk)
-    before = {field: _snapshot(getattr(call, field)) for field in fields}
+    before = audit_values(call, fields)
     if call.is_decided:
         raise ValidationError(_("Cet appel est décidé : il ne peut plus être modifié."))
     if not call.is_draft:
@@ -121,7 +121,7 @@ def call_update(
     call.full_clean()
     call.save()
     _set_call_scope(call, regions, departements, eligibility)
-    after = {field: _snapshot(getattr(call, field)) for field in fields}
+    after = audit_values(call, fields)
     changed = [field for field in fields if before[field] != after[field]]
     if changed:
         audit_record(
@@ -132,11 +132,6 @@ def call_update(
             after={field: after[field] for field in changed},
         )
     return call
-
-
-def _snapshot(value):
-    """A field's value as the audit journal keeps it (related objects by primary key)."""
-    return getattr(value, "pk", value)
 
 
 # Forward only: draft → open → review → decided.

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership, Role, User
-from accounts.services import audit_record, audited_update
+from accounts.services import audit_record, audit_values, audited_update
 from projects.models import (
     Call,
     CallStatus,
@@ -102,12 +102,14 @@ def project_update(*, project: Project, by: User, eligibility=None, **fields) ->
         raise TypeError(f"Unknown project fields: {sorted(unknown)}")
     project = Project.objects.select_for_update().select_related("call").get(pk=project.pk)
     require_editable(project)
-    changed = sorted(field for field, value in fields.items() if getattr(project, field) != value)
+    before = audit_values(project, fields)
     for field, value in fields.items():
         setattr(project, field, value)
     project.full_clean()
     _check_amount(project)
     project.save()
+    after = audit_values(project, fields)
+    changed = sorted(field for field in fields if before[field] != after[field])
     if changed:
         audit_record(actor=by, action="project.update", obj=project, after={"fields": changed})
     if eligibility is not None:
