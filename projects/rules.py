@@ -57,15 +57,6 @@ def is_project_organisation_holder(user, project):
     return project is not None and project.organisation_id in organisation_ids(user, Role.HOLDER)
 
 
-def _remembered(user, key, compute):
-    """`compute()`'s answer, kept on the user object for the request: a page asks several
-    permissions about the same project, and each answer costs a query."""
-    answers = user.__dict__.setdefault("_project_answers", {})
-    if key not in answers:
-        answers[key] = compute()
-    return answers[key]
-
-
 @rules.predicate
 def is_project_editor(user, project):
     """The project's owner or one of the co-holders it invited, still in the organisation."""
@@ -106,11 +97,11 @@ def is_project_decidable(user, project):
     return project is not None and project.is_decidable
 
 
+# The call's managers, for one of its projects (drafts stay private to their holders).
+project_managers = is_administrator | is_project_call_funder
+
 rules.add_perm("projects.list_projects", is_holder | is_administrator)
-rules.add_perm(
-    "projects.view_project",
-    is_administrator | is_project_organisation_holder | is_project_call_funder,
-)
+rules.add_perm("projects.view_project", project_managers | is_project_organisation_holder)
 # Attachments are downloaded under "projects.view_project": one predicate for the project and
 # its files, so that a file can never be more visible than its project.
 rules.add_perm("projects.change_project", is_project_editor)
@@ -119,6 +110,15 @@ rules.add_perm("projects.withdraw_project", is_project_editor & is_project_withd
 rules.add_perm("projects.manage_coholders", is_project_owner & is_project_editor)
 
 # --- Reviewing ------------------------------------------------------------------------------
+
+
+def _remembered(user, key, compute):
+    """`compute()`'s answer, kept on the user object for the request: a page asks several
+    permissions about the same project, and each answer costs a query."""
+    answers = user.__dict__.setdefault("_project_answers", {})
+    if key not in answers:
+        answers[key] = compute()
+    return answers[key]
 
 
 @rules.predicate
@@ -163,10 +163,7 @@ rules.add_perm("projects.review_project", is_project_reviewer & is_call_in_revie
 rules.add_perm("projects.declare_conflict", is_project_reviewer & is_call_in_review)
 # The project analysis with each reviewer's scores: the call's managers, and the project's
 # reviewers once the visibility policy lets them see the others (anonymised for them).
-rules.add_perm(
-    "projects.view_project_analysis",
-    is_administrator | is_project_call_funder | sees_other_reviews,
-)
+rules.add_perm("projects.view_project_analysis", project_managers | sees_other_reviews)
 
 # --- Decisions ------------------------------------------------------------------------------
 
@@ -176,10 +173,6 @@ def is_project_call_decided(user, project):
     return project is not None and project.call.is_decided
 
 
-rules.add_perm(
-    "projects.decide_project", (is_administrator | is_project_call_funder) & is_project_decidable
-)
+rules.add_perm("projects.decide_project", project_managers & is_project_decidable)
 # Holders learn the decision once the call is decided; its managers see it at once.
-rules.add_perm(
-    "projects.view_decision", is_administrator | is_project_call_funder | is_project_call_decided
-)
+rules.add_perm("projects.view_decision", project_managers | is_project_call_decided)

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -33,6 +33,7 @@ from projects.selectors.reviewing import (
     review_status,
     reviewer_assignments,
 )
+from projects.views.common import project_or_404
 
 
 @login_required
@@ -56,12 +57,7 @@ def review_list(request):
 
 
 def _review_project(request, pk, perm="projects.view_review") -> Project:
-    try:
-        project = project_for_review(pk=pk)
-    except Project.DoesNotExist:
-        raise Http404 from None
-    require(request, perm, project)
-    return project
+    return project_or_404(request, pk, perm, read=project_for_review)
 
 
 def _stale_rows(form, criteria, saved):
