@@ -18,6 +18,8 @@ LAYERS = {
     "models": 0,
     "scoring": 0,  # the scoring rules: plain functions the models' users share
     "validators": 0,
+    "statistics": 0,  # exact statistics of lists of values
+    "figures": 0,  # the one rounding of figures shown, at the bottom for maps and dashboards
     "text": 0,
     "rules": 1,
     "selectors": 1,
