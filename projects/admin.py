@@ -45,9 +45,9 @@ class ScoreInline(admin.TabularInline):
 
 @admin.register(Assessment)
 class AssessmentAdmin(admin.ModelAdmin):
-    list_display = ["project", "author", "kind", "status", "total", "core_total", "coverage"]
+    list_display = ["project", "author", "kind", "status", "total", "core_total", "scored_count"]
     list_filter = ["kind", "status"]
-    readonly_fields = ["total", "core_total", "scored_count", "core_scored_count", "coverage"]
+    readonly_fields = ["total", "core_total", "scored_count", "core_scored_count"]
     inlines = [ScoreInline]
 
     def has_add_permission(self, request):

@@ -2,15 +2,20 @@
 
 Self-assessments, reviews, stored totals, forms' live totals and invariant checks all call
 `summarise`. Decimal arithmetic keeps results identical on every database and machine.
+
+Totals are stored to ten decimal places (`TOTAL_PLACES`): every figure shown is rounded to
+two places at most, once, at display, so no figure depends on how the stored total was
+rounded (a total's exact value has a denominator far below 10¹⁰ for any grid of up to a few
+dozen criteria with two-place weights and scales of up to ten steps).
 """
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 HUNDRED = Decimal(100)
-TWO_PLACES = Decimal("0.01")
-THREE_PLACES = Decimal("0.001")
+TOTAL_PLACES = 10
+STORED = Decimal(1).scaleb(-TOTAL_PLACES)
 
 
 @dataclass(frozen=True)
@@ -43,13 +48,6 @@ class Summary:
     core_scored: int
     core_criteria: int
 
-    @property
-    def coverage(self) -> Decimal:
-        """Share of the version's criteria that received a score (N/A excluded), in [0, 1]."""
-        if not self.criteria:
-            return Decimal(0)
-        return (Decimal(self.scored) / Decimal(self.criteria)).quantize(THREE_PLACES, ROUND_HALF_UP)
-
 
 def normalise(value: int, scale_min: int, scale_max: int) -> Decimal:
     """n = (value − min) / (max − min), in [0, 1]."""
@@ -65,11 +63,13 @@ def weighted_total(pairs: Iterable[tuple[Decimal, Decimal]]) -> Decimal | None:
         denominator += weight
     if not denominator:
         return None
-    return (HUNDRED * numerator / denominator).quantize(TWO_PLACES, ROUND_HALF_UP)
+    with localcontext() as context:
+        context.prec = 40
+        return (HUNDRED * numerator / denominator).quantize(STORED, ROUND_HALF_UP)
 
 
 def summarise(criteria: Iterable, values: Mapping[int, int | None]) -> Summary:
-    """Total, core total and coverage of one assessment.
+    """Total, core total and coverage (criteria scored / criteria) of one assessment.
 
     `criteria` are the criteria of the assessment's grid version (models or CriterionSpec);
     `values` maps criterion id → value, with None (or a missing key) for "not applicable" or

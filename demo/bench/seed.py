@@ -198,5 +198,4 @@ def _assessment(project, author, kind, specs, values, now) -> Assessment:
         core_total=summary.core_total,
         scored_count=summary.scored,
         core_scored_count=summary.core_scored,
-        coverage=summary.coverage,
     )

@@ -35,13 +35,14 @@ class AssessmentQuerySet(models.QuerySet):
         return self.filter(status=AssessmentStatus.SUBMITTED)
 
     def counted_reviews(self):
-        """The reviews that count in every figure (design §4): submitted reviews with a total,
-        of projects that count, whose author has neither declared a conflict nor been recused
-        on the project. The one definition: the dashboards' SQL compiles this queryset."""
+        """The reviews that count in every figure (design §4): submitted reviews of projects
+        that count, whose author has neither declared a conflict nor been recused on the
+        project. A review whose criteria are all "sans objet" counts as a review done (its
+        total is "—") and is left out of the statistics of totals only. The one definition:
+        the dashboards' SQL compiles this queryset."""
         return (
             self.reviews()
             .submitted()
-            .filter(total__isnull=False)
             .exclude(project__status__in=HIDDEN_PROJECT_STATUSES)
             .exclude(
                 models.Exists(
@@ -84,12 +85,13 @@ class Assessment(models.Model):
     recommended_amount = models.DecimalField(
         _("montant recommandé (€)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    # Stored results of projects.scoring, recomputed by the services whenever scores change.
-    total = models.DecimalField(_("note globale"), max_digits=5, decimal_places=2, null=True)
-    core_total = models.DecimalField(_("note socles"), max_digits=5, decimal_places=2, null=True)
+    # Stored results of projects.scoring, recomputed by the services whenever scores change:
+    # totals to ten places (scoring.TOTAL_PLACES), so that figures are rounded once, at display;
+    # coverage is scored_count over the version's criteria, never stored rounded.
+    total = models.DecimalField(_("note globale"), max_digits=13, decimal_places=10, null=True)
+    core_total = models.DecimalField(_("note socles"), max_digits=13, decimal_places=10, null=True)
     scored_count = models.PositiveSmallIntegerField(_("critères notés"), default=0)
     core_scored_count = models.PositiveSmallIntegerField(_("socles notés"), default=0)
-    coverage = models.DecimalField(_("couverture"), max_digits=4, decimal_places=3, default=0)
     # Bumped on every write: optimistic locking for editors working in parallel.
     row_version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
@@ -132,10 +134,6 @@ class Assessment(models.Model):
                 condition=models.Q(core_total__isnull=True)
                 | models.Q(core_total__gte=0, core_total__lte=100),
                 name="projects_assessment_core_total_range",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(coverage__gte=0, coverage__lte=1),
-                name="projects_assessment_coverage_range",
             ),
         ]
         indexes = [models.Index(fields=["project", "kind", "status"])]

@@ -1,7 +1,6 @@
 """Scores and their stored totals, for self-assessments and reviews alike."""
 
 from collections.abc import Mapping
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -48,7 +47,6 @@ def assessment_recompute(*, assessment: Assessment, criteria=None, values=None) 
     assessment.core_total = summary.core_total
     assessment.scored_count = summary.scored
     assessment.core_scored_count = summary.core_scored
-    assessment.coverage = summary.coverage
     return assessment
 
 
@@ -193,9 +191,9 @@ def assessment_submit(*, assessment: Assessment, by: User, now=None) -> Assessme
 def stored_totals_match(assessment: Assessment) -> bool:
     """Invariant: the stored totals equal a fresh computation from the raw scores."""
     fresh = assessment_recompute(assessment=Assessment.objects.get(pk=assessment.pk))
-    return (fresh.total, fresh.core_total, fresh.scored_count, Decimal(fresh.coverage)) == (
+    return (fresh.total, fresh.core_total, fresh.scored_count, fresh.core_scored_count) == (
         assessment.total,
         assessment.core_total,
         assessment.scored_count,
-        Decimal(assessment.coverage),
+        assessment.core_scored_count,
     )
