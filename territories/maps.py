@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+
+from territories.figures import format_figure
 
 MAP_FILE = Path(__file__).resolve().parent / "data" / "france-map.json"
 
@@ -79,8 +80,10 @@ def colour_for(value: float | None, breaks: list[float]) -> str:
     return PALETTE[-1]
 
 
-def default_format(value: float) -> str:
-    return number_format(value, decimal_pos=0 if float(value).is_integer() else 1)
+def default_format(value) -> str:
+    """Whole numbers as they are; others to one decimal, rounded half-up from the exact value
+    (never truncated)."""
+    return format_figure(value, 0 if value == int(value) else 1)
 
 
 def france_map(

@@ -13,17 +13,22 @@ from projects.dashboards.projects import (
     CriterionAnalysis,
     project_criteria,
     project_feedback,
+    project_gate,
     project_reviewer_scores,
+    project_self_figure,
 )
 from projects.dashboards.ranking import (
-    DISAGREEMENT_THRESHOLD,
+    DISAGREEMENT_RANGE,
     PAGE_SIZE,
     RANKING_ORDER,
-    ProjectAggregate,
+    Gate,
     RankingPage,
     RankingRow,
+    ReviewFigures,
+    SelfAssessmentFigure,
     call_ranking,
     project_aggregate,
+    self_assessment_figure,
 )
 from projects.dashboards.territories import (
     MEASURES,
@@ -33,15 +38,17 @@ from projects.dashboards.territories import (
 )
 
 __all__ = [
-    "DISAGREEMENT_THRESHOLD",
+    "DISAGREEMENT_RANGE",
     "MEASURES",
     "OUTLIER_BIAS",
     "PAGE_SIZE",
     "RANKING_ORDER",
     "CriterionAnalysis",
-    "ProjectAggregate",
+    "Gate",
     "RankingPage",
     "RankingRow",
+    "ReviewFigures",
+    "SelfAssessmentFigure",
     "ReviewerCalibration",
     "TerritoryRow",
     "call_progress",
@@ -50,8 +57,11 @@ __all__ = [
     "project_aggregate",
     "project_criteria",
     "project_feedback",
+    "project_gate",
+    "project_self_figure",
     "project_reviewer_scores",
     "reviewer_calibration",
+    "self_assessment_figure",
     "territory_criterion_heatmap",
     "territory_figures",
 ]

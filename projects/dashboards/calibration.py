@@ -1,28 +1,30 @@
 """Reviewer calibration and each criterion's score distribution over a call."""
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 
 from grid.models import Criterion
-from projects.dashboards.sql import TWO, cents_mean, counted_reviews_sql, fetch_dicts
+from projects.dashboards.sql import UNIT, counted_reviews_sql, fetch_dicts
 
-# A reviewer whose totals sit this many points (out of 100) above or below their co-reviewers'
-# on average is flagged: a leniency or severity worth a calibration talk.
+# A reviewer whose totals sit this many points (out of 100) above or below the other
+# reviewers' on average is flagged: a leniency or severity worth a calibration talk.
 OUTLIER_BIAS = Decimal(10)
 
 CALIBRATION_SQL = """
 WITH valid AS ({valid}),
 projects_ AS (
-    SELECT project_id, SUM(cents) AS s, COUNT(*) AS n FROM valid GROUP BY project_id
+    SELECT project_id, SUM(units) AS s, COUNT(units) AS n FROM valid GROUP BY project_id
 )
-SELECT v.author_id, u.full_name, u.email, COUNT(*) AS reviews, SUM(v.cents) AS cents,
-       -- bias: Σ over projects reviewed with someone else of (own total − project mean)
-       SUM(CASE WHEN pr.n > 1 THEN v.cents - pr.s * 1.0 / pr.n END) AS bias_cents,
-       SUM(CASE WHEN pr.n > 1 THEN 1 ELSE 0 END) AS shared
+-- Per reviewer and per number n of totals on the project: with x the reviewer's total and
+-- S the sum of the n totals, x − (S − x)/(n − 1) = (n·x − S)/(n − 1), summed as integers
+-- per n (the division is done exactly in Python).
+SELECT v.author_id, u.full_name, u.email, pr.n, COUNT(*) AS reviews,
+       COUNT(v.units) AS scored, SUM(v.units) AS units, SUM(pr.n * v.units - pr.s) AS gaps
 FROM valid v
 JOIN projects_ pr ON pr.project_id = v.project_id
 JOIN accounts_user u ON u.id = v.author_id
-GROUP BY v.author_id, u.full_name, u.email
+GROUP BY v.author_id, u.full_name, u.email, pr.n
 ORDER BY u.full_name, v.author_id
 """
 
@@ -30,9 +32,10 @@ ORDER BY u.full_name, v.author_id
 @dataclass(frozen=True)
 class ReviewerCalibration:
     name: str
-    reviews: int
-    mean_total: Decimal | None
-    bias: Decimal | None  # mean of (own total − the project's mean total), in points
+    reviews: int  # reviews that count
+    shared: int  # of them, with a total, on a project another reviewer also scored
+    mean_total: Fraction | None
+    bias: Fraction | None  # mean of (own total − mean of the other reviewers' totals), points
 
     @property
     def outlier(self) -> bool:
@@ -40,22 +43,42 @@ class ReviewerCalibration:
 
 
 def reviewer_calibration(*, call) -> list[ReviewerCalibration]:
-    """Per reviewer of the call: valid reviews, mean total and bias against the projects' mean
-    totals (design §4), over projects that more than one valid reviewer assessed (one query)."""
+    """Per reviewer of the call: reviews that count, mean total and bias (design §4): the mean,
+    over the projects that another reviewer also scored, of the reviewer's total minus the
+    mean of the *other* reviewers' totals. One query; exact values, rounded at display."""
     valid, params = counted_reviews_sql(call_id=call.pk)
-    sql = CALIBRATION_SQL.format(valid=valid)
+    reviewers: dict[int, dict] = {}
+    for row in fetch_dicts(CALIBRATION_SQL.format(valid=valid), params):
+        reviewer = reviewers.setdefault(
+            row["author_id"],
+            {
+                "name": row["full_name"] or row["email"],
+                "reviews": 0,
+                "scored": 0,
+                "units": 0,
+                "shared": 0,
+                "gaps": Fraction(0),
+            },
+        )
+        reviewer["reviews"] += row["reviews"]
+        reviewer["scored"] += row["scored"]
+        reviewer["units"] += int(row["units"] or 0)
+        if row["n"] > 1 and row["scored"]:
+            reviewer["shared"] += row["scored"]
+            reviewer["gaps"] += Fraction(int(row["gaps"]), row["n"] - 1)
     return [
         ReviewerCalibration(
-            name=row["full_name"] or row["email"],
-            reviews=row["reviews"],
-            mean_total=cents_mean(row["cents"], row["reviews"]),
-            bias=(
-                (Decimal(str(row["bias_cents"])) / row["shared"] / 100).quantize(TWO, ROUND_HALF_UP)
-                if row["shared"]
+            name=reviewer["name"],
+            reviews=reviewer["reviews"],
+            shared=reviewer["shared"],
+            mean_total=(
+                Fraction(reviewer["units"], reviewer["scored"] * UNIT)
+                if reviewer["scored"]
                 else None
             ),
+            bias=reviewer["gaps"] / (reviewer["shared"] * UNIT) if reviewer["shared"] else None,
         )
-        for row in fetch_dicts(sql, params)
+        for reviewer in reviewers.values()
     ]
 
 
@@ -69,7 +92,8 @@ GROUP BY sc.criterion_id, sc.value
 
 def criterion_distribution(*, call) -> list[dict]:
     """How often each level of each criterion was given in the call's valid reviews, N/A
-    included: [{criterion, counts: [count per level from min to max], not_applicable}]."""
+    included, each criterion on its own scale: [{criterion, levels: [(level, count) from min
+    to max], not_applicable}]."""
     valid, params = counted_reviews_sql(call_id=call.pk)
     sql = DISTRIBUTION_SQL.format(valid=valid)
     counts = {
@@ -79,8 +103,8 @@ def criterion_distribution(*, call) -> list[dict]:
     return [
         {
             "criterion": criterion,
-            "counts": [
-                counts.get((criterion.pk, value), 0)
+            "levels": [
+                (value, counts.get((criterion.pk, value), 0))
                 for value in range(criterion.scale_min, criterion.scale_max + 1)
             ],
             "not_applicable": counts.get((criterion.pk, None), 0),

@@ -1,5 +1,7 @@
 """A call's review progress: reviews done / expected, in total and per reviewer."""
 
+from fractions import Fraction
+
 from projects.dashboards.sql import counted_reviews_sql, fetch_dicts
 from projects.models import EXCLUDED_ASSIGNMENT_STATES, HIDDEN_PROJECT_STATUSES
 
@@ -20,7 +22,9 @@ ORDER BY u.full_name, u.id
 def call_progress(*, call) -> dict:
     """Assessments done / expected for the call, in total and per reviewer (one query).
 
-    Expected: assignments still standing (not conflicted, not recused) on visible projects."""
+    Expected: assignments still standing (not conflicted, not recused) on visible projects;
+    done: those with a review that counts (one whose criteria are all "sans objet" included).
+    `share` is done ÷ expected, exact (rounded at display)."""
     valid, params = counted_reviews_sql(call_id=call.pk)
     sql = PROGRESS_SQL.format(valid=valid)
     reviewers = fetch_dicts(
@@ -32,5 +36,5 @@ def call_progress(*, call) -> dict:
         "reviewers": reviewers,
         "expected": expected,
         "done": done,
-        "percent": round(100 * done / expected) if expected else None,
+        "share": Fraction(done, expected) if expected else None,
     }

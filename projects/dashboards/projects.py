@@ -2,10 +2,13 @@
 self-assessment; each reviewer's scores; what the holder may read after the decision."""
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
-from projects.dashboards.sql import ONE, cents_mean, counted_reviews_sql, fetch_dicts, rounded
-from projects.models import Assessment, FeedbackPolicy
+from django.db.models import Count
+
+from projects.dashboards.ranking import Gate, SelfAssessmentFigure, self_assessment_figure
+from projects.dashboards.sql import counted_reviews_sql, fetch_dicts, points
+from projects.models import Assessment, AssessmentStatus, FeedbackPolicy
 
 CRITERIA_SQL = """
 WITH valid AS ({valid}),
@@ -32,7 +35,7 @@ LEFT JOIN stats ON stats.criterion_id = c.id
 LEFT JOIN (
     SELECT sc.criterion_id, sc.value, sc.id FROM projects_score sc
     JOIN projects_assessment a ON a.id = sc.assessment_id
-    WHERE a.project_id = %s AND a.kind = 'self'
+    WHERE a.project_id = %s AND a.kind = 'self' AND a.status = %s
 ) own ON own.criterion_id = c.id
 WHERE c.version_id = %s
 ORDER BY ax.position, c.position, c.code
@@ -47,36 +50,42 @@ class CriterionAnalysis:
     is_core: bool
     scale_min: int
     scale_max: int
-    reviews: int
-    mean: Decimal | None  # on the criterion's scale
-    median: Decimal | None
-    self_value: int | None
-    mean_percent: Decimal | None  # normalised × 100, for the bars
-    self_percent: Decimal | None
-    gap: Decimal | None  # self − reviewers' mean, normalised, in points of percent
+    threshold: int | None
+    reviews: int  # reviewers' scores (N/A left out)
+    mean: Fraction | None  # on the criterion's scale
+    median: Fraction | None
+    self_value: int | None  # from a submitted self-assessment only
+    mean_percent: Fraction | None  # normalised × 100
+    self_percent: Fraction | None
+    gap: Fraction | None  # self − reviewers' mean, normalised, in points of percent
+
+    @property
+    def gate(self) -> Gate | None:
+        """For a core criterion with a threshold: the reviewers' mean against it."""
+        if not self.is_core or self.threshold is None:
+            return None
+        if self.mean is None:
+            return Gate.UNASSESSED
+        return Gate.PASSED if self.mean >= self.threshold else Gate.FAILED
 
 
 def project_criteria(*, project) -> list[CriterionAnalysis]:
     """Per criterion of the project's grid version: the valid reviewers' mean and median, the
-    holder's self-assessment and the gap between them (design §4), in one query."""
+    holder's submitted self-assessment and the gap between them (design §4), in one query;
+    exact values, rounded at display."""
     valid, params = counted_reviews_sql(project_id=project.pk)
     sql = CRITERIA_SQL.format(valid=valid)
-    raw = fetch_dicts(sql, [*params, project.pk, project.call.grid_version_id])
+    raw = fetch_dicts(
+        sql, [*params, project.pk, AssessmentStatus.SUBMITTED, project.call.grid_version_id]
+    )
     result = []
     for row in raw:
-        span = Decimal(row["scale_max"] - row["scale_min"])
-        mean = (Decimal(int(row["total"])) / row["n"]) if row["n"] else None
-        median = (Decimal(int(row["mid"])) / row["mid_rows"]) if row["n"] else None
-        mean_percent = None if mean is None else (mean - row["scale_min"]) * 100 / span
+        low, span = row["scale_min"], row["scale_max"] - row["scale_min"]
+        mean = Fraction(int(row["total"]), row["n"]) if row["n"] else None
+        median = Fraction(int(row["mid"]), row["mid_rows"]) if row["n"] else None
+        mean_percent = None if mean is None else (mean - low) * 100 / span
         self_percent = (
-            None
-            if row["self_value"] is None
-            else Decimal(row["self_value"] - row["scale_min"]) * 100 / span
-        )
-        gap = (
-            None
-            if mean_percent is None or self_percent is None
-            else (self_percent - mean_percent).quantize(ONE, ROUND_HALF_UP)
+            None if row["self_value"] is None else Fraction(row["self_value"] - low) * 100 / span
         )
         result.append(
             CriterionAnalysis(
@@ -86,22 +95,56 @@ def project_criteria(*, project) -> list[CriterionAnalysis]:
                 is_core=row["kind"] == "core",
                 scale_min=row["scale_min"],
                 scale_max=row["scale_max"],
+                threshold=row["threshold"],
                 reviews=row["n"] or 0,
-                mean=rounded(mean),
-                median=rounded(median),
+                mean=mean,
+                median=median,
                 self_value=row["self_value"],
-                mean_percent=rounded(mean_percent, ONE),
-                self_percent=rounded(self_percent, ONE),
-                gap=gap,
+                mean_percent=mean_percent,
+                self_percent=self_percent,
+                gap=(
+                    None
+                    if mean_percent is None or self_percent is None
+                    else self_percent - mean_percent
+                ),
             )
         )
     return result
 
 
+def project_gate(criteria: list[CriterionAnalysis]) -> Gate | None:
+    """The project's core gate from its criteria (the ranking's definition): failed when one
+    threshold is missed, unassessed when one has no score yet, passed otherwise; None when
+    the version sets no threshold."""
+    gates = [criterion.gate for criterion in criteria if criterion.gate is not None]
+    if not gates:
+        return None
+    for state in (Gate.FAILED, Gate.UNASSESSED):
+        if state in gates:
+            return state
+    return Gate.PASSED
+
+
+def project_self_figure(*, project, criteria: int) -> SelfAssessmentFigure:
+    """The project's self-assessment as the ranking shows it: the total once submitted, the
+    draft's progress otherwise (one query)."""
+    own = (
+        Assessment.objects.self_assessments()
+        .filter(project=project)
+        .annotate(answered=Count("scores"))
+        .values("status", "total", "answered")
+        .first()
+    )
+    if own is None:
+        return self_assessment_figure(None, None, 0, criteria)
+    total = None if own["total"] is None else Fraction(own["total"])
+    return self_assessment_figure(own["status"], total, own["answered"], criteria)
+
+
 REVIEWER_SCORES_SQL = """
 WITH valid AS ({valid})
 SELECT v.id AS assessment_id, v.author_id, u.full_name, u.email, sc.criterion_id, sc.value,
-       v.cents
+       v.units
 FROM valid v
 JOIN accounts_user u ON u.id = v.author_id
 JOIN projects_score sc ON sc.assessment_id = v.id
@@ -123,7 +166,7 @@ def project_reviewer_scores(*, project) -> dict:
                 "assessment_id": row["assessment_id"],
                 "author_id": row["author_id"],
                 "name": row["full_name"] or row["email"],
-                "total": cents_mean(row["cents"], 1),
+                "total": points(row["units"]),
                 "values": {},
             },
         )

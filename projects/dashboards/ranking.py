@@ -1,23 +1,88 @@
 """The call's ranking: each project's review figures, sorted, filtered and paginated in SQL,
-and one project's figures from the same statement."""
+and one project's figures from the same definitions."""
 
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
+
+from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy as _
 
 from projects.dashboards.sql import (
-    ONE,
-    cents_mean,
+    UNIT,
     counted_reviews_sql,
     fetch_dicts,
-    rounded,
-    std_dev,
+    integers,
+    list_of,
+    points,
 )
-from projects.models import EXCLUDED_ASSIGNMENT_STATES, HIDDEN_PROJECT_STATUSES, ProjectStatus
+from projects.models import (
+    EXCLUDED_ASSIGNMENT_STATES,
+    HIDDEN_PROJECT_STATUSES,
+    AssessmentStatus,
+    ProjectStatus,
+)
+from projects.statistics import Spread
 
-# A standard deviation of the totals above this many points (out of 100) flags a project whose
-# reviewers disagree enough to deserve a discussion before deciding.
-DISAGREEMENT_THRESHOLD = Decimal(15)
+# Reviewers whose highest and lowest totals are this many points apart (out of 100) or more
+# disagree enough to deserve a discussion before deciding: two reviewers at 40 and 60 are.
+DISAGREEMENT_RANGE = Decimal(20)
 PAGE_SIZE = 50
+
+
+class Gate(TextChoices):
+    """The core gate (design §4): every core criterion with a threshold has a reviewers' mean
+    at or above it (passed), one is below (failed), or one has no reviewer score at all."""
+
+    PASSED = "passed", _("Atteints")
+    FAILED = "failed", _("Non atteints")
+    UNASSESSED = "unassessed", _("Non évalués")
+
+
+# The SQL value of each state (ordering: failed, then unassessed, then passed).
+_GATE_CODES = {0: Gate.FAILED, 1: Gate.UNASSESSED, 2: Gate.PASSED}
+
+
+@dataclass(frozen=True)
+class SelfAssessmentFigure:
+    """The project's self-assessment as a figure: its total once submitted, otherwise how
+    far the draft has gone ("brouillon (7/17 critères)"), or nothing."""
+
+    status: str | None
+    total: Fraction | None
+    answered: int
+    criteria: int
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == AssessmentStatus.SUBMITTED
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == AssessmentStatus.DRAFT
+
+
+@dataclass(frozen=True)
+class ReviewFigures:
+    """The figures of a project's reviews that count: `reviews` done (all-"sans objet" ones
+    included), and the spread of the totals of those that have one."""
+
+    reviews: int
+    totals: Spread
+
+    @property
+    def without_total(self) -> int:
+        """Reviews done whose criteria are all "sans objet": no total to count."""
+        return self.reviews - self.totals.count
+
+    @property
+    def disagreement(self) -> bool:
+        spread = self.totals.range
+        return spread is not None and spread >= DISAGREEMENT_RANGE
+
+    @classmethod
+    def of(cls, reviews: int, units: list[int]) -> "ReviewFigures":
+        return cls(reviews=reviews, totals=Spread.of([points(value) for value in units]))
 
 
 @dataclass(frozen=True)
@@ -28,64 +93,57 @@ class RankingRow:
     departement_code: str | None
     departement_name: str | None
     region_name: str | None
-    reviews: int
+    figures: ReviewFigures
     assigned: int
-    mean: Decimal | None
-    median: Decimal | None
-    minimum: Decimal | None
-    maximum: Decimal | None
-    std_dev: Decimal | None
-    coverage: Decimal | None  # mean share of criteria scored, in percent
-    gate_passed: bool | None  # None: no review yet
-    self_total: Decimal | None
+    coverage: Fraction | None  # mean share of the version's criteria scored, in [0, 1]
+    gate: Gate | None  # None: the version sets no threshold on a core criterion
+    self_assessment: SelfAssessmentFigure
     outcome: str | None
-
-    @property
-    def disagreement(self) -> bool:
-        return self.std_dev is not None and self.std_dev >= DISAGREEMENT_THRESHOLD
 
     def get_status_display(self) -> str:
         return ProjectStatus(self.status).label
 
 
-# Sort keys of the call dashboard → SQL expression over the final SELECT's columns.
+# Sort keys of the call dashboard → a column of the ranked rows (see RANKING_SQL).
 RANKING_ORDER = {
-    # Column expressions, not output aliases: PostgreSQL accepts an alias in ORDER BY only
-    # when it stands alone, not inside an expression such as "(x) IS NULL".
-    "title": "p.title",
-    "status": "p.status",
-    "territory": "d.position",
-    "reviews": "COALESCE(stats.reviews, 0)",
-    "assigned": "COALESCE(assigned.assigned, 0)",
-    "mean": "stats.s1 * 1.0 / stats.reviews",
-    "median": "stats.median_cents * 1.0 / stats.median_rows",
-    "min": "stats.min_cents",
-    "max": "stats.max_cents",
-    "std_dev": "stats.s2 * 1.0 / stats.reviews"
-    " - (stats.s1 * 1.0 / stats.reviews) * (stats.s1 * 1.0 / stats.reviews)",
-    "coverage": "cover.coverage",
-    "gate": "CASE WHEN stats.reviews IS NULL THEN NULL ELSE COALESCE(gate.failed, 0) END",
-    "self": "self.total",
-    "outcome": "dec.outcome",
+    "title": "title",
+    "status": "status",
+    "territory": "territory_position",
+    "reviews": "reviews",
+    "assigned": "assigned",
+    "mean": "mean_key",
+    "median": "median_key",
+    "min": "min_units",
+    "max": "max_units",
+    "range": "range_key",
+    "std_dev": "variance_key",
+    "coverage": "coverage_key",
+    "gate": "gate_code",
+    "self": "self_key",
+    "outcome": "outcome",
 }
 
-# Count, Σ, Σ², min, max and median of the valid reviews' totals per project, in integer
-# hundredths; shared by the ranking and by one project's figures.
+# Per project: reviews done, totals (count, Σ, min, max, the list) and the middle rows of
+# the totals (for sorting by median), in units; shared by the ranking and one project.
 REVIEW_STATS_CTES = """
 ranked AS (
-    SELECT project_id, cents,
-           ROW_NUMBER() OVER (PARTITION BY project_id ORDER BY cents) AS rn,
+    SELECT project_id, units,
+           ROW_NUMBER() OVER (PARTITION BY project_id ORDER BY units) AS rn,
            COUNT(*) OVER (PARTITION BY project_id) AS cnt
-    FROM valid
+    FROM valid WHERE units IS NOT NULL
+),
+middles AS (
+    -- the middle row (odd count) or the two middle rows (even count)
+    SELECT project_id, SUM(units) * 1.0 / COUNT(*) AS median_key
+    FROM ranked WHERE rn IN ((cnt + 1) / 2, (cnt + 2) / 2)
+    GROUP BY project_id
 ),
 stats AS (
-    SELECT project_id, COUNT(*) AS reviews, SUM(cents) AS s1, SUM(cents * cents) AS s2,
-           MIN(cents) AS min_cents, MAX(cents) AS max_cents,
-           -- the middle row (odd count) or the two middle rows (even count)
-           SUM(CASE WHEN rn IN ((cnt + 1) / 2, (cnt + 2) / 2) THEN cents ELSE 0 END)
-               AS median_cents,
-           SUM(CASE WHEN rn IN ((cnt + 1) / 2, (cnt + 2) / 2) THEN 1 ELSE 0 END) AS median_rows
-    FROM ranked GROUP BY project_id
+    SELECT project_id, COUNT(*) AS reviews, COUNT(units) AS scored,
+           SUM(units) AS s1, SUM(units * 1.0 * units) AS s2,
+           MIN(units) AS min_units, MAX(units) AS max_units,
+           SUM(scored_count) AS scored_criteria, {totals} AS totals
+    FROM valid GROUP BY project_id
 )
 """
 
@@ -94,14 +152,12 @@ RANKING_SQL = (
 WITH valid AS ({valid}),"""
     + REVIEW_STATS_CTES
     + """,
-cover AS (
-    SELECT project_id, AVG(coverage) AS coverage FROM valid GROUP BY project_id
-),
 gate AS (
-    -- Core criteria with a threshold whose reviewers' mean falls below it, compared in
+    -- Per project, among the core criteria with a threshold: those scored by a reviewer
+    -- (evaluated) and those whose reviewers' mean falls below the threshold, compared in
     -- integers (Σ values < threshold × count). Driven from the version's few threshold
     -- criteria (CROSS JOIN fixes that order on SQLite), never a scan of every score.
-    SELECT project_id, SUM(CASE WHEN below THEN 1 ELSE 0 END) AS failed
+    SELECT project_id, COUNT(*) AS evaluated, SUM(CASE WHEN below THEN 1 ELSE 0 END) AS failed
     FROM (
         SELECT v.project_id, c.id AS criterion_id,
                SUM(sc.value) < c.threshold * COUNT(sc.value) AS below
@@ -114,71 +170,72 @@ gate AS (
     ) per_criterion
     GROUP BY project_id
 ),
+version_ AS (
+    SELECT COUNT(*) AS criteria,
+           SUM(CASE WHEN kind = 'core' AND threshold IS NOT NULL THEN 1 ELSE 0 END) AS thresholds
+    FROM grid_criterion WHERE version_id = %s
+),
 assigned AS (
     SELECT g.project_id, COUNT(*) AS assigned
     FROM projects_assignment g JOIN projects_project p ON p.id = g.project_id
     WHERE p.call_id = %s AND g.state NOT IN (%s, %s)
     GROUP BY g.project_id
 )
-SELECT p.id AS project_id, p.title, p.status, d.code AS departement_code,
-       d.name AS departement_name, r.name AS region_name,
-       COALESCE(stats.reviews, 0) AS reviews, COALESCE(assigned.assigned, 0) AS assigned,
-       stats.s1, stats.s2, stats.min_cents, stats.max_cents, stats.median_cents,
-       stats.median_rows, cover.coverage,
-       CASE WHEN stats.reviews IS NULL THEN NULL ELSE COALESCE(gate.failed, 0) END
-           AS gate_failed,
-       self.total AS self_total, dec.outcome,
-       COUNT(*) OVER () AS full_count
-FROM projects_project p
-LEFT JOIN territories_departement d ON d.code = p.departement_id
-LEFT JOIN territories_region r ON r.code = p.region_id
-LEFT JOIN stats ON stats.project_id = p.id
-LEFT JOIN cover ON cover.project_id = p.id
-LEFT JOIN gate ON gate.project_id = p.id
-LEFT JOIN assigned ON assigned.project_id = p.id
-LEFT JOIN projects_assessment self ON self.project_id = p.id AND self.kind = 'self'
-LEFT JOIN projects_decision dec ON dec.project_id = p.id
-WHERE p.call_id = %s AND p.status NOT IN (%s, %s) {filters}
-ORDER BY ({order}) IS NULL, {order} {direction}, p.id
+SELECT * FROM (
+    SELECT p.id AS project_id, p.title, p.status, d.position AS territory_position,
+           d.code AS departement_code, d.name AS departement_name, r.name AS region_name,
+           COALESCE(stats.reviews, 0) AS reviews, COALESCE(assigned.assigned, 0) AS assigned,
+           stats.totals, stats.min_units, stats.max_units,
+           stats.s1 * 1.0 / NULLIF(stats.scored, 0) AS mean_key, middles.median_key,
+           stats.max_units - stats.min_units AS range_key,
+           CASE WHEN stats.scored > 1
+                THEN (stats.s2 - stats.s1 * 1.0 * stats.s1 / stats.scored) / (stats.scored - 1)
+           END AS variance_key,
+           stats.scored_criteria, version_.criteria,
+           stats.scored_criteria * 1.0 / (stats.reviews * version_.criteria) AS coverage_key,
+           CASE WHEN version_.thresholds = 0 THEN NULL
+                WHEN COALESCE(gate.failed, 0) > 0 THEN 0
+                WHEN COALESCE(gate.evaluated, 0) < version_.thresholds THEN 1
+                ELSE 2 END AS gate_code,
+           self.status AS self_status,
+           CASE WHEN self.status = %s THEN CAST(ROUND(self.total * {unit}) AS BIGINT)
+           END AS self_key,
+           CASE WHEN self.status = %s
+                THEN (SELECT COUNT(*) FROM projects_score own WHERE own.assessment_id = self.id)
+                ELSE 0 END AS self_answered,
+           dec.outcome,
+           COUNT(*) OVER () AS full_count
+    FROM projects_project p
+    CROSS JOIN version_
+    LEFT JOIN territories_departement d ON d.code = p.departement_id
+    LEFT JOIN territories_region r ON r.code = p.region_id
+    LEFT JOIN stats ON stats.project_id = p.id
+    LEFT JOIN middles ON middles.project_id = p.id
+    LEFT JOIN gate ON gate.project_id = p.id
+    LEFT JOIN assigned ON assigned.project_id = p.id
+    LEFT JOIN projects_assessment self ON self.project_id = p.id AND self.kind = 'self'
+    LEFT JOIN projects_decision dec ON dec.project_id = p.id
+    WHERE p.call_id = %s AND p.status NOT IN (%s, %s) {filters}
+) ranked_rows
+ORDER BY ({order}) IS NULL, {order} {direction}, project_id
 LIMIT %s OFFSET %s
 """
 )
 
 
 PROJECT_STATS_SQL = (
-    "WITH valid AS ({valid}),"
-    + REVIEW_STATS_CTES
-    + "SELECT reviews, s1, s2, min_cents, max_cents, median_cents, median_rows FROM stats"
+    "WITH valid AS ({valid})," + REVIEW_STATS_CTES + "SELECT reviews, totals FROM stats"
 )
 
 
-@dataclass(frozen=True)
-class ProjectAggregate:
-    count: int
-    mean: Decimal | None
-    median: Decimal | None
-    minimum: Decimal | None
-    maximum: Decimal | None
-    stdev: Decimal | None
-
-
-def project_aggregate(*, project) -> ProjectAggregate:
-    """One project's count, mean, median, min, max and standard deviation of the totals of
-    the reviews that count: the call ranking's computation, for a single project (one
-    query), so that every page shows the same figures."""
+def project_aggregate(*, project) -> ReviewFigures:
+    """One project's review figures (reviews done; count, mean, median, min, max, range and
+    sample standard deviation of the totals): the call ranking's definitions, for a single
+    project (one query), so that every page shows the same figures."""
     valid, params = counted_reviews_sql(project_id=project.pk)
-    found = fetch_dicts(PROJECT_STATS_SQL.format(valid=valid), params)
+    found = fetch_dicts(PROJECT_STATS_SQL.format(valid=valid, totals=list_of("units")), params)
     row = found[0] if found else {}
-    count = row.get("reviews") or 0
-    return ProjectAggregate(
-        count=count,
-        mean=cents_mean(row.get("s1"), count),
-        median=cents_mean(row.get("median_cents"), row.get("median_rows")),
-        minimum=cents_mean(row.get("min_cents"), 1 if count else 0),
-        maximum=cents_mean(row.get("max_cents"), 1 if count else 0),
-        # One review has no spread to speak of: shown as "—" rather than 0.
-        stdev=std_dev(row.get("s1"), row.get("s2"), count) if count > 1 else None,
-    )
+    return ReviewFigures.of(row.get("reviews") or 0, integers(row.get("totals")))
 
 
 @dataclass(frozen=True)
@@ -187,6 +244,15 @@ class RankingPage:
     count: int
     page: int
     pages: int
+
+
+def self_assessment_figure(status, total, answered, criteria) -> SelfAssessmentFigure:
+    return SelfAssessmentFigure(
+        status=status or None,
+        total=total if status == AssessmentStatus.SUBMITTED else None,
+        answered=(answered or 0) if status == AssessmentStatus.DRAFT else 0,
+        criteria=criteria or 0,
+    )
 
 
 def call_ranking(
@@ -200,7 +266,7 @@ def call_ranking(
     page: int = 1,
     page_size: int = PAGE_SIZE,
 ) -> RankingPage:
-    """The call's projects with their review aggregates, sorted, filtered and paginated in SQL.
+    """The call's projects with their review figures, sorted, filtered and paginated in SQL.
 
     `territory` is a région or département code; `outcome` a decision outcome or "none" for
     projects without a decision. One query whatever the number of projects."""
@@ -220,6 +286,8 @@ def call_ranking(
     valid, valid_params = counted_reviews_sql(call_id=call.pk)
     sql = RANKING_SQL.format(
         valid=valid,
+        totals=list_of("units"),
+        unit=UNIT,
         filters=filters,
         order=expression,
         direction="DESC" if descending else "ASC",
@@ -230,8 +298,11 @@ def call_ranking(
         [
             *valid_params,
             call.grid_version_id,
+            call.grid_version_id,
             call.pk,
             *EXCLUDED_ASSIGNMENT_STATES,
+            AssessmentStatus.SUBMITTED,
+            AssessmentStatus.DRAFT,
             call.pk,
             *HIDDEN_PROJECT_STATUSES,
             *params,
@@ -248,16 +319,17 @@ def call_ranking(
             departement_code=row["departement_code"],
             departement_name=row["departement_name"],
             region_name=row["region_name"],
-            reviews=row["reviews"],
+            figures=ReviewFigures.of(row["reviews"], integers(row["totals"])),
             assigned=row["assigned"],
-            mean=cents_mean(row["s1"], row["reviews"]),
-            median=cents_mean(row["median_cents"], row["median_rows"]),
-            minimum=cents_mean(row["min_cents"], 1 if row["reviews"] else 0),
-            maximum=cents_mean(row["max_cents"], 1 if row["reviews"] else 0),
-            std_dev=std_dev(row["s1"], row["s2"], row["reviews"]),
-            coverage=None if row["coverage"] is None else rounded(row["coverage"] * 100, ONE),
-            gate_passed=None if row["gate_failed"] is None else row["gate_failed"] == 0,
-            self_total=rounded(row["self_total"]),
+            coverage=(
+                Fraction(int(row["scored_criteria"]), row["reviews"] * row["criteria"])
+                if row["reviews"] and row["criteria"]
+                else None
+            ),
+            gate=None if row["gate_code"] is None else _GATE_CODES[int(row["gate_code"])],
+            self_assessment=self_assessment_figure(
+                row["self_status"], points(row["self_key"]), row["self_answered"], row["criteria"]
+            ),
             outcome=row["outcome"],
         )
         for row in raw

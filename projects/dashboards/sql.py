@@ -2,36 +2,37 @@
 one ORM definition (`Assessment.objects.counted_reviews()`), and exact arithmetic helpers.
 
 Every block is one SQL statement with GROUP BY, identical on SQLite and PostgreSQL:
-- the median uses ROW_NUMBER/COUNT windows (both databases have them; SQLite has no
-  PERCENTILE_CONT) and the standard deviation comes from Σx and Σx² (SQLite has no STDDEV);
-- totals are summed as integer hundredths, so that means, medians and deviations are exact
-  Decimals on both databases instead of floats on one and numerics on the other.
+- totals are read as integers in units of 10⁻¹⁰ point (`units`, the stored precision), so
+  sums are exact on both databases; means, medians, deviations and shares become exact
+  Fractions in Python and are rounded once, at display (`territories.figures`);
+- where a figure needs every value (a project's median and standard deviation), the few
+  totals of the project come back as one list (`list_of`), never one row per review.
 
 Raw SQL is used where the ORM cannot express a window inside an aggregate; every value reaches
 it as a query parameter and every ORDER BY column comes from a fixed whitelist.
 """
 
 import functools
-from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from django.db import connection
 from django.db.models import F, Func, IntegerField
 
 from projects.models import Assessment
+from projects.scoring import TOTAL_PLACES
 
-TWO = Decimal("0.01")
-ONE = Decimal("0.1")
+UNIT = 10**TOTAL_PLACES  # units per point of total
 
 # The columns of the `valid` CTE every statement starts from.
 _COLUMNS = (
     "id",
     "project_id",
     "author_id",
-    "coverage",
+    "scored_count",
     "call_id",
     "region_id",
     "departement_id",
-    "cents",
+    "units",
 )
 
 
@@ -45,9 +46,10 @@ def _compiled(vendor: str) -> tuple[str, tuple]:
             call_id=F("project__call_id"),
             region_id=F("project__region_id"),
             departement_id=F("project__departement_id"),
-            cents=Func(
+            # NULL for a review whose criteria are all "sans objet".
+            units=Func(
                 F("total"),
-                template="CAST(ROUND(%(expressions)s * 100) AS INTEGER)",
+                template=f"CAST(ROUND(%(expressions)s * {UNIT}) AS BIGINT)",
                 output_field=IntegerField(),
             ),
         )
@@ -73,8 +75,8 @@ def counted_reviews_sql(
 ) -> tuple[str, list]:
     """(SQL, params) of the reviews that count (`Assessment.objects.counted_reviews()`),
     restricted to one project, one call or a list of calls (None: every call), with the
-    columns of `_COLUMNS`: the review's total as integer hundredths (`cents`), its project's
-    call and territory."""
+    columns of `_COLUMNS`: the review's total in units (NULL when every criterion is "sans
+    objet"), its project's call and territory."""
     sql, params = _compiled(connection.vendor)
     conditions, values = [], []
     if project_id is not None:
@@ -91,28 +93,25 @@ def counted_reviews_sql(
     return f"SELECT * FROM ({sql}) counted{where}", [*params, *values]
 
 
+def list_of(column: str) -> str:
+    """An aggregate gathering a group's integers as one comma-separated text (read back with
+    `integers`): the same result on both databases."""
+    if connection.vendor == "postgresql":
+        return f"STRING_AGG(CAST({column} AS TEXT), ',')"
+    return f"GROUP_CONCAT({column}, ',')"
+
+
+def integers(text: str | None) -> list[int]:
+    return [int(item) for item in text.split(",")] if text else []
+
+
+def points(units) -> Fraction | None:
+    """A total read in units, as its exact value in points."""
+    return None if units is None else Fraction(int(units), UNIT)
+
+
 def fetch_dicts(sql: str, params) -> list[dict]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
-def cents_mean(total, count) -> Decimal | None:
-    """An exact mean of integer hundredths, rounded to two places."""
-    if not count:
-        return None
-    return (Decimal(int(total)) / Decimal(int(count)) / 100).quantize(TWO, ROUND_HALF_UP)
-
-
-def std_dev(s1, s2, count) -> Decimal | None:
-    """Population standard deviation from Σx and Σx² (in hundredths), exact until the root."""
-    if not count:
-        return None
-    n = Decimal(int(count))
-    variance = (Decimal(int(s2)) / n - (Decimal(int(s1)) / n) ** 2) / 10000
-    return max(variance, Decimal(0)).sqrt().quantize(TWO, ROUND_HALF_UP)
-
-
-def rounded(value, places=TWO) -> Decimal | None:
-    return None if value is None else Decimal(str(value)).quantize(places, ROUND_HALF_UP)

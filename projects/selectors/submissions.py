@@ -2,29 +2,47 @@
 query counts do not grow with the data."""
 
 from dataclasses import dataclass
-from decimal import Decimal
+from fractions import Fraction
 
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts.models import Role
 from accounts.selectors import organisation_ids
+from grid.models import Criterion
 from grid.selectors import version_criteria
-from projects.models import Assessment, AssessmentKind, Assignment, AssignmentState, Project
-from projects.scoring import normalise
+from projects.models import (
+    Assessment,
+    AssessmentKind,
+    Assignment,
+    AssignmentState,
+    Project,
+    Score,
+)
 
 
 def _with_self_total(projects):
+    """The self-assessment as a figure (templates/projects/assessments/_self_figure.html): its
+    status and total, and for a draft the criteria answered out of the version's."""
     self_assessments = Assessment.objects.filter(project=OuterRef("pk"), kind=AssessmentKind.SELF)
     return projects.annotate(
         self_total=Subquery(self_assessments.values("total")[:1]),
         self_status=Subquery(self_assessments.values("status")[:1]),
+        self_answered=_count_of(
+            Score.objects.filter(
+                assessment__project=OuterRef("pk"), assessment__kind=AssessmentKind.SELF
+            ),
+            "assessment__project_id",
+        ),
+        self_criteria=_count_of(
+            Criterion.objects.filter(version_id=OuterRef("call__grid_version_id")), "version_id"
+        ),
     )
 
 
-def _count_of(queryset):
+def _count_of(queryset, group="project_id"):
     return Coalesce(
-        Subquery(queryset.order_by().values("project_id").annotate(n=Count("pk")).values("n")[:1]),
+        Subquery(queryset.order_by().values(group).annotate(n=Count("pk")).values("n")[:1]),
         0,
     )
 
@@ -81,7 +99,7 @@ class ChartRow:
     is_core: bool
     value: int | None
     scale_max: int
-    percent: Decimal | None  # normalised × 100, for the bar
+    percent: Fraction | None  # normalised × 100, exact
     level_label: str
     comment: str
     answered: bool  # False: not answered yet; answered with value None: "sans objet"
@@ -104,9 +122,8 @@ def self_assessment_chart(*, assessment: Assessment) -> list[ChartRow]:
                 value=value,
                 scale_max=criterion.scale_max,
                 percent=(
-                    (normalise(value, criterion.scale_min, criterion.scale_max) * 100).quantize(
-                        Decimal("0.1")
-                    )
+                    Fraction(value - criterion.scale_min, criterion.scale_max - criterion.scale_min)
+                    * 100
                     if value is not None
                     else None
                 ),

@@ -1,20 +1,22 @@
 """Dashboards: thin views over projects.dashboards, one predicate each."""
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import allowed, require
+from grid.models import Criterion
 from projects import dashboards
 from projects.forms import RankingFilterForm
 from projects.models import Call, Outcome, Project
-from projects.selectors.calls import managed_call_ids, managed_calls
+from projects.selectors.calls import managed_calls
+from territories.figures import format_figure, half_up
 from territories.maps import france_map
 from territories.models import Departement, Region
 
@@ -27,6 +29,7 @@ RANKING_COLUMNS = [
     ("median", gettext_lazy("Médiane")),
     ("min", gettext_lazy("Min.")),
     ("max", gettext_lazy("Max.")),
+    ("range", gettext_lazy("Étendue")),
     ("std_dev", gettext_lazy("Écart type")),
     ("coverage", gettext_lazy("Couverture")),
     ("gate", gettext_lazy("Socles")),
@@ -97,62 +100,100 @@ def call_dashboard(request, pk):
             if page.page < page.pages
             else "",
             "progress": dashboards.call_progress(call=call),
-            "threshold": dashboards.DISAGREEMENT_THRESHOLD,
+            "threshold": dashboards.DISAGREEMENT_RANGE,
         },
     )
 
 
 MEASURE_LABELS = {
     "submitted": gettext_lazy("Projets déposés"),
+    "assessed": gettext_lazy("Projets évalués"),
+    "decided": gettext_lazy("Projets décidés"),
     "selected": gettext_lazy("Projets retenus"),
     "success_rate": gettext_lazy("Taux de succès (%)"),
     "mean_total": gettext_lazy("Note moyenne /100"),
     "per_100k": gettext_lazy("Projets pour 100 000 habitants"),
+    "requested": gettext_lazy("Montant demandé (€)"),
+    "granted": gettext_lazy("Montant accordé (€)"),
 }
 
 
-def _format(value) -> str:
-    if value is None:
-        return "—"
-    return number_format(value, decimal_pos=0 if float(value).is_integer() else 1)
+@dataclass(frozen=True)
+class TerritoryScope:
+    """The calls a territory page covers, all on one grid version."""
+
+    calls: list  # the viewer's calls on that version, for the call filter
+    versions: list  # [(version, number of the viewer's calls on it)], newest first
+    version: object | None  # GridVersion, None when the viewer has no call
+    call: object | None  # one chosen call, or None for all of them
+    call_ids: list[int]
+
+    def query(self) -> dict:
+        if self.call:
+            return {"call": self.call.pk}
+        return {"version": self.version.pk} if self.version else {}
 
 
-def _territory_scope(request):
-    """(the viewer's calls as (pk, title), the call ids the figures cover, the chosen call)."""
-    call_ids = managed_call_ids(user=request.user)
+def _territory_scope(request) -> TerritoryScope:
+    """The viewer's calls (administrators: all) on one grid version: the chosen call's, the
+    chosen version, or by default the version of the most recently opened call. Totals
+    given on different versions (other criteria, weights, scales) are never averaged
+    together; the page offers the other versions."""
     calls = list(
-        managed_calls(user=request.user).order_by("-opens_at", "pk").values_list("pk", "title")
+        managed_calls(user=request.user)
+        .select_related("grid_version__grid")
+        .order_by("-opens_at", "-pk")
     )
-    call_pk = request.GET.get("call", "")
-    if call_pk:
+    counts: dict = {}
+    for call in calls:
+        counts[call.grid_version] = counts.get(call.grid_version, 0) + 1
+    versions = sorted(counts.items(), key=lambda item: -item[0].pk)
+    by_pk = {str(call.pk): call for call in calls}
+    chosen = None
+    if call_pk := request.GET.get("call", ""):
         # Another funder's call is answered as if it did not exist.
-        if not call_pk.isdigit() or int(call_pk) not in {pk for pk, _t in calls}:
+        if call_pk not in by_pk:
             raise Http404
-        call_ids = [int(call_pk)]
-    return calls, call_ids, call_pk
+        chosen = by_pk[call_pk]
+        version = chosen.grid_version
+    elif version_pk := request.GET.get("version", ""):
+        version = next((v for v, _n in versions if str(v.pk) == version_pk), None)
+        if version is None:
+            raise Http404
+    else:
+        version = calls[0].grid_version if calls else None
+    on_version = [call for call in calls if version and call.grid_version_id == version.pk]
+    return TerritoryScope(
+        calls=on_version,
+        versions=versions,
+        version=version,
+        call=chosen,
+        call_ids=[chosen.pk] if chosen else [call.pk for call in on_version],
+    )
 
 
 @login_required
 def territory_dashboard(request):
     """Funders' figures per région and département, on a map and as tables (journey 6).
 
-    Only the calls the viewer manages count (administrators: all); `call` narrows to one of
-    them, `region` drills down to its départements, `departement` to its projects."""
+    Only the calls the viewer manages count (administrators: all), on one grid version;
+    `call` narrows to one of them, `region` drills down to its départements, `departement`
+    to its projects."""
     require(request, "projects.view_territory_dashboard")
-    calls, call_ids, call_pk = _territory_scope(request)
+    scope = _territory_scope(request)
     measure = request.GET.get("measure", "submitted")
     if measure not in dashboards.MEASURES:
         measure = "submitted"
     region_code = request.GET.get("region", "")
     departement_code = request.GET.get("departement", "")
-    base = {key: value for key, value in (("call", call_pk), ("measure", measure)) if value}
+    base = {**scope.query(), "measure": measure}
     here = reverse("projects:territory_dashboard")
 
     region = None
     if region_code:
         region = get_object_or_404(Region, code=region_code)
     level = "departement" if region else "region"
-    figures = dashboards.territory_figures(call_ids=call_ids, level=level)
+    figures = dashboards.territory_figures(call_ids=scope.call_ids, level=level)
     # The map draws every département; only the chosen région's carry figures.
     rows = [row for row in figures if row.region_code == region.code] if region else figures
     values = {row.code: row.measure(measure) for row in rows}
@@ -165,11 +206,12 @@ def territory_dashboard(request):
             return f"{here}?{urlencode({**base, 'region': region.code, 'departement': code})}"
         return ""
 
+    places = dashboards.MEASURES[measure]
     territory_map = france_map(
         level=level,
         values=values,
         names=names,
-        value_format=_format,
+        value_format=lambda value: format_figure(value, places),
         url_for=url_for,
         title=str(MEASURE_LABELS[measure]),
     )
@@ -177,16 +219,21 @@ def territory_dashboard(request):
     departement = None
     if departement_code and region:
         departement = get_object_or_404(Departement, code=departement_code, region=region)
-        projects = Project.objects.submitted().filter(departement=departement)
-        if call_ids is not None:
-            projects = projects.filter(call_id__in=call_ids)
-        projects = projects.select_related("call", "decision").order_by("call", "title", "pk")
+        projects = (
+            Project.objects.submitted()
+            .filter(departement=departement, call_id__in=scope.call_ids)
+            .select_related("call", "decision")
+            .order_by("call", "title", "pk")
+        )
+    totals = {
+        key: sum((getattr(row, key) for row in rows), 0)
+        for key in ("submitted", "assessed", "decided", "selected", "requested", "granted")
+    }
     return render(
         request,
         "projects/dashboards/dashboard_territory.html",
         {
-            "calls": calls,
-            "call_pk": call_pk,
+            "scope": scope,
             "measure": measure,
             "measures": list(MEASURE_LABELS.items()),
             "region": region,
@@ -194,13 +241,10 @@ def territory_dashboard(request):
             "level": level,
             "map": territory_map,
             "rows": rows,
-            "totals": {
-                "submitted": sum(row.submitted for row in rows),
-                "selected": sum(row.selected for row in rows),
-            },
+            "totals": totals,
             "heatmap_url": reverse("projects:territory_heatmap")
             + "?"
-            + urlencode({**base, **({"region": region.code} if region else {})}),
+            + urlencode({**scope.query(), **({"region": region.code} if region else {})}),
             "projects": projects,
             "back_url": f"{here}?{urlencode(base)}",
             "region_url": f"{here}?{urlencode({**base, 'region': region.code})}" if region else "",
@@ -244,6 +288,7 @@ def project_analysis(request, pk):
     require(request, "projects.view_project_analysis", project)
     criteria = dashboards.project_criteria(project=project)
     is_manager = allowed(request, "projects.manage_call", project.call)
+
     reviewers = _reviewers_as_seen(request, project, criteria, is_manager=is_manager)
     bar_height = 22
     return render(
@@ -256,6 +301,9 @@ def project_analysis(request, pk):
             else reverse("projects:review_edit", args=[project.pk]),
             "criteria": criteria,
             "reviewers": reviewers,
+            "aggregate": dashboards.project_aggregate(project=project),
+            "gate": dashboards.project_gate(criteria),
+            "self_figure": dashboards.project_self_figure(project=project, criteria=len(criteria)),
             "chart": {
                 "height": bar_height * len(criteria) + 30,
                 "rows": [
@@ -273,11 +321,12 @@ def project_analysis(request, pk):
 
 @login_required
 def territory_heatmap(request):
-    """The territory × criterion profile (mean normalised score). Its own block, loaded by htmx
-    after the map: it reads every score of the calls (200,000 in the benchmark), so the map and
-    the table do not wait for it. Without JavaScript, the link opens it as a page."""
+    """The territory × criterion profile (mean normalised score), on one grid version. Its
+    own block, loaded by htmx after the map: it reads every score of the calls (200,000 in
+    the benchmark), so the map and the table do not wait for it. Without JavaScript, the
+    link opens it as a page."""
     require(request, "projects.view_territory_dashboard")
-    _calls, call_ids, _call_pk = _territory_scope(request)
+    scope = _territory_scope(request)
     region = None
     if region_code := request.GET.get("region", ""):
         region = get_object_or_404(Region, code=region_code)
@@ -285,16 +334,38 @@ def territory_heatmap(request):
     names = (
         Departement.objects.filter(region=region) if region else Region.objects.all()
     ).values_list("code", "name")
-    heatmap = dashboards.territory_criterion_heatmap(
-        call_ids=call_ids, level=level, region=region.code if region else ""
+    cells = (
+        dashboards.territory_criterion_heatmap(
+            call_ids=scope.call_ids,
+            version_id=scope.version.pk,
+            level=level,
+            region=region.code if region else "",
+        )
+        if scope.version
+        else {}
     )
+    criteria = (
+        list(
+            Criterion.objects.filter(version=scope.version)
+            .in_form_order()
+            .values_list("code", flat=True)
+        )
+        if scope.version
+        else []
+    )
+    criteria = [code for code in criteria if any(key[1] == code for key in cells)]
+
+    def cell(share):
+        if share is None:
+            return {"text": format_figure(None), "level": "none"}
+        # Five colour classes of 20 points, on the rounded figure the cell shows.
+        shown = half_up(share * 100)
+        return {"text": format_figure(shown), "level": min(int(shown) // 20 + 1, 5)}
+
     rows = [
-        {
-            "name": name,
-            "cells": [heatmap["cells"].get((code, criterion)) for criterion in heatmap["criteria"]],
-        }
+        {"name": name, "cells": [cell(cells.get((code, criterion))) for criterion in criteria]}
         for code, name in names
-        if any((code, criterion) in heatmap["cells"] for criterion in heatmap["criteria"])
+        if any((code, criterion) in cells for criterion in criteria)
     ]
     template = (
         "projects/dashboards/_territory_heatmap.html"
@@ -304,7 +375,7 @@ def territory_heatmap(request):
     return render(
         request,
         template,
-        {"heat_criteria": heatmap["criteria"], "heat_rows": rows, "region": region},
+        {"heat_criteria": criteria, "heat_rows": rows, "region": region, "scope": scope},
     )
 
 
@@ -313,24 +384,22 @@ def call_calibration(request, pk):
     """Reviewers' calibration and each criterion's score distribution for a call."""
     call = get_object_or_404(Call.objects.select_related("grid_version"), pk=pk)
     require(request, "projects.view_call_dashboard", call)
-    distribution = dashboards.criterion_distribution(call=call)
-    levels = (
-        list(
-            range(
-                distribution[0]["criterion"].scale_min, distribution[0]["criterion"].scale_max + 1
-            )
+    # One table per scale, so that each criterion sits under its own levels.
+    scales: dict[tuple[int, int], dict] = {}
+    for row in dashboards.criterion_distribution(call=call):
+        criterion = row["criterion"]
+        scale = scales.setdefault(
+            (criterion.scale_min, criterion.scale_max),
+            {"levels": [value for value, _count in row["levels"]], "rows": []},
         )
-        if distribution
-        else []
-    )
+        scale["rows"].append(row)
     return render(
         request,
         "projects/dashboards/dashboard_calibration.html",
         {
             "call": call,
             "reviewers": dashboards.reviewer_calibration(call=call),
-            "distribution": distribution,
-            "levels": levels,
+            "scales": list(scales.values()),
             "outlier_bias": dashboards.OUTLIER_BIAS,
         },
     )

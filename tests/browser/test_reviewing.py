@@ -34,4 +34,4 @@ def test_reviewer_scores_a_project_and_sees_the_total(site, page, assert_accessi
     expect(page.get_by_text("Votre évaluation est soumise.")).to_be_visible()
     expect(page.locator("#live-total [data-total]")).to_have_text("100,00 / 100")
     review = Assessment.objects.get(author=assignment.reviewer)
-    assert (review.status, str(review.total)) == ("submitted", "100.00")
+    assert (review.status, review.total) == ("submitted", 100)

@@ -16,6 +16,7 @@ from grid.models import Criterion
 from grid.selectors import version_criteria
 from projects import services
 from projects.models import Assessment, Assignment, Call, FeedbackPolicy, Project
+from territories.figures import half_up
 from territories.maps import PALETTE
 from territories.models import Commune, Region
 from tests.factories import (
@@ -91,7 +92,7 @@ def test_admin_publishes_version_2_and_earlier_scores_stay_on_version_1(
     reviewer = member("relectrice@exemple.fr", Role.REVIEWER)
     # S1 strong, everything else emerging: 38.10 with S1 weighing 2 (version 1).
     review = submitted_review(project, reviewer, {"S1": 3}, default=1)
-    assert str(review.total) == "38.10"
+    assert half_up(review.total, 2) == Decimal("38.10")
 
     login("admin@exemple.fr")
     page.goto(site + "/grille/")
@@ -138,7 +139,7 @@ def test_admin_publishes_version_2_and_earlier_scores_stay_on_version_1(
         "38,10"
     )
     review.refresh_from_db()
-    assert (review.grid_version.number, str(review.total)) == (1, "38.10")
+    assert (review.grid_version.number, half_up(review.total, 2)) == (1, Decimal("38.10"))
     assert services.stored_totals_match(review)
 
 
@@ -378,9 +379,9 @@ def test_funder_assigns_reviewers_who_score_one_with_the_keyboard_alone(
         "2/2 évaluations"
     )
     totals = sorted(
-        str(a.total) for a in Assessment.objects.filter(kind="review", status="submitted")
+        half_up(a.total, 2) for a in Assessment.objects.filter(kind="review", status="submitted")
     )
-    assert totals == ["100.00", "30.95"]
+    assert totals == [Decimal("30.95"), Decimal("100.00")]
     assert {r.pk for r in (rita, kevin)} == set(
         Assignment.objects.filter(project=grocery).values_list("reviewer", flat=True)
     )
@@ -432,12 +433,15 @@ def test_funder_ranks_compares_and_decides_and_the_holder_reads_the_feedback(
     expect(figures.nth(2)).to_have_text("2/2")
     expect(figures.nth(3)).to_have_text("66,67")  # mean
     expect(figures.nth(4)).to_have_text("66,67")  # median
-    expect(figures.nth(7)).to_contain_text("33,34")  # standard deviation of 100 and 33.33
+    expect(figures.nth(7)).to_contain_text("66,67")  # range: 100 − 33.33, over 20 points
     expect(figures.nth(7)).to_contain_text("Fort désaccord")
+    expect(figures.nth(8)).to_have_text("47,14")  # sample standard deviation (n − 1)
     expect(rows.nth(1)).to_have_class(re.compile("table-warning"))
     for calm in (rows.nth(0), rows.nth(2)):
         expect(calm).not_to_have_class(re.compile("table-warning"))
+    # Two equal totals: no range, no deviation.
     expect(rows.nth(0).locator("td").nth(7)).to_have_text("0,00")
+    expect(rows.nth(0).locator("td").nth(8)).to_have_text("0,00")
     assert_accessible("call dashboard")
     screenshot("4-call-dashboard")
 
@@ -445,8 +449,8 @@ def test_funder_ranks_compares_and_decides_and_the_holder_reads_the_feedback(
     s1 = page.locator("#criteria tr[data-criterion='S1'] td")
     c1 = page.locator("#criteria tr[data-criterion='C1'] td")
     # S1: reviewers 3 and 1 (mean 2/3), the holder 3/3, a gap of +33.3 points; C1: no gap.
-    expect(s1).to_have_text(["2", "2,00 / 3", "2,00", "3", "+33,3"])
-    expect(c1).to_have_text(["2", "2,00 / 3", "2,00", "2", "0,0"])
+    expect(s1).to_have_text(["2", "2,00 / 3", "2,00", "—", "3", "+33,3"])
+    expect(c1).to_have_text(["2", "2,00 / 3", "2,00", "—", "2", "0,0"])
     assert_accessible("project analysis")
 
     breadcrumb = page.get_by_role("navigation", name="Fil d’Ariane").get_by_role("link")
@@ -454,7 +458,9 @@ def test_funder_ranks_compares_and_decides_and_the_holder_reads_the_feedback(
     breadcrumb.click()  # back to the call
     page.get_by_role("link", name="Épicerie solidaire").click()
     page.get_by_role("link", name="Décider").click()
-    expect(page.get_by_text("2 évaluation(s) · moyenne 66,67 · médiane 66,67")).to_be_visible()
+    figures = page.locator("[data-review-figures]")
+    expect(figures).to_contain_text("2 évaluations soumises · moyenne 66,67 · médiane 66,67")
+    expect(figures).to_contain_text("écart type 47,14")
     page.get_by_label("Décision").select_option(label="Retenu")
     page.get_by_label("Montant accordé (€)").fill("18000")
     page.get_by_label("Motivation").fill("Un besoin réel ; le comité suit l'avis favorable.")
@@ -548,9 +554,15 @@ def test_funder_reads_the_territory_map_and_drills_down_to_projects(
         "84": DARK,
         "93": LIGHT,
     }
-    expect(page.locator("#territory-table tr[data-code='32'] td")).to_have_text(
-        ["3", "1", "100,0", "100,00", "0,05"]
-    )
+    hauts_de_france = page.locator("#territory-table tr[data-code='32']")
+    for column, text in (
+        ("submitted", "3"),
+        ("selected", "1"),
+        ("success-rate", "100,0\u00a0%"),
+        ("mean-total", "100,00"),
+        ("per-100k", "0,05"),
+    ):
+        expect(hauts_de_france.locator(f"[data-{column}]")).to_have_text(text)
     expect(page.locator("#territory-table tr[data-code='84'] td").first).to_have_text("2")
     expect(page.locator("#territory-table tr[data-code='75'] td").first).to_have_text("0")
     expect(page.locator("#total-submitted")).to_have_text("6")

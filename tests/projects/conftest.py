@@ -38,11 +38,13 @@ def example(db):
     - R3 submitted 0, 2, 2   → 100 × (0 + 1 + 1) / 4 = 50.00
     - R4 draft 2, 2, 2 (not counted); R5 submitted 0, 0, 0 but in conflict (not counted)
     - self-assessment 2, 2, 1 → 87.50
-      mean 61.11, median 50.00, min 50.00, max 83.33, population std dev 15.71 (≥ 15: flagged);
-      K1 mean 1 ≥ threshold 1: core gate passed.
-    Project B (Paris): R1 0, 2, 2 → 50.00; R2 1, 2, N/A → 66.67
-      mean and median (50 + 66.67) / 2 = 58.335 → 58.34; std dev 8.335 → 8.34;
-      K1 mean 0.5 < 1: core gate failed.
+      exact totals 250/3, 50, 50: mean 550/9 = 61.11, median 50, min 50, max 83.33, range
+      100/3 = 33.33 (≥ 20: flagged), sample standard deviation √(1000/27) = 19.245008… →
+      19.25; coverage (2 + 3 + 3) / 9 = 88.9 %; K1 mean 1 ≥ threshold 1: core gate passed.
+    Project B (Paris): R1 0, 2, 2 → 50; R2 1, 2, N/A → 200/3 = 66.67
+      mean and median 175/3 = 58.33 (never 58.34: no rounding before the mean); range 16.67;
+      sample standard deviation (50/3)/√2 = 11.785113… → 11.79; K1 mean 0.5 < 1: core gate
+      failed.
     Project W (Amiens) withdrawn, with a submitted review of 100: never counted.
     """
     version = small_version()

@@ -1,13 +1,15 @@
 """The call ranking on the hand-computed `example` (tests/projects/conftest.py)."""
 
 from decimal import Decimal
+from fractions import Fraction as F
 
 import pytest
 
 from projects import dashboards
 from projects.dashboards import call_ranking
-from tests.factories import AssessmentFactory, AssignmentFactory
-from tests.projects.helpers import second_reviewer
+from territories.figures import half_up
+from tests.factories import AssessmentFactory, AssignmentFactory, ProjectFactory, UserFactory
+from tests.projects.helpers import scores, second_reviewer
 
 pytestmark = pytest.mark.django_db
 
@@ -20,19 +22,26 @@ def test_call_ranking_matches_the_hand_computed_example(example):
     assert [row.title for row in page.rows] == ["A", "B"]  # W is withdrawn
     assert page.count == 2
     a, b = page.rows
-    assert (a.reviews, a.assigned) == (3, 4)
-    assert (a.mean, a.median, a.minimum, a.maximum) == (D("61.11"), D("50.00"), D("50"), D("83.33"))
-    assert a.std_dev == D("15.71")
-    assert a.disagreement is True
-    assert a.gate_passed is True
-    assert a.self_total == D("87.50")
+    assert (a.figures.reviews, a.assigned) == (3, 4)
+    totals = a.figures.totals
+    # Totals are read to ten places (their stored precision); each figure is rounded once.
+    shown = [half_up(v, 2) for v in (totals.mean, totals.median, totals.minimum, totals.maximum)]
+    assert shown == [D("61.11"), D("50.00"), D("50.00"), D("83.33")]
+    assert half_up(totals.range, 2) == D("33.33")
+    assert half_up(totals.std_dev, 2) == D("19.25")
+    assert a.figures.disagreement is True
+    assert a.gate == dashboards.Gate.PASSED
+    assert (a.self_assessment.status, a.self_assessment.total) == ("submitted", D("87.5"))
     assert a.outcome == "selected"
-    assert a.coverage == D("88.9")  # (0.667 + 1 + 1) / 3
-    assert (b.reviews, b.assigned) == (2, 2)
-    assert (b.mean, b.median, b.std_dev) == (D("58.34"), D("58.34"), D("8.34"))
-    assert b.disagreement is False
-    assert b.gate_passed is False
-    assert b.self_total is None
+    assert a.coverage == F(8, 9)  # criteria scored (2 + 3 + 3) / (3 reviews × 3)
+    assert (b.figures.reviews, b.assigned) == (2, 2)
+    totals = b.figures.totals
+    assert totals.mean == totals.median
+    assert half_up(totals.mean, 2) == D("58.33")
+    assert half_up(totals.std_dev, 2) == D("11.79")
+    assert b.figures.disagreement is False
+    assert b.gate == dashboards.Gate.FAILED
+    assert b.self_assessment.status is None and b.self_assessment.total is None
     assert b.outcome is None
 
 
@@ -90,16 +99,78 @@ def test_project_aggregate_equals_the_call_ranking_figures():
     aggregate = dashboards.project_aggregate(project=project)
     (row,) = [r for r in call_ranking(call=project.call).rows if r.project_id == project.pk]
 
-    assert aggregate.count == row.reviews == 3
-    assert (aggregate.mean, aggregate.median, aggregate.minimum, aggregate.maximum) == (
-        row.mean,
-        row.median,
-        row.minimum,
-        row.maximum,
+    assert aggregate == row.figures
+    assert aggregate.reviews == 3
+    spread = aggregate.totals
+    assert [half_up(v, 2) for v in (spread.minimum, spread.median, spread.maximum)] == [
+        D("33.33"),
+        D("66.67"),
+        D("100.00"),
+    ]
+
+
+def _row(call, project):
+    (row,) = [r for r in dashboards.call_ranking(call=call).rows if r.project_id == project.pk]
+    return row
+
+
+def test_two_reviewers_twenty_points_apart_disagree_and_one_review_has_no_spread(example):
+    b = example["b"]  # R1 50, R2 66.67: 16.67 apart, not flagged
+    assert _row(example["call"], b).figures.disagreement is False
+    reviewer = UserFactory()
+    AssignmentFactory(project=b, reviewer=reviewer, done=True)
+    # 2, 2, 1 → 100 × (2 + 1 + 0.5) / 4 = 87.5: 37.5 points above R1's 50.
+    AssessmentFactory(project=b, author=reviewer, submitted=True, scores=scores(2, 2, 1))
+
+    row = _row(example["call"], b)
+
+    assert row.figures.totals.range == F(175, 2) - 50  # 87.5 − 50: over 20 points
+    assert row.figures.disagreement is True
+    single = ProjectFactory(call=example["call"], submitted=True)
+    AssignmentFactory(project=single, reviewer=reviewer, done=True)
+    AssessmentFactory(project=single, author=reviewer, submitted=True, scores=scores(1, 1, 1))
+    lone = _row(example["call"], single).figures
+    assert (lone.totals.count, lone.totals.std_dev, lone.totals.range) == (1, None, 0)
+
+
+def test_a_review_all_not_applicable_counts_without_a_total(example):
+    project = ProjectFactory(call=example["call"], submitted=True)
+    first, second = UserFactory(), UserFactory()
+    for reviewer in (first, second):
+        AssignmentFactory(project=project, reviewer=reviewer, done=True)
+    AssessmentFactory(project=project, author=first, submitted=True, scores=scores(2, 2, 2))
+    AssessmentFactory(
+        project=project, author=second, submitted=True, scores=scores(None, None, None)
     )
-    assert aggregate.stdev == row.std_dev
-    assert (aggregate.minimum, aggregate.median, aggregate.maximum) == (
-        Decimal("33.33"),
-        Decimal("66.67"),
-        Decimal("100.00"),
-    )
+
+    row = _row(example["call"], project)
+    progress = dashboards.call_progress(call=example["call"])
+
+    assert (row.figures.reviews, row.figures.without_total, row.figures.totals.count) == (2, 1, 1)
+    assert row.figures.totals.mean == 100
+    assert {r["reviewer_id"]: r["done"] for r in progress["reviewers"]}[second.pk] == 1
+    assert dashboards.project_aggregate(project=project) == row.figures
+
+
+def test_the_core_gate_is_unassessed_without_a_reviewer_score_on_a_threshold(example):
+    project = ProjectFactory(call=example["call"], submitted=True)
+    reviewer = UserFactory()
+    AssignmentFactory(project=project, reviewer=reviewer, done=True)
+    # K1 (core, threshold 1) marked "sans objet" by the only reviewer: nothing to judge by.
+    AssessmentFactory(project=project, author=reviewer, submitted=True, scores=scores(None, 2, 2))
+    unreviewed = ProjectFactory(call=example["call"], submitted=True)
+
+    assert _row(example["call"], project).gate == dashboards.Gate.UNASSESSED
+    assert _row(example["call"], unreviewed).gate == dashboards.Gate.UNASSESSED
+    criteria = dashboards.project_criteria(project=project)
+    assert dashboards.project_gate(criteria) == dashboards.Gate.UNASSESSED
+
+
+def test_a_draft_self_assessment_is_no_figure(example):
+    project = ProjectFactory(call=example["call"], submitted=True)
+    AssessmentFactory(project=project, self_assessment=True, scores={"K1": 2, "K2": None})
+
+    own = _row(example["call"], project).self_assessment
+
+    assert (own.status, own.total, own.answered, own.criteria) == ("draft", None, 2, 3)
+    assert [c.self_value for c in dashboards.project_criteria(project=project)] == [None] * 3

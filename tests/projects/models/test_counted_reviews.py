@@ -2,8 +2,6 @@
 every aggregate; the SQL the dashboards compile from it selects the same reviews (the second
 test on the hand-computed `example`)."""
 
-from decimal import Decimal
-
 import pytest
 
 from projects import dashboards, services
@@ -30,11 +28,9 @@ def test_conflicted_and_recused_reviewers_are_excluded_from_aggregates():
     services.assignment_recuse(assignment=recused, by=counted.reviewer)
     after = dashboards.project_aggregate(project=project)
 
-    assert before.count == 3
-    assert (after.count, after.mean, after.minimum) == (1, Decimal("100.00"), Decimal("100.00"))
-    assert {c.mean_percent for c in dashboards.project_criteria(project=project)} == {
-        Decimal("100.0")
-    }
+    assert before.reviews == 3
+    assert (after.reviews, after.totals.mean, after.totals.minimum) == (1, 100, 100)
+    assert {c.mean_percent for c in dashboards.project_criteria(project=project)} == {100}
 
 
 def test_counted_reviews_orm_and_sql_select_the_same_assessments(example):
@@ -45,8 +41,10 @@ def test_counted_reviews_orm_and_sql_select_the_same_assessments(example):
     # No assignment row left (e.g. pool change): counted.
     AssessmentFactory(project=b, author=unassigned, submitted=True, scores=scores(2, 0, 0))
     AssignmentFactory(project=b, reviewer=all_na)
-    # No total: nothing to count.
-    AssessmentFactory(project=b, author=all_na, submitted=True, scores=scores(None, None, None))
+    # Every criterion "sans objet": a review done, counted, without a total.
+    all_na_review = AssessmentFactory(
+        project=b, author=all_na, submitted=True, scores=scores(None, None, None)
+    )
     valid, params = counted_reviews_sql(call_id=example["call"].pk)
     sql_ids = {row["id"] for row in fetch_dicts(f"SELECT id FROM ({valid}) counted", params)}
 
@@ -56,13 +54,17 @@ def test_counted_reviews_orm_and_sql_select_the_same_assessments(example):
         .values_list("pk", flat=True)
     )
 
-    expected = set(
-        Assessment.objects.filter(project=a, author__full_name__in=["R1", "R2", "R3"]).values_list(
-            "pk", flat=True
+    expected = (
+        set(
+            Assessment.objects.filter(
+                project=a, author__full_name__in=["R1", "R2", "R3"]
+            ).values_list("pk", flat=True)
         )
-    ) | set(
-        Assessment.objects.filter(
-            project=b, author__in=[*example["reviewers"][:2], unassigned]
-        ).values_list("pk", flat=True)
+        | set(
+            Assessment.objects.filter(
+                project=b, author__in=[*example["reviewers"][:2], unassigned]
+            ).values_list("pk", flat=True)
+        )
+        | {all_na_review.pk}
     )
     assert orm_ids == sql_ids == expected

@@ -1,11 +1,14 @@
 """Dashboard pages: who sees them, what they show, and their query counts (mostly on the
 hand-computed `example` of tests/projects/conftest.py)."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
+from accounts.models import Role
+from grid.services import grid_version_import, grid_version_publish
 from projects import dashboards
 from projects.models import ReviewerVisibility
 from projects.selectors.calls import managed_call_ids
@@ -15,7 +18,9 @@ from tests.factories import (
     CallFactory,
     ProjectFactory,
     UserFactory,
+    grid_payload,
     reviewer_user,
+    user_with_role,
 )
 from tests.projects.helpers import VISIBILITY_TABLE, scores, second_reviewer
 from tests.queries import count_queries
@@ -64,7 +69,11 @@ def test_territory_heatmap_block_for_htmx_and_as_a_page(example, client):
     page = client.get(url)
 
     assert [row["name"] for row in partial.context["heat_rows"]] == ["Somme"]
-    assert partial.context["heat_rows"][0]["cells"] == [D("50"), D("50"), D("100")]
+    assert [cell["text"] for cell in partial.context["heat_rows"][0]["cells"]] == [
+        "50",
+        "50",
+        "100",
+    ]
     assert b"<html" not in partial.content
     assert [row["name"] for row in page.context["heat_rows"]] == [
         "Île-de-France",
@@ -83,7 +92,7 @@ def test_a_funder_never_sees_another_funders_call(example, client):
     rows = {
         row.code: row for row in dashboards.territory_figures(call_ids=call_ids, level="region")
     }
-    assert (rows["32"].submitted, rows["32"].reviews) == (1, 3)
+    assert (rows["32"].submitted, rows["32"].assessed) == (1, 1)
     client.force_login(funder)
     url = reverse("projects:territory_dashboard")
     assert client.get(url, {"call": other_call.pk}).status_code == 404
@@ -94,7 +103,7 @@ def test_a_funder_never_sees_another_funders_call(example, client):
     assert heatmap.status_code == 404
     # The other call's 2, 2, 2 in Amiens does not move the funder's Hauts-de-France profile.
     own = client.get(reverse("projects:territory_heatmap"), {"region": "32"})
-    assert own.context["heat_rows"][0]["cells"] == [D("50"), D("50"), D("100")]
+    assert [cell["text"] for cell in own.context["heat_rows"][0]["cells"]] == ["50", "50", "100"]
     response = client.get(url)
     assert response.context["totals"]["submitted"] == 2
     # Administrators see every call.
@@ -171,7 +180,7 @@ DASHBOARD_QUERIES = {
     "call_dashboard": 9,
     "territory_dashboard": 8,
     "territory_heatmap": 8,
-    "project_analysis": 7,
+    "project_analysis": 9,
 }
 
 
@@ -202,3 +211,76 @@ def test_calibration_query_count_does_not_grow(example, client, size):
         response = client.get(reverse("projects:call_calibration", args=[example["call"].pk]))
 
     assert response.status_code == 200
+
+
+# --- Figures as the pages write them -------------------------------------------------------
+
+
+def test_call_dashboard_writes_each_figure_rounded_once_and_defines_it(example, client):
+    draft = ProjectFactory(call=example["call"], submitted=True, title="D")
+    AssessmentFactory(project=draft, self_assessment=True, scores={"K1": 2, "K2": None})
+    client.force_login(example["funder"])
+
+    response = client.get(reverse("projects:call_dashboard", args=[example["call"].pk]))
+
+    content = response.content.decode()
+    row_b = content[content.index(f'data-project="{example["b"].pk}"') :]
+    assert '<td class="text-end" data-mean>58,33</td>' in row_b  # 175/3, never 58,34
+    assert '<td class="text-end" data-std-dev>11,79</td>' in row_b  # sample, n − 1
+    row_d = content[content.index(f'data-project="{draft.pk}"') :]
+    assert "brouillon (2/3 critères)" in row_d
+    assert "<em>Non évalués</em>" in row_d  # no review: the gate has nothing to stand on
+    assert "écart type d'échantillon (divisé par n − 1)" in content
+    assert "au moins 20 points entre la note la plus haute et la plus basse" in content
+
+
+def test_call_manage_and_holder_list_show_a_draft_self_assessment_as_a_draft(example, client):
+    project = ProjectFactory(call=example["call"], submitted=True)
+    AssessmentFactory(project=project, self_assessment=True, scores={"K1": 2})
+    client.force_login(example["funder"])
+
+    manage = client.get(reverse("projects:call_manage", args=[example["call"].pk]))
+    client.force_login(project.owner)
+    mine = client.get(reverse("projects:project_list"))
+
+    assert "brouillon (1/3 critères)" in manage.content.decode()
+    assert "brouillon (1/3 critères)" in mine.content.decode()
+    assert "87,50 / 100" in manage.content.decode()  # A's submitted self-assessment
+
+
+def test_territory_dashboard_keeps_grid_versions_apart(example, client):
+    newer = grid_version_import(payload=grid_payload(criteria=3, slug="autre-grille"))
+    grid_version_publish(version=newer)
+    funder = example["funder"]
+    later = CallFactory(
+        funder=example["call"].funder,
+        grid_version=newer,
+        review=True,
+        opens_at=example["call"].opens_at + timedelta(days=30),
+    )
+    project = ProjectFactory(call=later, submitted=True)
+    AssessmentFactory(project=project, author=UserFactory(), submitted=True, scores=scores(0, 0, 0))
+    client.force_login(funder)
+    url = reverse("projects:territory_dashboard")
+
+    latest = client.get(url, {"measure": "mean_total"})
+    first = client.get(url, {"version": example["call"].grid_version_id})
+
+    assert latest.context["scope"].version == newer
+    assert latest.context["scope"].call_ids == [later.pk]
+    assert latest.context["totals"]["submitted"] == 1
+    assert first.context["scope"].call_ids == [example["call"].pk]
+    assert first.context["totals"]["submitted"] == 2
+    assert "ne se comparent pas" in latest.content.decode()
+    assert client.get(url, {"version": 999999}).status_code == 404
+
+
+def test_territory_dashboard_without_any_call_says_so(client):
+    client.force_login(user_with_role(Role.FUNDER))
+
+    response = client.get(reverse("projects:territory_dashboard"))
+
+    assert response.status_code == 200
+    assert 'id="territory-empty"' in response.content.decode()
+    heatmap = client.get(reverse("projects:territory_heatmap"))
+    assert heatmap.status_code == 200

@@ -1,6 +1,7 @@
 """Holders' pages: their projects, self-assessment, attachments and the feedback once decided."""
 
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from django.urls import reverse
@@ -278,6 +279,7 @@ def test_holder_reads_reviewer_means_and_gaps_beside_their_self_assessment(clien
     AssessmentFactory(
         project=project,
         self_assessment=True,
+        submitted=True,
         scores={first.code: first.scale_max, second.code: second.scale_min},
     )
     AssessmentFactory(assignment=assignment, submitted=True, scores=2)
@@ -295,12 +297,12 @@ def test_holder_reads_reviewer_means_and_gaps_beside_their_self_assessment(clien
     response = client.get(reverse("projects:project_detail", kwargs={"pk": project.pk}))
 
     rows = {row.code: reviewers for row, reviewers in response.context["chart"]}
-    reviewers_percent = Decimal(200) / 3  # 2 on a 0–3 scale
-    assert rows[first.code].mean_percent == Decimal("66.7")
-    assert rows[first.code].gap == (100 - reviewers_percent).quantize(Decimal("0.1"))
-    assert rows[second.code].gap == (0 - reviewers_percent).quantize(Decimal("0.1"))
+    reviewers_percent = Fraction(200, 3)  # 2 on a 0–3 scale, exact
+    assert rows[first.code].mean_percent == reviewers_percent
+    assert rows[first.code].gap == 100 - reviewers_percent
+    assert rows[second.code].gap == 0 - reviewers_percent
     content = response.content.decode()
-    assert "+33,3" in content and "-66,7" in content
+    assert "+33,3" in content and "−66,7" in content
 
 
 def test_feedback_policy_decision_only_shows_no_comment(client):

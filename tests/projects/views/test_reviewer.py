@@ -280,7 +280,7 @@ def test_visibility_policy_table(client, policy, own_submitted, visible):
     content = response.content.decode()
     assert response.context["show_others"] is visible
     assert ('id="other-reviews"' in content) is visible
-    assert ("33,3 / 100" in content or "33.3 / 100" in content) is visible
+    assert ("33,33 / 100" in content) is visible
 
 
 def test_scoring_form_links_to_the_analysis_once_others_are_visible(client):
