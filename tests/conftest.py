@@ -25,6 +25,18 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    # Tasks run in the process that queues them; the worker's own tests (tests/worker.py)
+    # switch to the database backend and run the real worker.
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default"],
+        }
+    }
+
+
 @pytest.fixture
 def role_users(db):
     """One user per role of the permission matrix (anonymous is None)."""
