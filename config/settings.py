@@ -168,6 +168,8 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["defau
 if TASKS_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://localhost:6379/0")}}
+# The site's address, for links in e-mails sent by the worker (no request to read it from).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # How often `run_worker` runs the reminders' scheduler, in seconds.
 SCHEDULER_INTERVAL = int(os.environ.get("SCHEDULER_INTERVAL", "300"))
 

@@ -25,12 +25,14 @@ REVIEWER_REMINDER_KINDS = (ReminderKind.REVIEW, ReminderKind.MANUAL)
 
 
 class Reminder(models.Model):
-    """One thing reminded once: an assignment at an offset from its due date (REVIEW), past
+    """One thing reminded once: an assignment at an offset from a due date (REVIEW), past
     due to the managers (ESCALATION), by hand (MANUAL, rate-limited instead of unique); a
     draft project before the call closes (DRAFT) or a new submission in a digest (DIGEST)."""
 
     kind = models.CharField(_("type"), max_length=10, choices=ReminderKind.choices)
     offset = models.SmallIntegerField(_("jours par rapport à l'échéance"), default=0)
+    # The due date reminded of: a due date moved later gets its own reminders.
+    due = models.DateField(_("échéance"), null=True, blank=True)
     call = models.ForeignKey(
         Call, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("appel")
     )
@@ -78,7 +80,7 @@ class Reminder(models.Model):
                 name="projects_reminder_kind_valid",
             ),
             models.UniqueConstraint(
-                fields=["assignment", "kind", "offset"],
+                fields=["assignment", "kind", "offset", "due"],
                 condition=models.Q(assignment__isnull=False) & ~models.Q(kind="manual"),
                 name="projects_reminder_assignment_once",
             ),
