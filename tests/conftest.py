@@ -9,6 +9,9 @@ import pytest
 from accounts.models import Role
 from tests.factories import user_with_role
 
+# The worker fixture (`database_tasks`) and its runner live with it.
+pytest_plugins = ["tests.worker"]
+
 
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
