@@ -140,9 +140,7 @@ def _demo_deadlines(call, rng) -> None:
         created_at=call.closes_at + timedelta(days=1)
     )
     unfinished = list(
-        Assignment.objects.filter(project__call=call, state=AssignmentState.ASSIGNED).order_by(
-            "pk"
-        )
+        Assignment.objects.filter(project__call=call, state=AssignmentState.ASSIGNED).order_by("pk")
     )
     for index, assignment in enumerate(unfinished):
         if index % 2 == 0:

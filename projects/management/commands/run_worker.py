@@ -6,6 +6,7 @@ the Redis backend (TASKS_BACKEND=rq), run `manage.py rqworker --job-class django
 on each machine and `manage.py run_scheduler` from cron instead.
 """
 
+import logging
 import signal
 import time
 
@@ -55,24 +56,31 @@ class Command(BaseCommand):
             worker_id=get_random_string(32),
             excluded_queue_names=[],
         )
+        if verbosity < 2:
+            # The database worker says "starting" and "no more tasks" at every pass; the
+            # tasks themselves are still logged (django_tasks: running, successful, failed).
+            logging.getLogger("django_tasks_db").setLevel(logging.WARNING)
         self.running = True
 
         def stop(signum, frame):
             self.running = False
 
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
         if verbosity:
             self.stdout.write(
                 f"Worker {worker.worker_id} : file en base, planificateur toutes "
                 f"les {schedule_every:g} s."
             )
         next_tick = 0.0
-        while self.running:
-            if schedule_every and time.monotonic() >= next_tick:
-                scheduler_tick.enqueue()
-                next_tick = time.monotonic() + schedule_every
-            worker.run()
-            if once:
-                break
-            time.sleep(interval)
+        try:
+            while self.running:
+                if schedule_every and time.monotonic() >= next_tick:
+                    scheduler_tick.enqueue()
+                    next_tick = time.monotonic() + schedule_every
+                worker.run()
+                if once:
+                    break
+                time.sleep(interval)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
