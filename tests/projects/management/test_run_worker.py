@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 
 from projects.models import Reminder
 from tests.factories import AssignmentFactory, CallFactory
-from tests.worker import run_worker
+from tests.worker import keeping_test_transaction, run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def test_one_pass_runs_the_scheduler_and_the_queue(
         call = CallFactory(review=True, review_deadline=date(2026, 3, 8))
         assignment = AssignmentFactory(project__call=call)
     with time_machine.travel(datetime(2026, 3, 1, 10, tzinfo=PARIS), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
+        with django_capture_on_commit_callbacks(execute=True), keeping_test_transaction():
             call_command("run_worker", once=True, verbosity=0)
         run_worker()  # what the pass queued on commit: the reminder's delivery
 
