@@ -151,7 +151,7 @@ class Call(models.Model):
         help_text=_("Vide : aucune alerte sur les évaluations en retard."),
     )
     draft_reminder_days = models.CharField(
-        _("rappels aux porteurs de brouillons (jours avant la clôture)"),
+        _("rappels aux porteurs de brouillons (jours avant la fin des dépôts)"),
         max_length=50,
         blank=True,
         default="7,1",
