@@ -110,12 +110,10 @@ def render_email(
     return subject, text, html
 
 
-def deliveries_create(
-    *, name: str, context: dict, recipients, key: str | None = None
-) -> list[EmailDelivery]:
+def deliveries_create(*, name: str, context: dict, recipients) -> list[EmailDelivery]:
     """Render and record one delivery per recipient (an address or a User), in the
-    recipient's language, leaving out those who turned this optional e-mail off. `key` makes
-    the deliveries idempotent: the same key and recipient are recorded once."""
+    recipient's language, leaving out those who turned this optional e-mail off. (Reminders
+    are made idempotent by their own rows: projects.models.Reminder.)"""
     recipients = list(dict.fromkeys(recipients))
     addresses = [r for r in recipients if isinstance(r, str)]
     users = {u.email.lower(): u for u in recipients if isinstance(u, User)}
@@ -136,7 +134,7 @@ def deliveries_create(
         subject, text, html = rendered[language]
         deliveries.append(
             EmailDelivery(
-                key=f"{key}:{address.lower()}" if key else uuid.uuid4().hex,
+                key=uuid.uuid4().hex,
                 template=name,
                 recipient=address,
                 user=user,
@@ -145,13 +143,6 @@ def deliveries_create(
                 body_html=html or "",
             )
         )
-    if key:
-        taken = set(
-            EmailDelivery.objects.filter(key__in=[d.key for d in deliveries]).values_list(
-                "key", flat=True
-            )
-        )
-        deliveries = [d for d in deliveries if d.key not in taken]
     return EmailDelivery.objects.bulk_create(deliveries)
 
 

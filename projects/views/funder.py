@@ -114,11 +114,14 @@ def call_manage(request, pk):
     )
     require(request, "projects.manage_call", call)
     next_status = services.NEXT_STATUS.get(call.status)
+    late = late_reviewers(call=call, today=paris_date(timezone.now())) if call.is_in_review else []
     return render(
         request,
         "projects/calls/call_manage.html",
         {
             "call": call,
+            "late_reviews": sum(row["late_count"] for row in late),
+            "late_reviewers": sum(1 for row in late if row["late_count"]),
             "projects": call_projects(call=call),
             "next_status": next_status,
             "next_label": CallStatus(next_status).label if next_status else "",

@@ -9,11 +9,12 @@ import time_machine
 from django.urls import reverse
 
 from accounts.models import AuditEvent, Role
-from projects.models import Assignment, Reminder, ReminderKind
+from projects.models import Assignment, Call, Reminder, ReminderKind
 from tests.factories import (
     AssessmentFactory,
     AssignmentFactory,
     CallFactory,
+    published_version,
     reviewer_user,
     user_with_role,
 )
@@ -173,3 +174,66 @@ def test_the_late_page_query_count_does_not_grow(client, late_call):
             page = client.get(_late_url(call))
 
     assert len(page.context["reviewers"]) == 5
+
+
+def test_the_call_page_says_how_many_reviews_are_late(client, late_call):
+    client.force_login(late_call["manager"])
+
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(reverse("projects:call_manage", kwargs={"pk": late_call["call"].pk}))
+
+    assert "1 évaluation en retard (1 évaluateur(s))." in page.content.decode()
+    assert _late_url(late_call["call"]) in page.content.decode()
+
+
+def _call_form(**extra):
+    return {
+        "title": "Appel avec relances",
+        "grid_version": published_version().pk,
+        "opens_at": "2026-01-05T09:00",
+        "closes_at": "2026-03-31T18:00",
+        "self_assessment_policy": "optional",
+        "reviewer_visibility": "after_own",
+        "feedback_policy": "comments",
+        **extra,
+    }
+
+
+def test_a_call_s_deadline_and_reminders_are_set_in_its_form(client):
+    client.force_login(user_with_role(Role.FUNDER))
+
+    client.post(
+        reverse("projects:call_create"),
+        _call_form(
+            review_deadline="2026-05-15",
+            reminder_offsets="-10, -3, 2",
+            escalation_days="3",
+            draft_reminder_days="5",
+        ),
+    )
+
+    call = Call.objects.get(title="Appel avec relances")
+    assert (call.review_deadline, call.reminder_offsets, call.escalation_days) == (
+        date(2026, 5, 15),
+        "-10, -3, 2",
+        3,
+    )
+    assert call.draft_reminder_days == "5"
+
+
+def test_unreadable_reminder_days_are_explained_at_the_field(client):
+    client.force_login(user_with_role(Role.FUNDER))
+
+    response = client.post(
+        reverse("projects:call_create"),
+        _call_form(reminder_offsets="une semaine avant", draft_reminder_days="-2"),
+    )
+
+    errors = response.context["form"].errors
+    assert errors["reminder_offsets"] == [
+        "Indiquez des nombres de jours séparés par des virgules, par exemple -7,-2,1."
+    ]
+    assert errors["draft_reminder_days"] == [
+        "Indiquez des jours avant la clôture, en nombres positifs (par exemple 7,1)."
+    ]
+    assert not Call.objects.filter(title="Appel avec relances").exists()
