@@ -1,4 +1,4 @@
-# Two commands: `make run` (demo on SQLite) and `make test` (the whole suite).
+# Two commands: `make run` (demo on SQLite, web server and worker) and `make test` (the suite).
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -24,7 +24,11 @@ setup: install
 	$(BIN)/python manage.py load_territories
 	$(BIN)/python manage.py seed_demo
 
+# The web server and, beside it, the background worker (e-mails, reminders); stopping the
+# server (Ctrl+C) stops the worker too.
 run: setup
+	@$(BIN)/python manage.py run_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install

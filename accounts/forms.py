@@ -99,3 +99,18 @@ class OrganisationForm(SiretFieldMixin, forms.ModelForm):
         model = Organisation
         fields = ["name", "legal_form", "siret", "commune"]
         widgets = {"siret": forms.TextInput(attrs={"inputmode": "numeric"})}
+
+
+class NotificationsForm(forms.ModelForm):
+    """The optional e-mails a person receives and their language. Assignments, invitations,
+    reminders of reviews and decisions always go out."""
+
+    class Meta:
+        model = User
+        fields = [
+            "language",
+            "notify_submission_receipt",
+            "notify_draft_reminders",
+            "notify_submissions_digest",
+        ]
+        help_texts = {"language": _("Les pages restent en français.")}

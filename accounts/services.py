@@ -80,3 +80,20 @@ def client_ip(request) -> str | None:
     """The client's address as the web server saw it. Behind a reverse proxy, REMOTE_ADDR is
     the proxy's unless the proxy rewrites it; we do not trust X-Forwarded-For blindly."""
     return request.META.get("REMOTE_ADDR") or None
+
+
+NOTIFICATION_FIELDS = (
+    "language",
+    "notify_submission_receipt",
+    "notify_draft_reminders",
+    "notify_submissions_digest",
+)
+
+
+@transaction.atomic
+def user_set_notifications(*, user, **choices):
+    """A person's e-mail language and the optional e-mails they receive, journalled."""
+    unknown = set(choices) - set(NOTIFICATION_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown notification fields: {sorted(unknown)}")
+    return audited_update(obj=user, by=user, action="user.notifications", **choices)

@@ -6,10 +6,10 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.forms import HolderSignupForm, LoginForm, OrganisationForm
-from accounts.models import Organisation
+from accounts.forms import HolderSignupForm, LoginForm, NotificationsForm, OrganisationForm
+from accounts.models import Organisation, User
 from accounts.permissions import require
-from accounts.services import holder_signup, organisation_update
+from accounts.services import holder_signup, organisation_update, user_set_notifications
 
 
 class EmailLoginView(LoginView):
@@ -50,7 +50,15 @@ def profile(request):
     memberships = request.user.memberships.select_related("organisation__commune").order_by(
         "organisation__name", "role"
     )
-    return render(request, "accounts/profile.html", {"memberships": memberships})
+    # An unbound copy: a refused form must not change the user shown elsewhere on the page.
+    form = NotificationsForm(request.POST or None, instance=User.objects.get(pk=request.user.pk))
+    if request.method == "POST" and form.is_valid():
+        user_set_notifications(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Vos préférences d'e-mails sont enregistrées."))
+        return redirect("accounts:profile")
+    return render(
+        request, "accounts/profile.html", {"memberships": memberships, "notifications_form": form}
+    )
 
 
 @login_required

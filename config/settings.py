@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "rules.apps.AutodiscoverRulesConfig",
+    "django_tasks",
+    "django_tasks_db",
     "territories",
     "accounts",
     "grid",
@@ -146,6 +148,30 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Évalis <no-reply@evalis.localhost>")
+
+# Background work (e-mails, reminders) through Django's Tasks interface (the django-tasks
+# backport). "database" (default): the queue is a table of the app's database and
+# `manage.py run_worker` runs it, with nothing else to install. "rq": a Redis queue for
+# workers on several machines (`pip install -e ".[rq]"`, REDIS_URL, `manage.py rqworker`).
+# "immediate": run each task at once in the process that queues it (tests, debugging).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)} (got {TASKS_BACKEND!r})."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://localhost:6379/0")}}
+# The site's address, for links in e-mails sent by the worker (no request to read it from).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How often `run_worker` runs the reminders' scheduler, in seconds.
+SCHEDULER_INTERVAL = int(os.environ.get("SCHEDULER_INTERVAL", "300"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

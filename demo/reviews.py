@@ -2,11 +2,22 @@
 and, for a decided call, the decisions. Never used in production."""
 
 import random
+from datetime import timedelta
+
+from django.utils import timezone
 
 from accounts.models import Membership, Role, User
 from demo.accounts import DEMO_FUNDER, DEMO_REVIEWER
 from projects import services
-from projects.models import Assessment, Assignment, CallStatus, Outcome, ProjectStatus
+from projects.models import (
+    Assessment,
+    Assignment,
+    AssignmentState,
+    CallStatus,
+    Outcome,
+    ProjectStatus,
+)
+from projects.selectors.reminders import paris_date
 
 REVIEW_COMMENTS = [
     "Besoin bien documenté par des données locales.",
@@ -92,6 +103,7 @@ def demo_call_review(call, criteria, *, decide: bool) -> None:
         elif step not in (2, 7):
             _review(assignment, criteria, rng, quality, submit=True)
     if not decide:
+        _demo_deadlines(call, rng)
         return
     projects = sorted(
         call.projects.filter(status=ProjectStatus.UNDER_REVIEW),
@@ -113,3 +125,25 @@ def demo_call_review(call, criteria, *, decide: bool) -> None:
             by=User.objects.filter(email=DEMO_FUNDER).first() or reviewers[0],
         )
     services.call_transition(call=call, to=CallStatus.DECIDED, by=None)
+
+
+def _demo_deadlines(call, rng) -> None:
+    """A call in review with due dates: the call's deadline in five days; some unfinished
+    reviews given an earlier due date, now past (late reviewers); assignments made the day
+    after the call closed. The scheduler then sends what is due (J−2 and J+1 reminders, the
+    managers' escalation), as the worker would, so the reminders show on the call's pages."""
+    now = timezone.now()
+    today = paris_date(now)
+    call.review_deadline = today + timedelta(days=5)
+    call.save(update_fields=["review_deadline"])
+    Assignment.objects.filter(project__call=call).update(
+        created_at=call.closes_at + timedelta(days=1)
+    )
+    unfinished = list(
+        Assignment.objects.filter(project__call=call, state=AssignmentState.ASSIGNED).order_by("pk")
+    )
+    for index, assignment in enumerate(unfinished):
+        if index % 2 == 0:
+            assignment.due_date = today - timedelta(days=rng.choice([2, 4]))
+            assignment.save(update_fields=["due_date"])
+    services.reminders_run(now=now)

@@ -74,5 +74,8 @@ urlpatterns = [
         funder.assignment_recuse,
         name="assignment_recuse",
     ),
+    path("financeur/appels/<int:pk>/retards/", funder.call_late, name="call_late"),
+    path("financeur/appels/<int:pk>/relancer/", funder.call_remind, name="call_remind"),
+    path("financeur/appels/<int:pk>/echeances/", funder.call_due_dates, name="call_due_dates"),
     path("financeur/projets/<int:pk>/decision/", funder.decision_edit, name="decision_edit"),
 ]

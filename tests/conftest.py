@@ -9,6 +9,9 @@ import pytest
 from accounts.models import Role
 from tests.factories import user_with_role
 
+# The worker fixture (`database_tasks`) and its runner live with it.
+pytest_plugins = ["tests.worker"]
+
 
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
@@ -23,6 +26,18 @@ def _plain_static_storage(settings):
 def _fast_password_hasher(settings):
     # Each role user hashes a password; the production hasher costs about 0.2 s a user.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    # Tasks run in the process that queues them; the worker's own tests (tests/worker.py)
+    # switch to the database backend and run the real worker.
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default"],
+        }
+    }
 
 
 @pytest.fixture

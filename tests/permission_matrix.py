@@ -193,6 +193,20 @@ REVIEW_ROWS: dict[str, Row] = {
         data=lambda ctx: {"email": "nouvel.expert@example.fr"},
     ),
     "projects:call_assign": Row(only(302, "funder", "admin"), kwargs=_review_call, method="post"),
+    # Who is late, "relancer maintenant" and due dates: the call's managers only.
+    "projects:call_late": Row(only(200, "funder", "admin"), kwargs=_review_call),
+    "projects:call_remind": Row(
+        only(302, "funder", "admin"),
+        kwargs=_review_call,
+        method="post",
+        data=lambda ctx: {"reviewer": ctx["assignment"].reviewer_id},
+    ),
+    "projects:call_due_dates": Row(
+        only(302, "funder", "admin"),
+        kwargs=_review_call,
+        method="post",
+        data=lambda ctx: {"assignments": [ctx["assignment"].pk], "due_date": "2026-12-31"},
+    ),
     "projects:call_assign_auto": Row(
         only(302, "funder", "admin"),
         kwargs=_review_call,

@@ -25,6 +25,7 @@ LAYERS = {
     "selectors": 1,
     "permissions": 1,  # asking the rules: views, templates and selectors alike
     "services": 2,
+    "tasks": 2,  # background tasks (django-tasks): call services, queued by services
     "dashboards": 2,
     "emails": 2,
     "interchange": 2,  # grid import/export, called by services and forms

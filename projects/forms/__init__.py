@@ -7,6 +7,7 @@ from projects.forms.decisions import DecisionForm
 from projects.forms.reviewing import (
     AutoAssignForm,
     ConflictForm,
+    DueDateForm,
     InvitationAcceptForm,
     PoolAddForm,
     ReviewForm,
@@ -14,6 +15,7 @@ from projects.forms.reviewing import (
 from projects.forms.submissions import AttachmentForm, CoHolderForm, ProjectForm
 
 __all__ = [
+    "DueDateForm",
     "NOT_APPLICABLE",
     "AssessmentForm",
     "AttachmentForm",

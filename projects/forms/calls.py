@@ -36,8 +36,13 @@ class CallForm(forms.ModelForm):
             "reviewer_visibility",
             "blind_mode",
             "feedback_policy",
+            "review_deadline",
+            "reminder_offsets",
+            "escalation_days",
+            "draft_reminder_days",
         ]
         widgets = {
+            "review_deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "opens_at": DATETIME_INPUT,
             "closes_at": DATETIME_INPUT,
             "regions": forms.SelectMultiple(attrs={"size": 8}),

@@ -110,3 +110,23 @@ class InvitationAcceptForm(forms.Form):
         password = self.cleaned_data["password"]
         validate_password(password)
         return password
+
+
+class DueDateForm(forms.Form):
+    """A due date for the checked assignments; empty gives them the call's deadline back."""
+
+    due_date = forms.DateField(
+        label=_("Nouvelle échéance"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Laissez vide pour revenir à la date limite de l'appel."),
+    )
+    assignments = forms.TypedMultipleChoiceField(
+        label=_("Assignations"),
+        coerce=int,
+        error_messages={"required": _("Cochez au moins une assignation.")},
+    )
+
+    def __init__(self, *args, assignment_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignments"].choices = [(pk, pk) for pk in assignment_ids]

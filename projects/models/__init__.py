@@ -1,6 +1,6 @@
 """The projects app's models, by area: calls, submissions (projects and attachments),
-assessments (self-assessments, reviews and scores), reviewing (assignments and invitations)
-and decisions. The models hold fields, constraints and the status groups; rules live in
+assessments (self-assessments, reviews and scores), reviewing (assignments and invitations),
+reminders and decisions. The models hold fields, constraints and the status groups; rules live in
 services (writes) and selectors (reads)."""
 
 from projects.models.assessments import (
@@ -19,6 +19,7 @@ from projects.models.calls import (
     SelfAssessmentPolicy,
 )
 from projects.models.decisions import Decision, Outcome
+from projects.models.reminders import REVIEWER_REMINDER_KINDS, Reminder, ReminderKind
 from projects.models.reviewing import (
     ACTIVE_ASSIGNMENT_STATES,
     EXCLUDED_ASSIGNMENT_STATES,
@@ -59,6 +60,9 @@ __all__ = [
     "Outcome",
     "Project",
     "ProjectStatus",
+    "REVIEWER_REMINDER_KINDS",
+    "Reminder",
+    "ReminderKind",
     "ReviewerInvitation",
     "ReviewerVisibility",
     "Score",

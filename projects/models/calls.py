@@ -1,6 +1,7 @@
 """Calls for projects: their settings, status and eligibility checklist."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +29,36 @@ class FeedbackPolicy(models.TextChoices):
     DECISION = "decision", _("La décision seulement")
     COMMENTS = "comments", _("La décision et les commentaires anonymisés")
     FULL = "full", _("La décision, les commentaires et les moyennes par critère")
+
+
+def parse_day_offsets(value: str) -> list[int]:
+    """ "-7, -2, 1" → [-7, -2, 1]: days around a date, sorted, each once."""
+    try:
+        return sorted({int(part) for part in value.replace(" ", "").split(",") if part})
+    except ValueError:
+        return []
+
+
+def validate_day_offsets(value: str) -> None:
+    parts = [part for part in value.replace(" ", "").split(",") if part]
+    try:
+        numbers = [int(part) for part in parts]
+    except ValueError:
+        raise ValidationError(
+            _("Indiquez des nombres de jours séparés par des virgules, par exemple -7,-2,1."),
+            code="invalid",
+        ) from None
+    if any(abs(number) > 90 for number in numbers):
+        raise ValidationError(_("Chaque délai doit rester entre -90 et 90 jours."), code="range")
+
+
+def validate_days_before(value: str) -> None:
+    validate_day_offsets(value)
+    if any(number < 0 for number in parse_day_offsets(value)):
+        raise ValidationError(
+            _("Indiquez des jours avant la clôture, en nombres positifs (par exemple 7,1)."),
+            code="negative",
+        )
 
 
 class CallQuerySet(models.QuerySet):
@@ -94,6 +125,38 @@ class Call(models.Model):
     )
     max_amount = models.DecimalField(
         _("montant maximal demandé (€)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    review_deadline = models.DateField(
+        _("date limite des évaluations"),
+        null=True,
+        blank=True,
+        help_text=_("L'échéance de chaque assignation, sauf celles que vous modifiez une à une."),
+    )
+    reminder_offsets = models.CharField(
+        _("relances des évaluateurs (jours par rapport à l'échéance)"),
+        max_length=50,
+        blank=True,
+        default="-7,-2,1",
+        validators=[validate_day_offsets],
+        help_text=_(
+            "Par exemple -7,-2,1 : 7 et 2 jours avant l'échéance, puis 1 jour après. "
+            "Vide : aucune relance automatique."
+        ),
+    )
+    escalation_days = models.PositiveSmallIntegerField(
+        _("alerte aux gestionnaires (jours après l'échéance)"),
+        null=True,
+        blank=True,
+        default=1,
+        help_text=_("Vide : aucune alerte sur les évaluations en retard."),
+    )
+    draft_reminder_days = models.CharField(
+        _("rappels aux porteurs de brouillons (jours avant la fin des dépôts)"),
+        max_length=50,
+        blank=True,
+        default="7,1",
+        validators=[validate_days_before],
+        help_text=_("Par exemple 7,1. Vide : aucun rappel."),
     )
     # The call's reviewer pool: the people its managers may assign.
     reviewers = models.ManyToManyField(

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from projects.models.calls import Call
@@ -24,6 +25,10 @@ class AssignmentQuerySet(models.QuerySet):
     def active(self):
         """Assignments that count (`ACTIVE_ASSIGNMENT_STATES`)."""
         return self.filter(state__in=ACTIVE_ASSIGNMENT_STATES)
+
+    def with_due_date(self):
+        """`due`: the assignment's own due date, or else its call's review deadline."""
+        return self.annotate(due=Coalesce("due_date", "project__call__review_deadline"))
 
 
 class Assignment(models.Model):
@@ -51,6 +56,8 @@ class Assignment(models.Model):
         verbose_name=_("assignée par"),
     )
     created_at = models.DateTimeField(_("assignée le"), auto_now_add=True)
+    # Empty: the call's review deadline (`with_due_date()` reads the one that applies).
+    due_date = models.DateField(_("échéance"), null=True, blank=True)
 
     objects = AssignmentQuerySet.as_manager()
 

@@ -10,7 +10,11 @@ from projects.services.assessments import (
     self_assessment_problems,
     stored_totals_match,
 )
-from projects.services.assignments import assignments_auto, assignments_create
+from projects.services.assignments import (
+    assignments_auto,
+    assignments_create,
+    assignments_set_due_date,
+)
 from projects.services.attachments import (
     attachment_add,
     attachment_delete,
@@ -33,6 +37,7 @@ from projects.services.pool import (
     reviewer_pool_add,
     reviewer_pool_remove,
 )
+from projects.services.reminders import reminders_run, reviewer_remind_now
 from projects.services.reviewing import (
     REVIEW_FIELDS,
     assignment_declare_conflict,
@@ -54,6 +59,9 @@ from projects.services.submissions import (
 )
 
 __all__ = [
+    "assignments_set_due_date",
+    "reminders_run",
+    "reviewer_remind_now",
     "CALL_FIELDS",
     "NEXT_STATUS",
     "PROJECT_FIELDS",

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.emails import send_templated_email_on_commit
 from accounts.models import Membership, User
+from accounts.services import audit_record
 from projects.models import (
     ACTIVE_ASSIGNMENT_STATES,
     Assignment,
@@ -143,3 +144,26 @@ def assignments_auto(*, call: Call, per_project: int, by: User) -> int:
     Assignment.objects.bulk_create(new)
     _notify_assigned([a.reviewer_id for a in new], call)
     return len(new)
+
+
+@transaction.atomic
+def assignments_set_due_date(
+    *, call: Call, assignment_ids: Iterable[int], due_date, by: User
+) -> int:
+    """Give the call's chosen assignments their own due date, or (None) the call's review
+    deadline back. Reminders follow the new date. Returns how many changed."""
+    ids = sorted(
+        Assignment.objects.filter(project__call=call, pk__in=list(assignment_ids)).values_list(
+            "pk", flat=True
+        )
+    )
+    if not ids:
+        raise ValidationError(_("Cochez au moins une assignation."), code="empty")
+    changed = Assignment.objects.filter(pk__in=ids).update(due_date=due_date)
+    audit_record(
+        actor=by,
+        action="assignment.due_date",
+        obj=call,
+        after={"assignments": ids, "due_date": due_date},
+    )
+    return changed

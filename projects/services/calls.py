@@ -29,6 +29,10 @@ CALL_FIELDS = (
     "blind_mode",
     "feedback_policy",
     "max_amount",
+    "review_deadline",
+    "reminder_offsets",
+    "escalation_days",
+    "draft_reminder_days",
 )
 
 

@@ -1,11 +1,14 @@
 """Writes to projects: drafts, submission, withdrawal and co-holders."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.emails import send_templated_email_on_commit
 from accounts.models import Membership, Role, User
 from accounts.services import audit_record, audit_values, audited_update
 from projects.models import (
@@ -209,8 +212,26 @@ def project_submit(*, project: Project, by: User, now=None) -> Project:
     audit_record(actor=by, action="project.submit", obj=project, after={"status": project.status})
     assessment = project.assessments.self_assessments().first()
     if assessment is not None and not self_assessment_problems(assessment):
-        assessment_submit(assessment=assessment, by=by, now=now)
+        assessment = assessment_submit(assessment=assessment, by=by, now=now)
+    else:
+        assessment = None
+    _send_receipt(project, assessment)
     return project
+
+
+def _send_receipt(project: Project, assessment) -> None:
+    """The holders' receipt: what was submitted, to which call, when (Paris time)."""
+    send_templated_email_on_commit(
+        "submission_receipt",
+        {
+            "project": project,
+            "submitted_at": project.submitted_at,
+            "assessment": assessment,
+            "attachments": [a.original_name for a in project.attachments.order_by("pk")],
+            "url": settings.SITE_URL + reverse("projects:project_detail", args=[project.pk]),
+        },
+        [project.owner, *project.co_holders.all()],
+    )
 
 
 @transaction.atomic

@@ -3,12 +3,14 @@ decisions."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
+from accounts.models import Role, User
 from accounts.permissions import allowed, require
 from accounts.selectors import organisation_ids
 from accounts.web import attempt
@@ -18,6 +20,7 @@ from projects.forms import (
     AutoAssignForm,
     CallForm,
     DecisionForm,
+    DueDateForm,
     PoolAddForm,
 )
 from projects.models import (
@@ -27,6 +30,12 @@ from projects.models import (
     Decision,
 )
 from projects.selectors.calls import calls_for_funder
+from projects.selectors.reminders import (
+    late_reviewers,
+    paris_date,
+    pending_assignments,
+    review_turnaround,
+)
 from projects.selectors.reviewing import call_assignments, reviewer_progress
 from projects.selectors.submissions import call_projects
 from projects.views.common import project_or_404
@@ -105,11 +114,14 @@ def call_manage(request, pk):
     )
     require(request, "projects.manage_call", call)
     next_status = services.NEXT_STATUS.get(call.status)
+    late = late_reviewers(call=call, today=paris_date(timezone.now())) if call.is_in_review else []
     return render(
         request,
         "projects/calls/call_manage.html",
         {
             "call": call,
+            "late_reviews": sum(row["late_count"] for row in late),
+            "late_reviewers": sum(1 for row in late if row["late_count"]),
             "projects": call_projects(call=call),
             "next_status": next_status,
             "next_label": CallStatus(next_status).label if next_status else "",
@@ -250,6 +262,95 @@ def assignment_recuse(request, pk):
     services.assignment_recuse(assignment=assignment, by=request.user)
     messages.success(request, _("L'évaluateur est récusé pour ce projet."))
     return redirect("projects:call_reviewers", pk=assignment.project.call_id)
+
+
+def _days(value) -> str:
+    return "—" if value is None else f"{value:.1f}".replace(".", ",")
+
+
+@login_required
+def call_late(request, pk):
+    """« Qui est en retard » : per reviewer, done / due / late reviews, the last reminder and
+    the turnaround; the unfinished assignments with their due dates, editable in bulk."""
+    call = _managed_call(request, pk)
+    today = paris_date(timezone.now())
+    turnaround = review_turnaround(call=call)
+    reviewers = late_reviewers(call=call, today=today)
+    for row in reviewers:
+        own = turnaround["reviewers"].get(row["reviewer_id"])
+        row["median_days"] = _days(own["median"] if own else None)
+        row["p90_days"] = _days(own["p90"] if own else None)
+    pending = list(pending_assignments(call=call))
+    for assignment in pending:
+        assignment.is_late = assignment.due is not None and assignment.due < today
+    summary = turnaround["call"]
+    return render(
+        request,
+        "projects/reviewing/call_late.html",
+        {
+            "call": call,
+            "today": today,
+            "reviewers": reviewers,
+            "pending": pending,
+            "turnaround": {
+                "count": summary["count"],
+                "median": _days(summary["median"]),
+                "p90": _days(summary["p90"]),
+            },
+            "late_total": sum(row["late_count"] for row in reviewers),
+            "due_form": DueDateForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def call_remind(request, pk):
+    """« Relancer maintenant » : one e-mail to a reviewer, at most once a day."""
+    call = _managed_call(request, pk)
+    reviewer = (
+        User.objects.filter(pk=request.POST.get("reviewer") or 0, assignments__project__call=call)
+        .distinct()
+        .first()
+    )
+    if reviewer is None:
+        raise Http404
+    attempt(
+        request,
+        services.reviewer_remind_now,
+        success=_("%(name)s est relancé par e-mail.") % {"name": reviewer},
+        call=call,
+        reviewer=reviewer,
+        by=request.user,
+    )
+    return redirect("projects:call_late", pk=call.pk)
+
+
+@login_required
+@require_POST
+def call_due_dates(request, pk):
+    """Set the due date of the checked assignments (one, several or all)."""
+    call = _managed_call(request, pk)
+    ids = Assignment.objects.filter(project__call=call).values_list("pk", flat=True)
+    form = DueDateForm(request.POST, assignment_ids=list(ids))
+    if form.is_valid():
+        done, changed = attempt(
+            request,
+            services.assignments_set_due_date,
+            call=call,
+            assignment_ids=form.cleaned_data["assignments"],
+            due_date=form.cleaned_data["due_date"],
+            by=request.user,
+        )
+        if done:
+            messages.success(
+                request, _("Échéance modifiée pour %(n)s assignation(s).") % {"n": changed}
+            )
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("projects:call_late", pk=call.pk)
 
 
 @login_required

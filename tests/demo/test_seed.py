@@ -7,7 +7,16 @@ from django.urls import reverse
 
 from accounts.models import Membership, Role, User
 from demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
-from projects.models import Assessment, Assignment, Call, CallStatus, Decision, Project
+from projects.models import (
+    Assessment,
+    Assignment,
+    Call,
+    CallStatus,
+    Decision,
+    Project,
+    Reminder,
+    ReminderKind,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +92,19 @@ def test_totals_check_fails_on_a_tampered_total():
 
     with pytest.raises(CommandError, match="incohérentes"):
         call_command("check_assessment_totals", stdout=StringIO())
+
+
+def test_demo_call_in_review_has_due_dates_late_reviewers_and_reminders(client):
+    call_command("seed_demo", stdout=StringIO())
+    in_review = Call.objects.get(status=CallStatus.REVIEW)
+    client.force_login(User.objects.get(email="admin@demo.evalis.fr"))
+
+    page = client.get(reverse("projects:call_late", kwargs={"pk": in_review.pk}))
+
+    assert in_review.review_deadline is not None
+    rows = page.context["reviewers"]
+    assert sum(row["late_count"] for row in rows) >= 1
+    assert any(row["last_reminder"] for row in rows)
+    assert Reminder.objects.filter(call=in_review, kind=ReminderKind.REVIEW).exists()
+    assert Reminder.objects.filter(call=in_review, kind=ReminderKind.ESCALATION).exists()
+    assert "Relancer maintenant" in page.content.decode()
