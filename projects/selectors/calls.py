@@ -6,7 +6,7 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.rules import is_administrator
 from accounts.selectors import organisation_ids
-from projects.models import HIDDEN_PROJECT_STATUSES, Call, ProjectStatus
+from projects.models import HIDDEN_PROJECT_STATUSES, Call, CallStatus, Decision, ProjectStatus
 
 
 def _call_base():
@@ -39,6 +39,13 @@ def managed_calls(*, user):
     return Call.objects.filter(funder_id__in=organisation_ids(user, Role.FUNDER))
 
 
+def calls_visible(*, user):
+    """The calls `user` may read ("projects.view_call"): every published call, and the drafts
+    of the calls they manage."""
+    managed = managed_calls(user=user).values("pk")
+    return _call_base().filter(~Q(status=CallStatus.DRAFT) | Q(pk__in=managed))
+
+
 def managed_call_ids(*, user) -> list[int] | None:
     """The ids of `managed_calls`, or None where that is every call (administrators), so that
     the dashboards' SQL needs no list."""
@@ -60,3 +67,8 @@ def calls_for_funder(*, user):
         )
         .order_by("-opens_at", "pk")
     )
+
+
+def call_decisions(*, call):
+    """The decisions recorded on the call's projects, with their project."""
+    return Decision.objects.filter(project__call=call).select_related("project")

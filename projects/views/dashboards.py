@@ -7,7 +7,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.formats import number_format
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import allowed, require
@@ -15,6 +14,7 @@ from projects import dashboards
 from projects.forms import RankingFilterForm
 from projects.models import Call, Outcome, Project
 from projects.selectors.calls import managed_call_ids, managed_calls
+from projects.selectors.reviewing import reviewers_as_seen
 from territories.maps import france_map
 from territories.models import Departement, Region
 
@@ -209,30 +209,16 @@ def territory_dashboard(request):
 
 
 def _reviewers_as_seen(request, project, criteria, *, is_manager: bool) -> list[dict]:
-    """Each reviewer's total and scores. The call's managers know who reviewed; a reviewer
-    reads the others anonymised and numbered as on the scoring form (in the order the reviews
-    were created)."""
+    """Each reviewer's total and scores, under the name the viewer may read."""
     scores = dashboards.project_reviewer_scores(project=project)["reviewers"]
-    if not is_manager:
-        scores.sort(key=lambda reviewer: reviewer["assessment_id"])
-    others = 0
-    reviewers = []
-    for reviewer in scores:
-        if is_manager:
-            name = reviewer["name"]
-        elif reviewer["author_id"] == request.user.pk:
-            name = _("Vous")
-        else:
-            others += 1
-            name = _("Évaluateur %(n)s") % {"n": others}
-        reviewers.append(
-            {
-                "name": name,
-                "total": reviewer["total"],
-                "values": [reviewer["values"].get(criterion.id) for criterion in criteria],
-            }
-        )
-    return reviewers
+    return [
+        {
+            "name": reviewer["shown_name"],
+            "total": reviewer["total"],
+            "values": [reviewer["values"].get(criterion.id) for criterion in criteria],
+        }
+        for reviewer in reviewers_as_seen(scores, viewer=request.user, is_manager=is_manager)
+    ]
 
 
 @login_required
