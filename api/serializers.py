@@ -132,6 +132,24 @@ class ProjectSerializer(serializers.ModelSerializer):
         read_only_fields = PROJECT_READ_FIELDS
 
 
+class ReviewedProjectSerializer(serializers.ModelSerializer):
+    """The project as its reviewer reads it on the scoring form: the holder's organisation is
+    withheld in blind mode."""
+
+    organisation = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Project
+        fields = [name for name in PROJECT_READ_FIELDS if name not in ("created_at", "updated_at")]
+        read_only_fields = fields
+
+    @extend_schema_field(OrganisationRefSerializer(allow_null=True))
+    def get_organisation(self, project):
+        if project.call.blind_mode:
+            return None
+        return {"id": project.organisation_id, "name": project.organisation.name}
+
+
 class ProjectListSerializer(ProjectSerializer):
     """A project in a list, with its self-assessment total (`self_total` annotation)."""
 

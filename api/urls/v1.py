@@ -33,6 +33,11 @@ urlpatterns = [
     path("projects/<int:pk>/reviews/", reviewing.ProjectReviews.as_view(), name="project_reviews"),
     path("projects/<int:pk>/review/", reviewing.Review.as_view(), name="review"),
     path(
+        "projects/<int:pk>/review/project/",
+        reviewing.ReviewedProject.as_view(),
+        name="review_project",
+    ),
+    path(
         "projects/<int:pk>/review/submit/", reviewing.ReviewSubmit.as_view(), name="review_submit"
     ),
     path("reviews/", reviewing.ReviewList.as_view(), name="review_list"),

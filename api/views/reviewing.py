@@ -15,6 +15,7 @@ from api.serializers import (
     AssignmentSerializer,
     ConflictSerializer,
     ProjectReviewsSerializer,
+    ReviewedProjectSerializer,
     ReviewSerializer,
     ReviewWriteSerializer,
 )
@@ -133,6 +134,19 @@ class Review(Action):
             _review_body(saved, project.call.grid_version_id),
             status=status.HTTP_201_CREATED if review is None else status.HTTP_200_OK,
         )
+
+
+class ReviewedProject(Action):
+    serializer_class = ReviewedProjectSerializer
+
+    @extend_schema(
+        tags=["évaluations"],
+        summary="Le projet à évaluer (anonyme en évaluation à l'aveugle)",
+        parameters=PROJECT_PATH,
+    )
+    def get(self, request, pk):
+        project = _project(request, pk, "projects.view_review")
+        return Response(ReviewedProjectSerializer(project).data)
 
 
 class ReviewSubmit(Action):

@@ -65,6 +65,7 @@ API_ROWS: dict[str, Row] = {
         method="put",
         data=lambda ctx: {"row_version": None, "scores": []},
     ),
+    "api:review_project": Row(only(200, "reviewer"), kwargs=_review_project),
     # Nothing saved yet: the reviewer is told to save first.
     "api:review_submit": Row(only(400, "reviewer"), kwargs=_review_project, method="post"),
     "api:review_list": Row(only(200, "reviewer")),

@@ -116,6 +116,7 @@ CASES = [
         {"reviewer": 200},
     ),
     ("api:review_submit", "post", _pk("in_review"), None, {"reviewer": 400}),
+    ("api:review_project", "get", _pk("in_review"), None, {"reviewer": 200}),
     ("api:review_list", "get", None, None, {"reviewer": 200, "other_reviewer": 200}),
     (
         "api:territories",
@@ -183,15 +184,21 @@ def test_blind_mode_hides_the_holder_from_the_reviewer(client, world):
     call = world["review_call"]
     headers = _token(world["users"]["reviewer"])
 
+    project_url = reverse("api:review_project", kwargs={"pk": world["in_review"].pk})
     seen = client.get(reverse("api:review_list"), headers=headers).json()["results"]
+    seen_project = client.get(project_url, headers=headers).json()
     call.blind_mode = True
     call.save()
     blind = client.get(reverse("api:review_list"), headers=headers).json()["results"]
+    blind_project = client.get(project_url, headers=headers).json()
 
     organisation = world["in_review"].organisation.name
     assert [row["organisation"] for row in seen] == [organisation]
+    assert seen_project["organisation"]["name"] == organisation
     assert [row["organisation"] for row in blind] == [None]
-    assert organisation not in str(blind)
+    assert blind_project["organisation"] is None
+    assert blind_project["title"] == world["in_review"].title
+    assert organisation not in str(blind) + str(blind_project)
 
 
 @pytest.mark.parametrize(

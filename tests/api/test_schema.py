@@ -37,6 +37,7 @@ def test_the_schema_describes_every_route_of_the_api():
         "/api/v1/projects/{id}/",
         "/api/v1/projects/{id}/feedback/",
         "/api/v1/projects/{id}/review/",
+        "/api/v1/projects/{id}/review/project/",
         "/api/v1/projects/{id}/review/submit/",
         "/api/v1/projects/{id}/reviews/",
         "/api/v1/projects/{id}/self-assessment/",
