@@ -45,7 +45,7 @@ class CallList(Endpoint, ListAPIView):
         return calls_visible(user=self.request.user)
 
 
-@extend_schema(tags=["appels"], summary="Un appel")
+@extend_schema(tags=["appels"], summary="Un appel / a call")
 class CallDetail(Action, RetrieveAPIView):
     serializer_class = CallSerializer
 
@@ -53,7 +53,7 @@ class CallDetail(Action, RetrieveAPIView):
         return call_or_404(self.request, self.kwargs["pk"], "projects.view_call")
 
 
-@extend_schema(tags=["appels"], summary="Les projets d'un appel (ses gestionnaires)")
+@extend_schema(tags=["appels"], summary="Les projets d'un appel / a call's projects")
 class CallProjectList(Endpoint, ListAPIView):
     """The call's projects that count (drafts and withdrawals aside), with their review
     progress and self-assessment total, as on the call's management page."""
@@ -93,7 +93,7 @@ class RankingQuery(serializers.Serializer):
 
 @extend_schema(
     tags=["appels"],
-    summary="Classement d'un appel (les chiffres du tableau de bord)",
+    summary="Classement d'un appel / a call's ranking (the dashboard's figures)",
     parameters=[RankingQuery],
     responses=RankingSerializer,
 )
@@ -129,7 +129,7 @@ class CallRanking(Action):
 
 @extend_schema(
     tags=["décisions"],
-    summary="Décisions d'un appel (ses gestionnaires)",
+    summary="Décisions d'un appel / a call's decisions",
     parameters=[OpenApiParameter("pk", int, OpenApiParameter.PATH)],
 )
 class CallDecisionList(Endpoint, ListAPIView):

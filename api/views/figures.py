@@ -32,7 +32,7 @@ class TerritoryQuery(serializers.Serializer):
 
 @extend_schema(
     tags=["territoires"],
-    summary="Agrégats par région ou département",
+    summary="Agrégats par région ou département / figures by territory",
     parameters=[TerritoryQuery],
     responses=TerritoryRowSerializer(many=True),
 )

@@ -24,7 +24,9 @@ class GridVersionList(Endpoint, ListAPIView):
         return grid_versions_for(user=self.request.user)
 
 
-@extend_schema(tags=["grille"], summary="Une version, ses axes, critères et niveaux")
+@extend_schema(
+    tags=["grille"], summary="Une version de la grille / a grid version with axes, criteria, levels"
+)
 class GridVersionDetail(Action, RetrieveAPIView):
     serializer_class = GridVersionDetailSerializer
 

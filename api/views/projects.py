@@ -122,14 +122,14 @@ class ProjectList(Endpoint, ListAPIView):
 class ProjectDetail(Action):
     serializer_class = ProjectSerializer
 
-    @extend_schema(tags=["projets"], summary="Un projet", parameters=PROJECT_PATH)
+    @extend_schema(tags=["projets"], summary="Un projet / a project", parameters=PROJECT_PATH)
     def get(self, request, pk):
         project = project_or_404(request, pk, "projects.view_project")
         return Response(ProjectSerializer(project).data)
 
     @extend_schema(
         tags=["projets"],
-        summary="Modifier un brouillon",
+        summary="Modifier un brouillon / edit a draft",
         request=ProjectWriteSerializer,
         responses=ProjectSerializer,
         parameters=PROJECT_PATH,
@@ -149,7 +149,7 @@ class ProjectSubmit(Action):
 
     @extend_schema(
         tags=["projets"],
-        summary="Déposer le projet (et son auto-évaluation complète)",
+        summary="Déposer le projet / submit the project (and its self-assessment)",
         request=None,
         responses=ProjectSerializer,
         parameters=PROJECT_PATH,
@@ -168,7 +168,9 @@ class SelfAssessment(Action):
         codes = {c.pk: code for code, c in criteria_by_code(project.call.grid_version_id).items()}
         return AssessmentSerializer(assessment, context={"codes": codes}).data
 
-    @extend_schema(tags=["projets"], summary="L'auto-évaluation du projet", parameters=PROJECT_PATH)
+    @extend_schema(
+        tags=["projets"], summary="L'auto-évaluation / the self-assessment", parameters=PROJECT_PATH
+    )
     def get(self, request, pk):
         project = project_or_404(request, pk, "projects.view_project")
         if self_assessment_of(project) is None:
@@ -177,7 +179,7 @@ class SelfAssessment(Action):
 
     @extend_schema(
         tags=["projets"],
-        summary="Enregistrer des notes d'auto-évaluation",
+        summary="Enregistrer l'auto-évaluation / save self-assessment scores",
         request=AssessmentWriteSerializer,
         responses={
             200: AssessmentSerializer,
@@ -219,7 +221,9 @@ class ProjectFeedback(Action):
     serializer_class = FeedbackSerializer
 
     @extend_schema(
-        tags=["décisions"], summary="Décision et retour au porteur", parameters=PROJECT_PATH
+        tags=["décisions"],
+        summary="Décision et retour au porteur / decision and feedback",
+        parameters=PROJECT_PATH,
     )
     def get(self, request, pk):
         project = project_or_404(request, pk, "projects.view_project")

@@ -73,7 +73,7 @@ class Review(Action):
     serializer_class = ReviewSerializer
 
     @extend_schema(
-        tags=["évaluations"], summary="Mon évaluation du projet", parameters=PROJECT_PATH
+        tags=["évaluations"], summary="Mon évaluation / my review", parameters=PROJECT_PATH
     )
     def get(self, request, pk):
         project = _project(request, pk, "projects.view_review")
@@ -84,7 +84,7 @@ class Review(Action):
 
     @extend_schema(
         tags=["évaluations"],
-        summary="Enregistrer mes notes et mon avis (brouillon)",
+        summary="Enregistrer mon évaluation / save my review (draft)",
         description=(
             "Les notes envoyées remplacent ou complètent les notes enregistrées. "
             "`row_version` : la version lue (null pour la première écriture) ; "
@@ -141,7 +141,7 @@ class ReviewedProject(Action):
 
     @extend_schema(
         tags=["évaluations"],
-        summary="Le projet à évaluer (anonyme en évaluation à l'aveugle)",
+        summary="Le projet à évaluer / the project to review (blind mode: anonymous)",
         parameters=PROJECT_PATH,
     )
     def get(self, request, pk):
@@ -154,7 +154,7 @@ class ReviewSubmit(Action):
 
     @extend_schema(
         tags=["évaluations"],
-        summary="Soumettre mon évaluation",
+        summary="Soumettre mon évaluation / submit my review",
         description="400 avec ce qui manque (critères sans réponse, notes basses sans "
         "justification, avis global).",
         request=None,
@@ -183,7 +183,7 @@ class ProjectReviews(Action):
 
     @extend_schema(
         tags=["évaluations"],
-        summary="Les évaluations d'un projet et ses chiffres",
+        summary="Les évaluations d'un projet / a project's reviews and figures",
         parameters=PROJECT_PATH,
     )
     def get(self, request, pk):
