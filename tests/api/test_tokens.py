@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -167,3 +168,23 @@ def test_a_token_sees_exactly_what_its_user_sees(client):
     assert client.get("/api/v1/territories/", headers=headers).status_code == 403
     assert client.get("/api/v1/reviews/", headers=headers).status_code == 403
     assert client.get("/api/v1/projects/", headers=headers).status_code == 200
+
+
+def test_a_session_write_needs_the_csrf_token_a_token_write_does_not():
+    """The session (the browsable docs) is a browser's credential: its writes need the CSRF
+    token, as forms do. A personal token is sent on purpose and needs none."""
+    holder = user_with_role(Role.HOLDER)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(holder)
+    url = reverse("api:project_list")
+    body = {"call": 999999, "title": "X"}
+
+    by_session = browser.post(url, body, content_type="application/json")
+    _token, secret = api_token_create(user=holder, name="Script")
+    by_token = Client(enforce_csrf_checks=True).post(
+        url, body, content_type="application/json", headers={"Authorization": f"Bearer {secret}"}
+    )
+
+    assert by_session.status_code == 403
+    assert "CSRF" in by_session.json()["detail"]
+    assert by_token.status_code == 400  # past authentication: the call is unknown
