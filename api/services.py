@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.services import audit_record
-from api.models import ApiToken
+from api.models import ApiToken, IdempotentRequest
 from api.selectors import TOKEN_PREFIX, token_digest
 
 # The last use is written at most this often: a client polling the API must not turn every
@@ -48,3 +48,16 @@ def api_token_touch(*, token: ApiToken, now=None) -> None:
     if token.last_used_at is None or now - token.last_used_at >= LAST_USE_PRECISION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+
+
+def idempotency_claim(*, user, key: str, path: str) -> tuple[IdempotentRequest, bool]:
+    """The record of `key` for `user`, and whether this request just claimed it. Called in the
+    caller's transaction, with the creation it guards: a refused creation frees the key, and
+    the same key sent twice at once waits on the unique constraint."""
+    return IdempotentRequest.objects.get_or_create(user=user, key=key, defaults={"path": path})
+
+
+def idempotency_store(*, record: IdempotentRequest, status_code: int, body) -> None:
+    """Keep the answer given to the request that claimed the key."""
+    record.status_code, record.body = status_code, body
+    record.save(update_fields=["status_code", "body"])

@@ -10,9 +10,9 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from api.access import require
-from api.models import IdempotentRequest
 from api.pagination import Cursor
 from api.serializers import ConflictSerializer
+from api.services import idempotency_claim, idempotency_store
 from grid.selectors import version_criteria
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -79,9 +79,7 @@ def idempotent(request, create) -> Response:
         raise ValidationError({IDEMPOTENCY_HEADER: [_("100 caractères au plus.")]})
     try:
         with transaction.atomic():
-            record, created = IdempotentRequest.objects.get_or_create(
-                user=request.user, key=key, defaults={"path": request.path}
-            )
+            record, created = idempotency_claim(user=request.user, key=key, path=request.path)
             if not created:
                 if record.path != request.path:
                     return Response(
@@ -92,8 +90,7 @@ def idempotent(request, create) -> Response:
                 response["Idempotent-Replayed"] = "true"
                 return response
             response = create()
-            record.status_code, record.body = response.status_code, response.data
-            record.save(update_fields=["status_code", "body"])
+            idempotency_store(record=record, status_code=response.status_code, body=response.data)
             return response
     except IntegrityError:
         # The same key sent twice at once: the other request is creating; the client retries.
