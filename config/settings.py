@@ -42,10 +42,15 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "territories",
     "accounts",
     "grid",
     "projects",
+    "api",
     "demo",
 ]
 
@@ -200,6 +205,57 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+
+# The REST API (api/, README "API"): personal tokens or the session, JSON only (the browsable
+# documentation is Swagger UI at /api/v1/docs/), cursor pagination, a rate per token.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    # Requests per token (per account for the session, per address when anonymous).
+    "DEFAULT_THROTTLE_RATES": {"api": os.environ.get("API_THROTTLE_RATE", "1000/hour")},
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API Évalis",
+    "DESCRIPTION": (
+        "Grilles, appels, projets, évaluations, classements, décisions et agrégats par "
+        "territoire, avec les mêmes droits que les pages. / Grids, calls, projects, reviews, "
+        "rankings, decisions and territory figures, under the same permissions as the pages. "
+        "Authentification : `Authorization: Bearer <jeton>` (jetons personnels créés depuis "
+        "« Mon compte »)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CallStatusEnum": "projects.models.CallStatus",
+        "ProjectStatusEnum": "projects.models.ProjectStatus",
+        "AssessmentStatusEnum": "projects.models.AssessmentStatus",
+        "AssessmentKindEnum": "projects.models.AssessmentKind",
+        "VersionStatusEnum": "grid.models.VersionStatus",
+        "CriterionKindEnum": "grid.models.CriterionKind",
+    },
+}
+# Rate limits count in the cache: per process by default; set a shared cache (Redis) when
+# several web processes serve the API.
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": os.environ.get("CACHE_LOCATION", "evalis"),
+    }
+}
 
 LOGGING = {
     "version": 1,

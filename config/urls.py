@@ -6,6 +6,8 @@ from grid import views as grid_views
 urlpatterns = [
     path("", grid_views.home, name="home"),
     path("comptes/", include("accounts.urls")),
+    path("comptes/jetons-api/", include("api.urls.tokens")),
+    path("api/v1/", include("api.urls.v1")),
     path("territoires/", include("territories.urls")),
     path("grille/", include("grid.urls")),
     path("", include("projects.urls")),

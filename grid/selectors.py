@@ -80,6 +80,15 @@ def grid_list_for(user) -> list[Grid]:
     return visible
 
 
+def grid_versions_for(*, user):
+    """The versions `user` may read, as a queryset (the rule of `grid_list_for`): every
+    version for administrators, published and retired ones for the other readers."""
+    versions = GridVersion.objects.select_related("grid")
+    if can(user, "grid.change_gridversion"):
+        return versions
+    return versions.exclude(status=VersionStatus.DRAFT)
+
+
 def previous_version(version: GridVersion) -> GridVersion | None:
     """What a version is compared with before publishing: the version it was copied from,
     or else the latest published version of its grid before it."""

@@ -53,6 +53,14 @@ def role_users(db):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # The API's rate limits count in the (per-process) cache; a test starts with none used.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     # Uploads must never land in the project's media/.
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -5,8 +5,8 @@ row, so a new view cannot ship without deciding who may use it.
 
 Expectations per role:
 - an HTTP status (200, 302, 405…) checked as is;
-- DENIED: anonymous users are sent to the login page, signed-in users get 403 (or 404 where
-  the object's existence is itself private).
+- DENIED: anonymous users are sent to the login page (API routes, "api:…": 401), signed-in
+  users get 403 (or 404 where the object's existence is itself private).
 """
 
 from collections.abc import Callable
@@ -240,6 +240,16 @@ MATRIX: dict[str, Row] = {
     **PROJECT_ROWS,
     **REVIEW_ROWS,
 }
+
+
+def _api_rows() -> dict[str, Row]:
+    # Imported here: the API's rows use the rows' helpers defined above.
+    from tests.api.matrix import API_ROWS
+
+    return API_ROWS
+
+
+MATRIX.update(_api_rows())
 
 # Django's admin site: staff only. Its many generated patterns are one family, checked on the
 # index and on one changelist per app.

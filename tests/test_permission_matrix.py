@@ -43,11 +43,16 @@ def test_permission_matrix(client, matrix_context, name, role):
         client.force_login(user)
     url = reverse(name, kwargs=row.kwargs(matrix_context))
 
-    response = getattr(client, row.method)(url, row.data(matrix_context))
+    api = name.startswith("api:")
+    options = {"content_type": "application/json"} if api and row.method != "get" else {}
+    response = getattr(client, row.method)(url, row.data(matrix_context), **options)
 
     expected = row.expect[role]
     if expected == DENIED:
-        if user is None:
+        if user is None and api:
+            assert response.status_code == 401
+            assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+        elif user is None:
             assert response.status_code == 302
             assert response["Location"].startswith(reverse("accounts:login"))
         else:

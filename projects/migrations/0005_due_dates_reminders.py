@@ -11,7 +11,7 @@ import projects.models.calls
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0003_notifications"),
-        ("projects", "0003_reviewing"),
+        ("projects", "0004_exact_totals"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -88,6 +88,28 @@ def other_reviews(*, project, user):
     )
 
 
+def reviewers_as_seen(reviewers: list[dict], *, viewer, is_manager: bool) -> list[dict]:
+    """Each valid reviewer's figures (`dashboards.project_reviewer_scores`) under the name the
+    viewer may read: the call's managers know who reviewed; a reviewer reads the others
+    anonymised and numbered as on the scoring form (in the order the reviews were created),
+    and themselves as "Vous". Each entry gets a `shown_name`."""
+    reviewers = list(reviewers)
+    if not is_manager:
+        reviewers.sort(key=lambda reviewer: reviewer["assessment_id"])
+    others = 0
+    seen = []
+    for reviewer in reviewers:
+        if is_manager:
+            name = reviewer["name"]
+        elif reviewer["author_id"] == viewer.pk:
+            name = _("Vous")
+        else:
+            others += 1
+            name = _("Évaluateur %(n)s") % {"n": others}
+        seen.append({**reviewer, "shown_name": str(name)})
+    return seen
+
+
 def reviewer_progress(*, call):
     """Per reviewer of the call's pool: active assignments, done ones and conflicts."""
     in_call = Q(assignments__project__call=call)

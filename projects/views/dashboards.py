@@ -1,13 +1,11 @@
 """Dashboards: thin views over projects.dashboards, one predicate each."""
 
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import allowed, require
@@ -15,7 +13,8 @@ from grid.models import Criterion
 from projects import dashboards
 from projects.forms import RankingFilterForm
 from projects.models import Call, Outcome, Project
-from projects.selectors.calls import managed_calls
+from projects.selectors.calls import TerritoryScope, territory_scope
+from projects.selectors.reviewing import reviewers_as_seen
 from territories.figures import format_figure, half_up
 from territories.maps import france_map
 from territories.models import Departement, Region
@@ -118,58 +117,17 @@ MEASURE_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class TerritoryScope:
-    """The calls a territory page covers, all on one grid version."""
-
-    calls: list  # the viewer's calls on that version, for the call filter
-    versions: list  # [(version, number of the viewer's calls on it)], newest first
-    version: object | None  # GridVersion, None when the viewer has no call
-    call: object | None  # one chosen call, or None for all of them
-    call_ids: list[int]
-
-    def query(self) -> dict:
-        if self.call:
-            return {"call": self.call.pk}
-        return {"version": self.version.pk} if self.version else {}
-
-
 def _territory_scope(request) -> TerritoryScope:
-    """The viewer's calls (administrators: all) on one grid version: the chosen call's, the
-    chosen version, or by default the version of the most recently opened call. Totals
-    given on different versions (other criteria, weights, scales) are never averaged
-    together; the page offers the other versions."""
-    calls = list(
-        managed_calls(user=request.user)
-        .select_related("grid_version__grid")
-        .order_by("-opens_at", "-pk")
-    )
-    counts: dict = {}
-    for call in calls:
-        counts[call.grid_version] = counts.get(call.grid_version, 0) + 1
-    versions = sorted(counts.items(), key=lambda item: -item[0].pk)
-    by_pk = {str(call.pk): call for call in calls}
-    chosen = None
-    if call_pk := request.GET.get("call", ""):
-        # Another funder's call is answered as if it did not exist.
-        if call_pk not in by_pk:
-            raise Http404
-        chosen = by_pk[call_pk]
-        version = chosen.grid_version
-    elif version_pk := request.GET.get("version", ""):
-        version = next((v for v, _n in versions if str(v.pk) == version_pk), None)
-        if version is None:
-            raise Http404
-    else:
-        version = calls[0].grid_version if calls else None
-    on_version = [call for call in calls if version and call.grid_version_id == version.pk]
-    return TerritoryScope(
-        calls=on_version,
-        versions=versions,
-        version=version,
-        call=chosen,
-        call_ids=[chosen.pk] if chosen else [call.pk for call in on_version],
-    )
+    """The calls the page covers (`territory_scope`); another funder's call or an unused
+    version is answered as if it did not exist."""
+    try:
+        return territory_scope(
+            user=request.user,
+            call_pk=request.GET.get("call", ""),
+            version_pk=request.GET.get("version", ""),
+        )
+    except (Call.DoesNotExist, LookupError) as missing:
+        raise Http404 from missing
 
 
 @login_required
@@ -253,30 +211,16 @@ def territory_dashboard(request):
 
 
 def _reviewers_as_seen(request, project, criteria, *, is_manager: bool) -> list[dict]:
-    """Each reviewer's total and scores. The call's managers know who reviewed; a reviewer
-    reads the others anonymised and numbered as on the scoring form (in the order the reviews
-    were created)."""
+    """Each reviewer's total and scores, under the name the viewer may read."""
     scores = dashboards.project_reviewer_scores(project=project)["reviewers"]
-    if not is_manager:
-        scores.sort(key=lambda reviewer: reviewer["assessment_id"])
-    others = 0
-    reviewers = []
-    for reviewer in scores:
-        if is_manager:
-            name = reviewer["name"]
-        elif reviewer["author_id"] == request.user.pk:
-            name = _("Vous")
-        else:
-            others += 1
-            name = _("Évaluateur %(n)s") % {"n": others}
-        reviewers.append(
-            {
-                "name": name,
-                "total": reviewer["total"],
-                "values": [reviewer["values"].get(criterion.id) for criterion in criteria],
-            }
-        )
-    return reviewers
+    return [
+        {
+            "name": reviewer["shown_name"],
+            "total": reviewer["total"],
+            "values": [reviewer["values"].get(criterion.id) for criterion in criteria],
+        }
+        for reviewer in reviewers_as_seen(scores, viewer=request.user, is_manager=is_manager)
+    ]
 
 
 @login_required

@@ -48,7 +48,9 @@ def test_signup_creates_holder_account_and_organisation(client):
         ({"password2": "autre-mot-de-passe-2026"}, "password2", "ne correspondent pas"),
         ({"siret": "73282932000075"}, "siret", "sa clé de contrôle est fausse"),
         ({"siret": "1234"}, "siret", "Saisissez un SIREN (9 chiffres) ou un SIRET"),
-        ({"email": "pas-une-adresse"}, "email", "adresse de courriel valide"),
+        # "e-mail", as the site's labels say (Django REST framework's French catalogue, loaded
+        # with the API, words Django's message so).
+        ({"email": "pas-une-adresse"}, "email", "adresse e-mail valide"),
         ({"commune": "Xyzzyville"}, "commune", "Aucune commune ne correspond à « Xyzzyville »"),
         ({"commune": "Saint-Denis"}, "commune", "Plusieurs communes correspondent"),
         ({"organisation_name": ""}, "organisation_name", "Ce champ est obligatoire."),

@@ -4,8 +4,16 @@ territory pages."""
 import pytest
 
 from accounts.models import Role
-from projects.selectors.calls import calls_for_funder, managed_call_ids, managed_calls
-from tests.factories import CallFactory, UserFactory, user_with_role
+from accounts.permissions import can
+from projects.models import Decision
+from projects.selectors.calls import (
+    call_decisions,
+    calls_for_funder,
+    calls_visible,
+    managed_call_ids,
+    managed_calls,
+)
+from tests.factories import CallFactory, ProjectFactory, UserFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -33,3 +41,26 @@ def test_holders_and_reviewers_manage_no_call(role):
     CallFactory()
 
     assert managed_call_ids(user=user_with_role(role)) == []
+
+
+def test_the_visible_calls_are_the_published_ones_and_the_drafts_one_manages():
+    """`calls_visible` is "projects.view_call" as a queryset: the same answer call by call."""
+    published = CallFactory()
+    own_draft = CallFactory(draft=True)
+    other_draft = CallFactory(draft=True)
+    funder = user_with_role(Role.FUNDER, own_draft.funder)
+    everyone = [published, own_draft, other_draft]
+
+    for user in (funder, user_with_role(Role.HOLDER), UserFactory(administrator=True)):
+        visible = set(calls_visible(user=user))
+        assert visible == {call for call in everyone if can(user, "projects.view_call", call)}
+    assert set(calls_visible(user=funder)) == {published, own_draft}
+
+
+def test_a_calls_decisions_are_its_own():
+    decided = ProjectFactory(call=CallFactory(review=True), submitted=True)
+    elsewhere = ProjectFactory(call=CallFactory(review=True), submitted=True)
+    for project in (decided, elsewhere):
+        Decision.objects.create(project=project, outcome="rejected", decided_by=project.owner)
+
+    assert [d.project for d in call_decisions(call=decided.call)] == [decided]
