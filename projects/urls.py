@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects.views import dashboards, funder, holder, public, reviewer
+from projects.views import committee, dashboards, funder, holder, public, reviewer
 
 app_name = "projects"
 urlpatterns = [
@@ -74,5 +74,13 @@ urlpatterns = [
         funder.assignment_recuse,
         name="assignment_recuse",
     ),
-    path("financeur/projets/<int:pk>/decision/", funder.decision_edit, name="decision_edit"),
+    # The selection committee
+    path("financeur/projets/<int:pk>/decision/", committee.decision_edit, name="decision_edit"),
+    path("financeur/appels/<int:pk>/comite/", committee.call_committee, name="call_committee"),
+    path(
+        "financeur/appels/<int:pk>/comite/publier/",
+        committee.decisions_publish,
+        name="decisions_publish",
+    ),
+    path("financeur/appels/<int:pk>/historique/", committee.call_history, name="call_history"),
 ]

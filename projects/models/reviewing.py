@@ -51,6 +51,9 @@ class Assignment(models.Model):
         verbose_name=_("assignée par"),
     )
     created_at = models.DateTimeField(_("assignée le"), auto_now_add=True)
+    # Reviewers hear of an assignment when the review opens, not before: set when the e-mail
+    # is sent (at assignment during review, at the call's entry into review otherwise).
+    notified_at = models.DateTimeField(_("évaluateur prévenu le"), null=True, blank=True)
 
     objects = AssignmentQuerySet.as_manager()
 

@@ -22,10 +22,19 @@ from projects.services.calls import (
     NEXT_STATUS,
     call_create,
     call_transition,
+    call_transition_effects,
     call_transition_problems,
     call_update,
 )
-from projects.services.decisions import decision_record
+from projects.services.decisions import (
+    DECISION_DETAILS,
+    amount_beyond_limits,
+    decision_correct,
+    decision_problems,
+    decision_propose,
+    decisions_publish,
+    euros,
+)
 from projects.services.pool import (
     invitation_accept,
     invitation_from_token,
@@ -55,10 +64,12 @@ from projects.services.submissions import (
 
 __all__ = [
     "CALL_FIELDS",
+    "DECISION_DETAILS",
     "NEXT_STATUS",
     "PROJECT_FIELDS",
     "REVIEW_FIELDS",
     "StaleAssessment",
+    "amount_beyond_limits",
     "assessment_recompute",
     "assessment_save_scores",
     "assessment_submit",
@@ -71,10 +82,15 @@ __all__ = [
     "attachment_problems",
     "call_create",
     "call_transition",
+    "call_transition_effects",
     "call_transition_problems",
     "call_update",
     "clean_display_name",
-    "decision_record",
+    "decision_correct",
+    "decision_problems",
+    "decision_propose",
+    "decisions_publish",
+    "euros",
     "in_call_territory",
     "invitation_accept",
     "invitation_from_token",

@@ -15,6 +15,7 @@ from projects import dashboards
 from projects.forms import RankingFilterForm
 from projects.models import Call, Outcome, Project
 from projects.selectors.calls import managed_call_ids, managed_calls
+from projects.views.committee import evidence_context
 from territories.maps import france_map
 from territories.models import Departement, Region
 
@@ -256,6 +257,8 @@ def project_analysis(request, pk):
             else reverse("projects:review_edit", args=[project.pk]),
             "criteria": criteria,
             "reviewers": reviewers,
+            **evidence_context(request, project, is_manager=is_manager),
+            "can_decide": allowed(request, "projects.decide_project", project),
             "chart": {
                 "height": bar_height * len(criteria) + 30,
                 "rows": [

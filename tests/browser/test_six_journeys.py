@@ -26,6 +26,7 @@ from tests.factories import (
     UserFactory,
     reference_version,
 )
+from tests.projects.helpers import decide_and_publish
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -405,7 +406,7 @@ def test_funder_ranks_compares_and_decides_and_the_holder_reads_the_feedback(
         # The holder rates the core criteria strong, the others present.
         self_assessment(project, {f"S{i}": 3 for i in range(1, 9)}, default=2)
         services.project_submit(project=project, by=project.owner)
-    services.call_transition(call=call, to="review", by=None)
+    services.call_transition(call=call, to="review", by=None, early=True)
     rita = member("rita@exemple.fr", Role.REVIEWER)
     kevin = member("kevin@exemple.fr", Role.REVIEWER)
     submitted_review(garage, rita, {}, default=3)  # 100
@@ -530,8 +531,7 @@ def test_funder_reads_the_territory_map_and_drills_down_to_projects(
     # Another funder's project never shows on this funder's dashboard.
     ProjectFactory(title="Habitat inclusif", submitted=True, commune_id="33063")
     garage = Project.objects.get(title="Garage solidaire")
-    services.decision_record(project=garage, outcome="selected", amount_granted=Decimal(20000),
-                             motivation="", by=manager)  # fmt: skip
+    decide_and_publish(garage, "selected", amount=Decimal(20000), by=manager)
     reviewer = member("rita@exemple.fr", Role.REVIEWER)
     submitted_review(garage, reviewer, {}, default=3)
 

@@ -19,7 +19,7 @@ def test_call_moves_forward_draft_open_review_decided():
     call = CallFactory(draft=True)
 
     for status in (CallStatus.OPEN, CallStatus.REVIEW, CallStatus.DECIDED):
-        call = services.call_transition(call=call, to=status, by=None)
+        call = services.call_transition(call=call, to=status, by=None, early=True)
 
     assert Call.objects.get(pk=call.pk).status == CallStatus.DECIDED
 
@@ -82,7 +82,7 @@ def test_entering_review_puts_submitted_projects_under_review():
     submitted = ProjectFactory(call=call, submitted=True)
     draft = ProjectFactory(call=call)
 
-    services.call_transition(call=call, to=CallStatus.REVIEW, by=None)
+    services.call_transition(call=call, to=CallStatus.REVIEW, by=None, early=True)
 
     assert Project.objects.get(pk=submitted.pk).status == ProjectStatus.UNDER_REVIEW
     assert Project.objects.get(pk=draft.pk).status == ProjectStatus.DRAFT

@@ -171,7 +171,7 @@ DASHBOARD_QUERIES = {
     "call_dashboard": 9,
     "territory_dashboard": 8,
     "territory_heatmap": 8,
-    "project_analysis": 7,
+    "project_analysis": 11,
 }
 
 
