@@ -23,6 +23,7 @@ def test_reviewers_page_offers_recusal_for_active_assignments_only(client):
     html = client.get(reverse("projects:call_reviewers", kwargs={"pk": call.pk})).content.decode()
 
     assert "(Cousin)" in html
+
     def link(assignment):
         return reverse("projects:assignment_recuse", kwargs={"pk": assignment.pk})
 
