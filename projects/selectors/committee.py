@@ -10,7 +10,6 @@ functions, as the dashboards do for totals."""
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Count, F, Prefetch, Q, Sum, Window
 from django.db.models.functions import Cast, RowNumber
 
@@ -294,26 +293,23 @@ def call_history(*, call: Call):
     """The audit events of the call's life, newest first: the call itself (settings, status,
     pool, assignments, publications) and its submitted projects, their assignments and their
     decisions. Drafts' events stay private to their holders. One query."""
-    types = ContentType.objects.get_for_models(Call, Project, Assignment, Decision)
-    as_text = {"key": Cast("pk", output_field=CharField())}
+
+    # Content types matched by name in the same statement (not through ContentType's cache,
+    # whose state would make the page's query count vary).
+    def of(model, keys):
+        return Q(
+            content_type__app_label=model._meta.app_label,
+            content_type__model=model._meta.model_name,
+            object_id__in=keys.annotate(key=Cast("pk", output_field=CharField())).values("key"),
+        )
+
     projects = Project.objects.filter(call=call).exclude(status=ProjectStatus.DRAFT)
-    assignments = Assignment.objects.filter(project__call=call)
-    decisions = Decision.objects.filter(project__call=call)
     return (
         AuditEvent.objects.filter(
-            Q(content_type=types[Call], object_id=str(call.pk))
-            | Q(
-                content_type=types[Project],
-                object_id__in=projects.annotate(**as_text).values("key"),
-            )
-            | Q(
-                content_type=types[Assignment],
-                object_id__in=assignments.annotate(**as_text).values("key"),
-            )
-            | Q(
-                content_type=types[Decision],
-                object_id__in=decisions.annotate(**as_text).values("key"),
-            )
+            of(Call, Call.objects.filter(pk=call.pk))
+            | of(Project, projects)
+            | of(Assignment, Assignment.objects.filter(project__call=call))
+            | of(Decision, Decision.objects.filter(project__call=call))
         )
         .select_related("actor", "content_type")
         .order_by("-created_at", "-pk")

@@ -58,9 +58,7 @@ def reviewer_pool_add(*, call: Call, email: str, by: User, accept_url, ip=None) 
 def reviewer_pool_remove(*, call: Call, reviewer: User, by: User, ip=None) -> None:
     """Leave the pool; existing assignments stay (recuse them to withdraw the reviewer)."""
     call.reviewers.remove(reviewer)
-    audit_record(
-        actor=by, action="pool.remove", obj=call, before={"reviewer": reviewer.pk}, ip=ip
-    )
+    audit_record(actor=by, action="pool.remove", obj=call, before={"reviewer": reviewer.pk}, ip=ip)
 
 
 @transaction.atomic

@@ -233,7 +233,7 @@ def decisions_publish(request, pk):
     call = _managed_call(request, pk, "projects.publish_decisions")
     proposed = Decision.objects.proposed().filter(project__call=call)
     data = request.POST if request.method == "POST" else request.GET
-    form = PublishForm(data or None, decisions=proposed)
+    form = PublishForm(data if request.method == "POST" else (data or None), decisions=proposed)
     chosen = None
     if "decisions" in data:
         chosen = [value for value in data.getlist("decisions") if value.isdigit()]
