@@ -141,6 +141,7 @@ def decision_edit(request, pk):
             "form": form,
             "aggregate": dashboards.project_aggregate(project=project),
             "envelope": envelope_summary(call=project.call),
+            "from_committee": from_committee,
             **evidence_context(request, project, is_manager=True),
         },
     )

@@ -456,15 +456,24 @@ def test_funder_ranks_compares_and_decides_and_the_holder_reads_the_feedback(
     page.get_by_role("link", name="Épicerie solidaire").click()
     page.get_by_role("link", name="Décider").click()
     expect(page.get_by_text("2 évaluation(s) · moyenne 66,67 · médiane 66,67")).to_be_visible()
-    page.get_by_label("Décision").select_option(label="Retenu")
+    page.locator("#id_outcome").select_option(label="Retenu")
     page.get_by_label("Montant accordé (€)").fill("18000")
-    page.get_by_label("Motivation").fill("Un besoin réel ; le comité suit l'avis favorable.")
-    page.get_by_role("button", name="Enregistrer la décision").click()
-    expect(page.get_by_text("La décision est enregistrée.")).to_be_visible()
+    page.locator("#id_motivation").fill(
+        "Un besoin réel ; le comité suit l'avis favorable."
+    )
+    page.get_by_role("button", name="Proposer la décision").click()
+    expect(page.get_by_text("Décision proposée")).to_be_visible()
     expect(page.locator("#decision-title")).to_have_text("Décision : Retenu")
-    expect(page.locator("#project-status")).to_have_text("Retenu")
-    breadcrumb.click()
-    page.get_by_role("button", name="Passer au statut « Décidé »").click()
+    # Proposed only: the project keeps its status until the decisions are published.
+    expect(page.locator("#project-status")).to_have_text("En évaluation")
+    page.get_by_role("navigation", name="Fil d’Ariane").get_by_role("link").click()
+    page.get_by_role("link", name="Comité de sélection").click()
+    page.get_by_role("button", name="Publier la décision cochée…").click()
+    page.get_by_role("button", name="Publier et envoyer l’e-mail").click()
+    expect(page.get_by_text("1 décision(s) publiée(s)")).to_be_visible()
+    page.get_by_role("navigation", name="Fil d’Ariane").get_by_role("link").click()
+    page.get_by_role("link", name="Passer au statut « Décidé »…").click()
+    page.get_by_role("button", name="Confirmer le passage au statut « Décidé »").click()
     expect(page.locator("#call-status")).to_have_text("Décidé")
 
     # The holder reads the decision, the comments and their self-assessment beside the

@@ -431,3 +431,27 @@ def test_history_query_count_does_not_grow(client, committee, size):
         response = client.get(url("call_history", committee["call"]))
 
     assert response.status_code == 200
+
+
+# --- Reviewers before the review opens ------------------------------------------------------
+
+
+def test_a_reviewer_assigned_while_open_reads_the_project_and_may_declare_a_conflict(client):
+    assignment = AssignmentFactory(project=ProjectFactory(call=CallFactory(), submitted=True))
+    client.force_login(assignment.reviewer)
+
+    listing = client.get(reverse("projects:review_list")).content.decode()
+    page = client.get(url("review_edit", assignment.project)).content.decode()
+    # Scoring opens with the review phase; a conflict may be declared at once.
+    scored = client.post(url("review_edit", assignment.project), {"action": "draft"})
+    declared = client.post(
+        url("review_conflict", assignment.project), {"reason": "Ancien salarié."}
+    )
+
+    assert "notation à l'ouverture de l'évaluation" in listing
+    assert 'id="review-not-open"' in page
+    assert url("review_conflict", assignment.project) in page
+    assert declared.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.state == AssignmentState.CONFLICT
+    assert scored.status_code in (403, 404)
