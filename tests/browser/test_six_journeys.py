@@ -458,9 +458,7 @@ def test_funder_ranks_compares_and_decides_and_the_holder_reads_the_feedback(
     expect(page.get_by_text("2 évaluation(s) · moyenne 66,67 · médiane 66,67")).to_be_visible()
     page.locator("#id_outcome").select_option(label="Retenu")
     page.get_by_label("Montant accordé (€)").fill("18000")
-    page.locator("#id_motivation").fill(
-        "Un besoin réel ; le comité suit l'avis favorable."
-    )
+    page.locator("#id_motivation").fill("Un besoin réel ; le comité suit l'avis favorable.")
     page.get_by_role("button", name="Proposer la décision").click()
     expect(page.get_by_text("Décision proposée")).to_be_visible()
     expect(page.locator("#decision-title")).to_have_text("Décision : Retenu")
