@@ -455,3 +455,31 @@ def test_a_reviewer_assigned_while_open_reads_the_project_and_may_declare_a_conf
     assignment.refresh_from_db()
     assert assignment.state == AssignmentState.CONFLICT
     assert scored.status_code in (403, 404)
+
+
+def test_the_funder_sets_the_envelope_and_the_call_page_shows_it(client):
+    call = CallFactory(max_amount=Decimal(45000))
+    client.force_login(user_with_role(Role.FUNDER, call.funder))
+    form = client.get(url("call_edit", call)).context["form"]
+    data = {
+        name: value.pk if hasattr(value, "pk") else value
+        for name, value in form.initial.items()
+        if value is not None and name not in ("regions", "departements")
+    }
+    data.update(
+        opens_at=call.opens_at.strftime("%Y-%m-%dT%H:%M"),
+        closes_at=call.closes_at.strftime("%Y-%m-%dT%H:%M"),
+        budget_envelope="120000",
+        funding_target="4",
+    )
+
+    response = client.post(url("call_edit", call), data, REMOTE_ADDR="192.0.2.44")
+    page = client.get(url("call_manage", call)).content.decode()
+
+    assert response.status_code == 302
+    call.refresh_from_db()
+    assert (call.budget_envelope, call.funding_target) == (Decimal(120000), 4)
+    assert "Enveloppe : 120\xa0000 €" in page and "4 projets à financer" in page
+    event = AuditEvent.objects.for_object(call).get(action="call.update")
+    assert event.ip == "192.0.2.44"
+    assert event.after["funding_target"] == 4
