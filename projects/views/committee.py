@@ -232,9 +232,15 @@ def decisions_publish(request, pk):
     envelope after publication; posting it publishes. A second submission finds the decisions
     published and sends nothing."""
     call = _managed_call(request, pk, "projects.publish_decisions")
-    proposed = Decision.objects.proposed().filter(project__call=call)
-    data = request.POST if request.method == "POST" else request.GET
-    form = PublishForm(data if request.method == "POST" else (data or None), decisions=proposed)
+    # Published decisions stay valid choices: a double submission reaches the service, which
+    # publishes nothing twice, rather than failing on a "choix invalide".
+    decisions = Decision.objects.filter(project__call=call)
+    if request.method == "POST":
+        form = PublishForm(request.POST, decisions=decisions)
+        data = request.POST
+    else:
+        form = PublishForm(request.GET or None, decisions=decisions)
+        data = request.GET
     chosen = None
     if "decisions" in data:
         chosen = [value for value in data.getlist("decisions") if value.isdigit()]
@@ -260,18 +266,10 @@ def decisions_publish(request, pk):
             else:
                 messages.info(request, _("Ces décisions étaient déjà publiées : rien n'a changé."))
             return redirect("projects:call_committee", pk=call.pk)
-    if request.method == "POST" and not proposed.exists():
-        messages.info(request, _("Ces décisions étaient déjà publiées : rien n'a changé."))
-        return redirect("projects:call_committee", pk=call.pk)
     return render(
         request,
         "projects/decisions/decisions_publish.html",
-        {
-            "call": call,
-            "plan": plan,
-            "form": form,
-            "chosen": [line.decision.pk for line in plan.lines],
-        },
+        {"call": call, "plan": plan, "form": form},
     )
 
 
@@ -290,8 +288,8 @@ ACTION_LABELS = {
     "project.update": gettext_lazy("Projet modifié"),
     "project.co_holder_add": gettext_lazy("Co-porteur ajouté"),
     "project.co_holder_remove": gettext_lazy("Co-porteur retiré"),
-    "attachment.add": gettext_lazy("Pièce jointe ajoutée"),
     "attachment.delete": gettext_lazy("Pièce jointe supprimée"),
+    "self_assessment.start": gettext_lazy("Auto-évaluation commencée"),
     "decision.propose": gettext_lazy("Décision proposée"),
     "decision.revise": gettext_lazy("Décision proposée révisée"),
     "decision.publish": gettext_lazy("Décision publiée"),

@@ -483,3 +483,21 @@ def test_the_funder_sets_the_envelope_and_the_call_page_shows_it(client):
     event = AuditEvent.objects.for_object(call).get(action="call.update")
     assert event.ip == "192.0.2.44"
     assert event.after["funding_target"] == 4
+
+
+def test_a_double_submission_of_a_selection_sends_nothing_more(
+    client, committee, mailoutbox, django_capture_on_commit_callbacks
+):
+    funder = committee["funder"]
+    first = services.decision_propose(project=committee["high"], outcome="waitlisted", by=funder)
+    services.decision_propose(project=committee["low"], outcome="waitlisted", by=funder)
+    client.force_login(funder)
+    publish = url("decisions_publish", committee["call"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(publish, {"decisions": [first.pk]})
+        again = client.post(publish, {"decisions": [first.pk]}, follow=True)
+
+    assert [m.to for m in mailoutbox] == [[committee["high"].owner.email]]
+    assert "déjà publiées" in again.content.decode()
+    assert Decision.objects.proposed().get().project == committee["low"]
