@@ -171,8 +171,10 @@ def test_funder_opens_a_call_for_the_hauts_de_france(
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Innovation sociale et emploi 2026")
     expect(page.locator("#call-status")).to_have_text("Brouillon")
-    page.get_by_role("button", name="Passer au statut « Ouvert »").click()
-    expect(page.get_by_text("Le statut de l'appel a changé.")).to_be_visible()
+    page.get_by_role("link", name="Passer au statut « Ouvert »…").click()
+    expect(page.locator("#transition-effects")).to_contain_text("les porteurs peuvent")
+    page.get_by_role("button", name="Confirmer le passage au statut « Ouvert »").click()
+    expect(page.get_by_text("L'appel est ouvert : les porteurs peuvent")).to_be_visible()
     expect(page.locator("#call-status")).to_have_text("Ouvert")
     expect(page.get_by_text("Territoire : Hauts-de-France")).to_be_visible()
 
