@@ -62,9 +62,10 @@ def audit_values(obj, fields) -> dict:
     return {field: getattr(obj, obj._meta.get_field(field).attname) for field in fields}
 
 
-def audited_update(*, obj, by, action: str, **changes):
+def audited_update(*, obj, by, action: str, ip=None, **changes):
     """Set `changes` on `obj`, save those fields (and `updated_at` where the model has it) and
-    journal the change with the values before and after, in the caller's transaction."""
+    journal the change with the values before and after (and the client's address `ip`), in
+    the caller's transaction."""
     before = audit_values(obj, changes)
     for field, value in changes.items():
         setattr(obj, field, value)
@@ -72,7 +73,14 @@ def audited_update(*, obj, by, action: str, **changes):
     if any(field.name == "updated_at" for field in obj._meta.concrete_fields):
         fields.append("updated_at")
     obj.save(update_fields=fields)
-    audit_record(actor=by, action=action, obj=obj, before=before, after=audit_values(obj, changes))
+    audit_record(
+        actor=by,
+        action=action,
+        obj=obj,
+        before=before,
+        after=audit_values(obj, changes),
+        ip=ip,
+    )
     return obj
 
 

@@ -362,6 +362,9 @@ class DecisionSerializer(serializers.ModelSerializer):
             "amount_granted",
             "motivation",
             "decided_at",
+            # proposed (the call's managers only) or published (the holder knows it)
+            "status",
+            "published_at",
         ]
 
 

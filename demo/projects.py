@@ -253,7 +253,7 @@ def demo_projects_create() -> list[tuple[str, int]]:
             call, spec, criteria, rng, holders, demo_holder if with_demo_holder else None
         )
         if spec["final_status"] in (CallStatus.REVIEW, CallStatus.DECIDED):
-            services.call_transition(call=call, to=CallStatus.REVIEW, by=None)
+            services.call_transition(call=call, to=CallStatus.REVIEW, by=None, early=True)
             demo_call_review(call, criteria, decide=spec["final_status"] == CallStatus.DECIDED)
         report.append((spec["title"], created))
     return report

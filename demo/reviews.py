@@ -105,6 +105,7 @@ def demo_call_review(call, criteria, *, decide: bool) -> None:
     if not decide:
         _demo_deadlines(call, rng)
         return
+    funder = User.objects.filter(email=DEMO_FUNDER).first() or reviewers[0]
     projects = sorted(
         call.projects.filter(status=ProjectStatus.UNDER_REVIEW),
         key=lambda p: -qualities.get(p.pk, 0),
@@ -117,13 +118,18 @@ def demo_call_review(call, criteria, *, decide: bool) -> None:
             if rank < len(projects) // 2
             else Outcome.REJECTED
         )
-        services.decision_record(
+        services.decision_propose(
             project=project,
             outcome=outcome,
             amount_granted=project.amount_requested if outcome == Outcome.SELECTED else None,
             motivation="Décision du comité de sélection régional.",
-            by=User.objects.filter(email=DEMO_FUNDER).first() or reviewers[0],
+            # The demo's committee funds what was asked, whatever the envelope says.
+            override_reason="Démonstration : montant demandé accordé.",
+            by=funder,
         )
+    services.decisions_publish(
+        call=call, by=funder, override_reason="Démonstration : enveloppe indicative."
+    )
     services.call_transition(call=call, to=CallStatus.DECIDED, by=None)
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.rules import is_administrator, is_funder, is_holder, is_reviewer
 from accounts.selectors import organisation_ids
-from projects.models import Assessment, Assignment
+from projects.models import Assessment, Assignment, Decision
 
 # --- Calls ----------------------------------------------------------------------------------
 
@@ -44,6 +44,9 @@ rules.add_perm("projects.change_call", call_managers)
 rules.add_perm("projects.apply_call", is_holder & is_call_published)
 rules.add_perm("projects.start_project", is_holder & is_call_published & call_accepts_projects)
 rules.add_perm("projects.view_call_dashboard", call_managers)
+# The selection committee and the call's journal: its managers only.
+rules.add_perm("projects.view_committee", call_managers)
+rules.add_perm("projects.view_call_history", call_managers)
 # The territory dashboard is open to every funder and administrator; its figures cover the
 # calls the viewer manages (projects.selectors.calls.managed_calls).
 rules.add_perm("projects.view_territory_dashboard", is_funder | is_administrator)
@@ -141,6 +144,11 @@ def is_call_in_review(user, project):
 
 
 @rules.predicate
+def is_call_undecided(user, project):
+    return project is not None and not project.call.is_decided
+
+
+@rules.predicate
 def sees_other_reviews(user, project):
     """A reviewer of the project whom the call's visibility policy lets read the other
     reviewers' scores (never; after submitting their own review; always): anti-anchoring."""
@@ -159,8 +167,10 @@ def sees_other_reviews(user, project):
 rules.add_perm("projects.list_reviews", is_reviewer)
 rules.add_perm("projects.view_review", is_project_reviewer)
 # Scores change only while the call is in review; submitted reviews stay editable until then.
+# An assigned reviewer reads the project at any time, and may declare a conflict from the
+# assignment on (even before the review opens) until the call is decided.
 rules.add_perm("projects.review_project", is_project_reviewer & is_call_in_review)
-rules.add_perm("projects.declare_conflict", is_project_reviewer & is_call_in_review)
+rules.add_perm("projects.declare_conflict", is_project_reviewer & is_call_undecided)
 # The project analysis with each reviewer's scores: the call's managers, and the project's
 # reviewers once the visibility policy lets them see the others (anonymised for them).
 rules.add_perm("projects.view_project_analysis", project_managers | sees_other_reviews)
@@ -169,10 +179,24 @@ rules.add_perm("projects.view_project_analysis", project_managers | sees_other_r
 
 
 @rules.predicate
-def is_project_call_decided(user, project):
-    return project is not None and project.call.is_decided
+def is_decision_published(user, project):
+    """The project's decision is published: until then it is a draft of the call's managers.
+    One small query (asked of holders only: managers pass before it)."""
+    if project is None:
+        return False
+    return Decision.objects.published().filter(project_id=project.pk).exists()
+
+
+@rules.predicate
+def call_takes_decisions(user, call):
+    return call is not None and call.takes_decisions
 
 
 rules.add_perm("projects.decide_project", project_managers & is_project_decidable)
-# Holders learn the decision once the call is decided; its managers see it at once.
-rules.add_perm("projects.view_decision", project_managers | is_project_call_decided)
+# Proposed decisions are seen by the call's managers only; holders learn a decision once it is
+# published.
+rules.add_perm(
+    "projects.view_decision",
+    project_managers | (is_project_organisation_holder & is_decision_published),
+)
+rules.add_perm("projects.publish_decisions", call_managers & call_takes_decisions)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects.views import dashboards, funder, holder, public, reviewer
+from projects.views import committee, dashboards, funder, holder, public, reviewer
 
 app_name = "projects"
 urlpatterns = [
@@ -77,5 +77,13 @@ urlpatterns = [
     path("financeur/appels/<int:pk>/retards/", funder.call_late, name="call_late"),
     path("financeur/appels/<int:pk>/relancer/", funder.call_remind, name="call_remind"),
     path("financeur/appels/<int:pk>/echeances/", funder.call_due_dates, name="call_due_dates"),
-    path("financeur/projets/<int:pk>/decision/", funder.decision_edit, name="decision_edit"),
+    # The selection committee
+    path("financeur/projets/<int:pk>/decision/", committee.decision_edit, name="decision_edit"),
+    path("financeur/appels/<int:pk>/comite/", committee.call_committee, name="call_committee"),
+    path(
+        "financeur/appels/<int:pk>/comite/publier/",
+        committee.decisions_publish,
+        name="decisions_publish",
+    ),
+    path("financeur/appels/<int:pk>/historique/", committee.call_history, name="call_history"),
 ]

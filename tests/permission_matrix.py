@@ -138,9 +138,8 @@ PROJECT_ROWS: dict[str, Row] = {
     "projects:call_create": Row(only(200, "funder")),
     "projects:call_manage": Row(only(200, "funder", "admin"), kwargs=_call),
     "projects:call_edit": Row(only(200, "funder", "admin"), kwargs=_call),
-    "projects:call_transition": Row(
-        only(302, "funder", "admin"), kwargs=_call, method="post", data=lambda ctx: {"to": "review"}
-    ),
+    # GET: the confirmation page (POST, the move, is tested in tests/projects/views).
+    "projects:call_transition": Row(only(200, "funder", "admin"), kwargs=_call),
     "projects:project_list": Row(only(200, "holder", "admin")),
     "projects:project_detail": Row(only(200, "holder", "admin"), kwargs=_project),
     "projects:project_edit": Row(only(200, "holder"), kwargs=_project),
@@ -213,10 +212,16 @@ REVIEW_ROWS: dict[str, Row] = {
         method="post",
         data=lambda ctx: {"per_project": 1},
     ),
+    # GET: the confirmation page (POST, the recusal, is tested in tests/projects/views).
     "projects:assignment_recuse": Row(
-        only(302, "funder", "admin"), kwargs=lambda ctx: {"pk": ctx["assignment"].pk}, method="post"
+        only(200, "funder", "admin"), kwargs=lambda ctx: {"pk": ctx["assignment"].pk}
     ),
     "projects:decision_edit": Row(only(200, "funder", "admin"), kwargs=_review_project),
+    # The selection committee: the call's managers only (the other roles, and another funder,
+    # are denied in tests/projects/views/test_committee.py).
+    "projects:call_committee": Row(only(200, "funder", "admin"), kwargs=_review_call),
+    "projects:decisions_publish": Row(only(200, "funder", "admin"), kwargs=_review_call),
+    "projects:call_history": Row(only(200, "funder", "admin"), kwargs=_review_call),
 }
 
 MATRIX: dict[str, Row] = {

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from accounts.models import Organisation, Role
 from accounts.selectors import organisation_ids
-from api.access import found, require
+from api.access import allowed, found, require
 from api.filters import ProjectFilter
 from api.serializers import (
     AssessmentSerializer,
@@ -228,7 +228,11 @@ class ProjectFeedback(Action):
     def get(self, request, pk):
         project = project_or_404(request, pk, "projects.view_project")
         require(request, "projects.view_decision", project)
-        decision = Decision.objects.filter(project=project).select_related("project").first()
+        # The call's managers read a proposed decision; the holder, a published one only.
+        decisions = Decision.objects.filter(project=project)
+        if not allowed(request, "projects.manage_call", project.call):
+            decisions = decisions.published()
+        decision = decisions.select_related("project").first()
         comments, figures = project_feedback(project=project) if decision else ([], {})
         return Response(
             FeedbackSerializer(

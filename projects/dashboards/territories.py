@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from projects.dashboards.sql import UNIT, calls_in, counted_reviews_sql, fetch_dicts
-from projects.models import HIDDEN_PROJECT_STATUSES, Outcome
+from projects.models import HIDDEN_PROJECT_STATUSES, DecisionStatus, Outcome
 
 TERRITORY_SQL = """
 WITH valid AS ({valid}),
@@ -24,7 +24,8 @@ counts AS (
                     ELSE 0 END) AS granted
     FROM projects_project p
     LEFT JOIN reviewed ON reviewed.project_id = p.id
-    LEFT JOIN projects_decision dec ON dec.project_id = p.id
+    -- Published decisions only: a proposed one is the committee's draft.
+    LEFT JOIN projects_decision dec ON dec.project_id = p.id AND dec.status = %s
     WHERE {calls} AND p.status NOT IN (%s, %s)
     GROUP BY p.{key}
 )
@@ -60,7 +61,7 @@ class TerritoryRow:
     region_code: str | None
     submitted: int  # projects submitted (drafts and withdrawn left out)
     assessed: int  # of them, with at least one review that counts
-    decided: int
+    decided: int  # with a published decision
     selected: int
     requested: Fraction  # euros requested by the submitted projects
     granted: Fraction  # euros granted to the selected projects
@@ -133,6 +134,7 @@ def territory_figures(
             *valid_params,
             Outcome.SELECTED,
             Outcome.SELECTED,
+            DecisionStatus.PUBLISHED,
             *call_params,
             *HIDDEN_PROJECT_STATUSES,
             *where_params,

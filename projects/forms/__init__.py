@@ -3,7 +3,12 @@
 from projects.forms.assessments import NOT_APPLICABLE, AssessmentForm
 from projects.forms.calls import CallFilterForm, CallForm
 from projects.forms.dashboards import RankingFilterForm
-from projects.forms.decisions import DecisionForm
+from projects.forms.decisions import (
+    DECISION_FORM_FIELDS,
+    CallTransitionForm,
+    DecisionForm,
+    PublishForm,
+)
 from projects.forms.reviewing import (
     AutoAssignForm,
     ConflictForm,
@@ -16,18 +21,21 @@ from projects.forms.submissions import AttachmentForm, CoHolderForm, ProjectForm
 
 __all__ = [
     "DueDateForm",
+    "DECISION_FORM_FIELDS",
     "NOT_APPLICABLE",
     "AssessmentForm",
     "AttachmentForm",
     "AutoAssignForm",
     "CallFilterForm",
     "CallForm",
+    "CallTransitionForm",
     "CoHolderForm",
     "ConflictForm",
     "DecisionForm",
     "InvitationAcceptForm",
     "PoolAddForm",
     "ProjectForm",
+    "PublishForm",
     "RankingFilterForm",
     "ReviewForm",
 ]

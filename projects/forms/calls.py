@@ -32,6 +32,8 @@ class CallForm(forms.ModelForm):
             "opens_at",
             "closes_at",
             "max_amount",
+            "budget_envelope",
+            "funding_target",
             "self_assessment_policy",
             "reviewer_visibility",
             "blind_mode",

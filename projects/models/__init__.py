@@ -18,7 +18,13 @@ from projects.models.calls import (
     ReviewerVisibility,
     SelfAssessmentPolicy,
 )
-from projects.models.decisions import Decision, Outcome
+from projects.models.decisions import (
+    AidNature,
+    Decision,
+    DecisionStatus,
+    Outcome,
+    PaymentTerms,
+)
 from projects.models.reminders import REVIEWER_REMINDER_KINDS, Reminder, ReminderKind
 from projects.models.reviewing import (
     ACTIVE_ASSIGNMENT_STATES,
@@ -45,6 +51,7 @@ __all__ = [
     "HIDDEN_PROJECT_STATUSES",
     "MAX_ATTACHMENT_BYTES",
     "WITHDRAWABLE_PROJECT_STATUSES",
+    "AidNature",
     "Assessment",
     "AssessmentKind",
     "AssessmentStatus",
@@ -54,10 +61,12 @@ __all__ = [
     "Call",
     "CallStatus",
     "Decision",
+    "DecisionStatus",
     "EligibilityItem",
     "FeedbackPolicy",
     "Opinion",
     "Outcome",
+    "PaymentTerms",
     "Project",
     "ProjectStatus",
     "REVIEWER_REMINDER_KINDS",

@@ -158,6 +158,19 @@ class Call(models.Model):
         validators=[validate_days_before],
         help_text=_("Par exemple 7,1. Vide : aucun rappel."),
     )
+    # What the committee may grant in all, and how many projects it means to fund: the
+    # committee view shows what is committed and what is left.
+    budget_envelope = models.DecimalField(
+        _("enveloppe budgétaire (€)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Le total des montants que l'appel peut accorder."),
+    )
+    funding_target = models.PositiveIntegerField(
+        _("nombre de projets à financer"), null=True, blank=True
+    )
     # The call's reviewer pool: the people its managers may assign.
     reviewers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -206,6 +219,14 @@ class Call(models.Model):
             models.CheckConstraint(
                 condition=models.Q(max_amount__isnull=True) | models.Q(max_amount__gt=0),
                 name="projects_call_max_amount_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(budget_envelope__isnull=True) | models.Q(budget_envelope__gt=0),
+                name="projects_call_envelope_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(funding_target__isnull=True) | models.Q(funding_target__gt=0),
+                name="projects_call_target_positive",
             ),
         ]
         indexes = [models.Index(fields=["status", "closes_at"])]

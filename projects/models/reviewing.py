@@ -58,6 +58,9 @@ class Assignment(models.Model):
     created_at = models.DateTimeField(_("assignée le"), auto_now_add=True)
     # Empty: the call's review deadline (`with_due_date()` reads the one that applies).
     due_date = models.DateField(_("échéance"), null=True, blank=True)
+    # Reviewers hear of an assignment when the review opens, not before: set when the e-mail
+    # is sent (at assignment during review, at the call's entry into review otherwise).
+    notified_at = models.DateTimeField(_("évaluateur prévenu le"), null=True, blank=True)
 
     objects = AssignmentQuerySet.as_manager()
 

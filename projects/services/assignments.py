@@ -4,6 +4,7 @@ from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.emails import send_templated_email_on_commit
@@ -17,12 +18,29 @@ from projects.models import (
 )
 
 
-def _notify_assigned(reviewer_ids: Iterable[int], call: Call) -> None:
-    """Each newly assigned reviewer hears once, after commit."""
-    if not reviewer_ids:
+def _announce(new: list[Assignment], call: Call, by: User | None, ip=None) -> None:
+    """Journal the new assignments on the call. Reviewers hear of them when the review opens,
+    not before: during the review each newly assigned reviewer is e-mailed once, after
+    commit; while the call is open, `call_transition` tells them on entering review."""
+    if not new:
         return
-    recipients = User.objects.filter(pk__in=set(reviewer_ids)).values_list("email", flat=True)
-    send_templated_email_on_commit("reviewer_assigned", {"call": call}, recipients)
+    audit_record(
+        actor=by,
+        action="assignments.create",
+        obj=call,
+        after={"assignments": [[a.project_id, a.reviewer_id] for a in new]},
+        ip=ip,
+    )
+    if call.is_in_review:
+        Assignment.objects.filter(pk__in=[a.pk for a in new]).update(notified_at=timezone.now())
+        reviewer_ids = {a.reviewer_id for a in new}
+        recipients = User.objects.filter(pk__in=reviewer_ids).values_list("email", flat=True)
+        send_templated_email_on_commit("reviewer_assigned", {"call": call}, recipients)
+
+
+def _refuse_when_decided(call: Call) -> None:
+    if call.is_decided:
+        raise ValidationError(_("Cet appel est décidé : plus aucune assignation."), code="phase")
 
 
 def _eligible(project: Project, reviewer: User, member_org_ids: Mapping[int, set[int]]) -> bool:
@@ -39,10 +57,12 @@ def _member_organisations(reviewers) -> dict[int, set[int]]:
 
 
 @transaction.atomic
-def assignments_create(*, call: Call, pairs: Iterable[tuple[Project, User]], by: User) -> int:
+def assignments_create(
+    *, call: Call, pairs: Iterable[tuple[Project, User]], by: User, ip=None
+) -> int:
     """Assign reviewers by hand or in bulk: each (project, reviewer) pair of the call, skipping
     existing pairs and refusing members of the project's organisation. Returns how many were
-    created; reviewers are emailed after commit."""
+    created; reviewers are told as `_announce` says."""
     pairs = [(p, r) for p, r in pairs if p.call_id == call.pk]
     member_orgs = _member_organisations({r for _p, r in pairs})
     refused = sorted({str(r) for p, r in pairs if not _eligible(p, r, member_orgs)})
@@ -60,9 +80,10 @@ def assignments_create(*, call: Call, pairs: Iterable[tuple[Project, User]], by:
         for p, r in dict.fromkeys(pairs)
         if (p.pk, r.pk) not in existing
     ]
+    _refuse_when_decided(call)
     Assignment.objects.bulk_create(new)
     call.reviewers.add(*{a.reviewer for a in new})
-    _notify_assigned([a.reviewer_id for a in new], call)
+    _announce(new, call, by, ip)
     return len(new)
 
 
@@ -93,7 +114,7 @@ def _rank(reviewer, project, lowest, load, territories):
 
 
 @transaction.atomic
-def assignments_auto(*, call: Call, per_project: int, by: User) -> int:
+def assignments_auto(*, call: Call, per_project: int, by: User, ip=None) -> int:
     """Give every submitted project of the call `per_project` active reviewers from the pool.
 
     Load comes first (max − min ≤ 1 whenever the exclusions allow it): among the least loaded
@@ -102,6 +123,7 @@ def assignments_auto(*, call: Call, per_project: int, by: User) -> int:
     are never chosen. Returns how many assignments were created."""
     if per_project < 1:
         raise ValidationError(_("Indiquez au moins un évaluateur par projet."))
+    _refuse_when_decided(call)
     reviewers = list(call.reviewers.filter(is_active=True).order_by("pk"))
     if not reviewers:
         raise ValidationError(_("Le vivier d'évaluateurs de l'appel est vide."))
@@ -142,7 +164,7 @@ def assignments_auto(*, call: Call, per_project: int, by: User) -> int:
             taken.setdefault(project.pk, set()).add(chosen.pk)
             load[chosen.pk] += 1
     Assignment.objects.bulk_create(new)
-    _notify_assigned([a.reviewer_id for a in new], call)
+    _announce(new, call, by, ip)
     return len(new)
 
 

@@ -8,12 +8,16 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.emails import send_templated_email_on_commit
 from accounts.models import User
 from accounts.services import audit_record, audit_values, audited_update
 from grid.models import VersionStatus
 from projects.models import (
+    HIDDEN_PROJECT_STATUSES,
+    Assignment,
     Call,
     CallStatus,
+    Decision,
     EligibilityItem,
     ProjectStatus,
 )
@@ -33,6 +37,8 @@ CALL_FIELDS = (
     "reminder_offsets",
     "escalation_days",
     "draft_reminder_days",
+    "budget_envelope",
+    "funding_target",
 )
 
 
@@ -86,7 +92,14 @@ def call_create(
 
 @transaction.atomic
 def call_update(
-    *, call: Call, by: User | None, regions=None, departements=None, eligibility=None, **fields
+    *,
+    call: Call,
+    by: User | None,
+    regions=None,
+    departements=None,
+    eligibility=None,
+    ip=None,
+    **fields,
 ) -> Call:
     """Change a call. Once open, its grid version and its eligibility checklist stay as the
     holders saw them; once decided, nothing changes."""
@@ -134,6 +147,7 @@ def call_update(
             obj=call,
             before={field: before[field] for field in changed},
             after={field: after[field] for field in changed},
+            ip=ip,
         )
     return call
 
@@ -146,8 +160,9 @@ NEXT_STATUS = {
 }
 
 
-def call_transition_problems(call: Call, to: str, *, now=None) -> list[str]:
-    """Why `call` cannot move to status `to` now, as French sentences (empty: it can)."""
+def call_transition_problems(call: Call, to: str, *, now=None, early: bool = False) -> list[str]:
+    """Why `call` cannot move to status `to` now, as French sentences (empty: it can).
+    Entering review before the closing date needs `early`: the manager confirmed it."""
     now = now or timezone.now()
     if call.is_decided:
         return [_("Cet appel est décidé : son statut ne peut plus changer.")]
@@ -174,19 +189,71 @@ def call_transition_problems(call: Call, to: str, *, now=None) -> list[str]:
                 _("La date de clôture (%(date)s) est passée : choisissez une date future.")
                 % {"date": paris_time(call.closes_at)}
             )
+    if to == CallStatus.REVIEW and call.closes_at > now and not early:
+        problems.append(
+            _(
+                "La clôture est prévue le %(date)s : confirmez le passage en évaluation avant "
+                "cette date."
+            )
+            % {"date": paris_time(call.closes_at)}
+        )
     return problems
 
 
+def call_transition_effects(call: Call, to: str, *, now=None) -> dict:
+    """What moving `call` to `to` would do, for the confirmation page: the projects that go
+    under review, the drafts that can no longer be submitted, the reviewers told, the
+    decisions left unpublished. Plain counts, a few queries."""
+    now = now or timezone.now()
+    projects = call.projects.all()
+    effects = {"early": to == CallStatus.REVIEW and call.closes_at > now}
+    if to == CallStatus.REVIEW:
+        effects["submitted"] = projects.filter(status=ProjectStatus.SUBMITTED).count()
+        effects["drafts"] = projects.filter(status=ProjectStatus.DRAFT).count()
+        effects["reviewers"] = _unnotified(call).values("reviewer_id").distinct().count()
+    elif to == CallStatus.DECIDED:
+        effects["unpublished"] = (
+            Decision.objects.proposed()
+            .filter(project__call=call)
+            .exclude(project__status__in=HIDDEN_PROJECT_STATUSES)
+            .count()
+        )
+        effects["undecided"] = projects.submitted().filter(decision__isnull=True).count()
+    elif to == CallStatus.OPEN:
+        effects["closes_at"] = paris_time(call.closes_at)
+    return effects
+
+
+def _unnotified(call: Call):
+    return Assignment.objects.active().filter(project__call=call, notified_at__isnull=True)
+
+
+def reviewers_notify(*, call: Call, now=None) -> int:
+    """Tell the reviewers of the call's assignments not yet announced, one e-mail each after
+    commit, and mark those assignments told. Returns how many reviewers are e-mailed."""
+    pending = _unnotified(call).exclude(project__status__in=HIDDEN_PROJECT_STATUSES)
+    reviewer_ids = set(pending.values_list("reviewer_id", flat=True))
+    pending.update(notified_at=now or timezone.now())
+    if reviewer_ids:
+        recipients = User.objects.filter(pk__in=reviewer_ids).values_list("email", flat=True)
+        send_templated_email_on_commit("reviewer_assigned", {"call": call}, recipients)
+    return len(reviewer_ids)
+
+
 @transaction.atomic
-def call_transition(*, call: Call, to: str, by: User | None, now=None) -> Call:
-    """Move a call one step forward. Entering review puts its submitted projects under review."""
+def call_transition(
+    *, call: Call, to: str, by: User | None, now=None, early: bool = False, ip=None
+) -> Call:
+    """Move a call one step forward. Entering review puts its submitted projects under review
+    and tells the reviewers assigned so far (`reviewers_notify`): scoring opens now."""
     call = Call.objects.select_for_update().select_related("grid_version").get(pk=call.pk)
-    problems = call_transition_problems(call, to, now=now)
+    problems = call_transition_problems(call, to, now=now, early=early)
     if problems:
         raise ValidationError(problems, code="transition")
-    audited_update(obj=call, by=by, action="call.transition", status=to)
+    audited_update(obj=call, by=by, action="call.transition", ip=ip, status=to)
     if to == CallStatus.REVIEW:
         call.projects.filter(status=ProjectStatus.SUBMITTED).update(
             status=ProjectStatus.UNDER_REVIEW, updated_at=timezone.now()
         )
+        reviewers_notify(call=call, now=now)
     return call

@@ -36,7 +36,7 @@ def invitation_from_token(token: str) -> ReviewerInvitation | None:
 
 
 @transaction.atomic
-def reviewer_pool_add(*, call: Call, email: str, by: User, accept_url) -> str:
+def reviewer_pool_add(*, call: Call, email: str, by: User, accept_url, ip=None) -> str:
     """Add a reviewer to the call's pool by email: an existing reviewer joins at once; anyone
     else receives an invitation link (`accept_url(token)` builds its address). Returns
     "added" or "invited"."""
@@ -44,7 +44,7 @@ def reviewer_pool_add(*, call: Call, email: str, by: User, accept_url) -> str:
     user = User.objects.filter(email__iexact=email, is_active=True).first()
     if user is not None and Role.REVIEWER in user.roles:
         call.reviewers.add(user)
-        audit_record(actor=by, action="pool.add", obj=call, after={"reviewer": user.pk})
+        audit_record(actor=by, action="pool.add", obj=call, after={"reviewer": user.pk}, ip=ip)
         return "added"
     invitation = ReviewerInvitation.objects.create(call=call, email=email, invited_by=by)
     link = accept_url(invitation_token(invitation))
@@ -55,10 +55,10 @@ def reviewer_pool_add(*, call: Call, email: str, by: User, accept_url) -> str:
 
 
 @transaction.atomic
-def reviewer_pool_remove(*, call: Call, reviewer: User, by: User) -> None:
+def reviewer_pool_remove(*, call: Call, reviewer: User, by: User, ip=None) -> None:
     """Leave the pool; existing assignments stay (recuse them to withdraw the reviewer)."""
     call.reviewers.remove(reviewer)
-    audit_record(actor=by, action="pool.remove", obj=call, before={"reviewer": reviewer.pk})
+    audit_record(actor=by, action="pool.remove", obj=call, before={"reviewer": reviewer.pk}, ip=ip)
 
 
 @transaction.atomic

@@ -147,28 +147,40 @@ def review_submit(*, assessment: Assessment, by: User, now=None) -> Assessment:
 
 
 @transaction.atomic
-def assignment_declare_conflict(*, assignment: Assignment, reason: str, by: User) -> Assignment:
-    """The reviewer declares a conflict of interest: the project leaves their list and their
-    assessment leaves every aggregate."""
+def assignment_declare_conflict(
+    *, assignment: Assignment, reason: str, by: User, ip=None
+) -> Assignment:
+    """The reviewer declares a conflict of interest, at any time after the assignment until
+    the call is decided: the project leaves their list and their assessment leaves every
+    aggregate."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Expliquez la nature du conflit d'intérêts.")})
-    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("project__call")
+        .get(pk=assignment.pk)
+    )
     if assignment.reviewer_id != by.pk:
         raise ValidationError(_("Seul l'évaluateur assigné peut déclarer un conflit."))
+    if assignment.project.call.is_decided:
+        raise ValidationError(_("L'appel est décidé : les assignations sont closes."))
     return audited_update(
         obj=assignment,
         by=by,
         action="assignment.conflict",
+        ip=ip,
         state=AssignmentState.CONFLICT,
         conflict_reason=reason[:2000],
     )
 
 
 @transaction.atomic
-def assignment_recuse(*, assignment: Assignment, by: User) -> Assignment:
+def assignment_recuse(*, assignment: Assignment, by: User, ip=None) -> Assignment:
     """A call manager withdraws a reviewer from a project; their assessment stops counting."""
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.state == AssignmentState.RECUSED:
+        raise ValidationError(_("Cet évaluateur est déjà récusé pour ce projet."))
     return audited_update(
-        obj=assignment, by=by, action="assignment.recuse", state=AssignmentState.RECUSED
+        obj=assignment, by=by, action="assignment.recuse", ip=ip, state=AssignmentState.RECUSED
     )

@@ -15,6 +15,7 @@ from projects.forms import RankingFilterForm
 from projects.models import Call, Outcome, Project
 from projects.selectors.calls import TerritoryScope, territory_scope
 from projects.selectors.reviewing import reviewers_as_seen
+from projects.views.committee import evidence_context
 from territories.figures import format_figure, half_up
 from territories.maps import france_map
 from territories.models import Departement, Region
@@ -248,6 +249,8 @@ def project_analysis(request, pk):
             "aggregate": dashboards.project_aggregate(project=project),
             "gate": dashboards.project_gate(criteria),
             "self_figure": dashboards.project_self_figure(project=project, criteria=len(criteria)),
+            **evidence_context(request, project, is_manager=is_manager),
+            "can_decide": allowed(request, "projects.decide_project", project),
             "chart": {
                 "height": bar_height * len(criteria) + 30,
                 "rows": [

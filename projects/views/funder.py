@@ -1,5 +1,5 @@
-"""Call managers' pages: their calls, settings and status, reviewer pool, assignments and
-decisions."""
+"""Call managers' pages: their calls, settings and status, reviewer pool and assignments
+(decisions: `projects.views.committee`)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,18 +8,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role, User
 from accounts.permissions import allowed, require
 from accounts.selectors import organisation_ids
+from accounts.services import client_ip
 from accounts.web import attempt
 from projects import services
-from projects.dashboards import project_aggregate
 from projects.forms import (
     AutoAssignForm,
     CallForm,
-    DecisionForm,
+    CallTransitionForm,
     DueDateForm,
     PoolAddForm,
 )
@@ -27,7 +28,6 @@ from projects.models import (
     Assignment,
     Call,
     CallStatus,
-    Decision,
 )
 from projects.selectors.calls import calls_for_funder
 from projects.selectors.reminders import (
@@ -38,7 +38,6 @@ from projects.selectors.reminders import (
 )
 from projects.selectors.reviewing import call_assignments, reviewer_progress
 from projects.selectors.submissions import call_projects
-from projects.views.common import project_or_404
 
 
 @login_required
@@ -96,6 +95,7 @@ def call_edit(request, pk):
             success=_("L'appel est enregistré."),
             call=call,
             by=request.user,
+            ip=client_ip(request),
             **data,
         )
         if done:
@@ -130,20 +130,54 @@ def call_manage(request, pk):
     )
 
 
+TRANSITION_SUCCESS = {
+    CallStatus.OPEN: gettext_lazy(
+        "L'appel est ouvert : les porteurs peuvent déposer leurs projets."
+    ),
+    CallStatus.REVIEW: gettext_lazy(
+        "L'appel est en évaluation : les évaluateurs assignés sont prévenus et peuvent noter."
+    ),
+    CallStatus.DECIDED: gettext_lazy("L'appel est décidé : ses réglages sont désormais figés."),
+}
+
+
 @login_required
-@require_POST
 def call_transition(request, pk):
-    call = get_object_or_404(Call, pk=pk)
+    """GET: what moving the call to its next status will do, and the confirmation (asked
+    twice when entering review before the closing date); POST: the move."""
+    call = get_object_or_404(Call.objects.select_related("grid_version"), pk=pk)
     require(request, "projects.change_call", call)
-    attempt(
+    target = services.NEXT_STATUS.get(call.status)
+    form = CallTransitionForm(request.POST or None, initial={"to": target})
+    if request.method == "POST" and form.is_valid():
+        to = form.cleaned_data["to"]
+        done, _call = attempt(
+            request,
+            services.call_transition,
+            success=str(TRANSITION_SUCCESS.get(to, "")),
+            call=call,
+            to=to,
+            by=request.user,
+            early=form.cleaned_data["early"],
+            ip=client_ip(request),
+        )
+        if done or target is None or to != target:
+            return redirect("projects:call_manage", pk=call.pk)
+    if target is None:
+        messages.info(request, _("Cet appel est décidé : son statut ne peut plus changer."))
+        return redirect("projects:call_manage", pk=call.pk)
+    return render(
         request,
-        services.call_transition,
-        success=_("Le statut de l'appel a changé."),
-        call=call,
-        to=request.POST.get("to", ""),
-        by=request.user,
+        "projects/calls/call_transition.html",
+        {
+            "call": call,
+            "form": form,
+            "target": target,
+            "target_label": CallStatus(target).label,
+            "effects": services.call_transition_effects(call, target),
+            "problems": list(services.call_transition_problems(call, target, early=True)),
+        },
     )
-    return redirect("projects:call_manage", pk=call.pk)
 
 
 def _managed_call(request, pk) -> Call:
@@ -187,7 +221,9 @@ def call_pool(request, pk):
     call = _managed_call(request, pk)
     if remove := request.POST.get("remove"):
         reviewer = get_object_or_404(call.reviewers, pk=remove)
-        services.reviewer_pool_remove(call=call, reviewer=reviewer, by=request.user)
+        services.reviewer_pool_remove(
+            call=call, reviewer=reviewer, by=request.user, ip=client_ip(request)
+        )
         messages.success(request, _("%(name)s a quitté le vivier.") % {"name": reviewer})
         return redirect("projects:call_reviewers", pk=call.pk)
     form = PoolAddForm(request.POST)
@@ -200,6 +236,7 @@ def call_pool(request, pk):
         call=call,
         email=form.cleaned_data["email"],
         by=request.user,
+        ip=client_ip(request),
         accept_url=lambda token: request.build_absolute_uri(
             reverse("projects:invitation_accept", kwargs={"token": token})
         ),
@@ -227,6 +264,7 @@ def call_assign(request, pk):
         call=call,
         pairs=[(p, r) for p in projects for r in reviewers],
         by=request.user,
+        ip=client_ip(request),
     )
     if done:
         messages.success(request, _("%(n)s assignation(s) créée(s).") % {"n": created})
@@ -246,6 +284,7 @@ def call_assign_auto(request, pk):
             call=call,
             per_project=form.cleaned_data["per_project"],
             by=request.user,
+            ip=client_ip(request),
         )
         if done:
             messages.success(request, _("%(n)s assignation(s) créée(s).") % {"n": created})
@@ -255,13 +294,28 @@ def call_assign_auto(request, pk):
 
 
 @login_required
-@require_POST
 def assignment_recuse(request, pk):
-    assignment = get_object_or_404(Assignment.objects.select_related("project__call"), pk=pk)
+    """GET: what recusing the reviewer does, to confirm; POST: the recusal."""
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("project__call", "reviewer"), pk=pk
+    )
     require(request, "projects.manage_call", assignment.project.call)
-    services.assignment_recuse(assignment=assignment, by=request.user)
-    messages.success(request, _("L'évaluateur est récusé pour ce projet."))
-    return redirect("projects:call_reviewers", pk=assignment.project.call_id)
+    if request.method == "POST":
+        done, _assignment = attempt(
+            request,
+            services.assignment_recuse,
+            success=_("L'évaluateur est récusé pour ce projet."),
+            assignment=assignment,
+            by=request.user,
+            ip=client_ip(request),
+        )
+        return redirect("projects:call_reviewers", pk=assignment.project.call_id)
+    review = assignment.project.assessments.reviews().filter(author=assignment.reviewer).first()
+    return render(
+        request,
+        "projects/reviewing/assignment_recuse.html",
+        {"assignment": assignment, "project": assignment.project, "review": review},
+    )
 
 
 def _days(value) -> str:
@@ -351,32 +405,3 @@ def call_due_dates(request, pk):
             for error in errors:
                 messages.error(request, error)
     return redirect("projects:call_late", pk=call.pk)
-
-
-@login_required
-def decision_edit(request, pk):
-    """The call manager records the outcome, the amount granted and the motivation."""
-    project = project_or_404(request, pk, "projects.decide_project")
-    decision = Decision.objects.filter(project=project).first()
-    form = DecisionForm(request.POST or None, instance=decision)
-    if request.method == "POST" and form.is_valid():
-        done, _decision = attempt(
-            request,
-            services.decision_record,
-            form=form,
-            success=_("La décision est enregistrée."),
-            project=project,
-            by=request.user,
-            **form.cleaned_data,
-        )
-        if done:
-            return redirect("projects:project_detail", pk=project.pk)
-    return render(
-        request,
-        "projects/decisions/decision_form.html",
-        {
-            "project": project,
-            "form": form,
-            "aggregate": project_aggregate(project=project),
-        },
-    )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import allowed, require
+from accounts.services import client_ip
 from accounts.web import attempt
 from grid.selectors import version_criteria
 from projects import services
@@ -155,6 +156,7 @@ def review_edit(request, pk):
             "assessment": assessment,
             "summary": summary,
             "can_score": can_score,
+            "can_declare_conflict": allowed(request, "projects.declare_conflict", project),
             "stale": stale,
             "show_others": show_others,
             "aggregate": project_aggregate(project=project) if show_others else None,
@@ -195,6 +197,7 @@ def review_conflict(request, pk):
             assignment=assignment,
             reason=form.cleaned_data["reason"],
             by=request.user,
+            ip=client_ip(request),
         )
         if done:
             return redirect("projects:review_list")

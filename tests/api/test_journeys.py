@@ -6,11 +6,12 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role
 from projects import dashboards
-from projects.models import Assessment, Project
-from projects.services import decision_record
+from projects.models import Assessment, Decision, Project
+from projects.services import decision_propose
 from territories.figures import half_up
 from tests.api.conftest import small_version
 from tests.factories import AssignmentFactory, CallFactory, user_with_role
@@ -114,7 +115,7 @@ def test_the_ranking_sorts_filters_and_refuses_bad_parameters(as_user, example):
 
 
 def test_a_funder_reads_the_decisions_of_their_call(as_user, example):
-    decision_record(
+    decision_propose(
         project=example["b"],
         outcome="rejected",
         amount_granted=None,
@@ -216,14 +217,15 @@ def test_a_refused_creation_leaves_the_idempotency_key_free(as_user):
     assert list(Project.objects.values_list("title", flat=True)) == ["Y"]
 
 
-def test_a_holder_reads_the_decision_and_feedback_once_the_call_is_decided(as_user, example):
+def test_a_holder_reads_the_decision_and_feedback_once_it_is_published(as_user, example):
     project = example["a"]
     holder = as_user(project.owner)
     url = reverse("api:feedback", kwargs={"pk": project.pk})
+    decisions = Decision.objects.filter(project=project)
 
+    decisions.update(status="proposed", published_at=None)
     before = holder("get", url)
-    example["call"].status = "decided"
-    example["call"].save()
+    decisions.update(status="published", published_at=timezone.now())
     after = holder("get", url)
 
     assert before.status_code == 403

@@ -96,6 +96,9 @@ ROLE_PAGES = {
         "/financeur/appels/nouveau/",
         "/financeur/appels/{call}/",
         "/financeur/appels/{call}/modifier/",
+        "/financeur/appels/{call}/comite/",
+        "/financeur/appels/{call}/historique/",
+        "/financeur/appels/{call}/statut/",
     ],
     "admin@demo.evalis.fr": [
         "/grille/",

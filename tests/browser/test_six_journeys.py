@@ -27,6 +27,7 @@ from tests.factories import (
     UserFactory,
     reference_version,
 )
+from tests.projects.helpers import decide_and_publish
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -171,8 +172,10 @@ def test_funder_opens_a_call_for_the_hauts_de_france(
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Innovation sociale et emploi 2026")
     expect(page.locator("#call-status")).to_have_text("Brouillon")
-    page.get_by_role("button", name="Passer au statut « Ouvert »").click()
-    expect(page.get_by_text("Le statut de l'appel a changé.")).to_be_visible()
+    page.get_by_role("link", name="Passer au statut « Ouvert »…").click()
+    expect(page.locator("#transition-effects")).to_contain_text("les porteurs peuvent")
+    page.get_by_role("button", name="Confirmer le passage au statut « Ouvert »").click()
+    expect(page.get_by_text("L'appel est ouvert : les porteurs peuvent")).to_be_visible()
     expect(page.locator("#call-status")).to_have_text("Ouvert")
     expect(page.get_by_text("Territoire : Hauts-de-France")).to_be_visible()
 
@@ -406,7 +409,7 @@ def test_funder_ranks_compares_and_decides_and_the_holder_reads_the_feedback(
         # The holder rates the core criteria strong, the others present.
         self_assessment(project, {f"S{i}": 3 for i in range(1, 9)}, default=2)
         services.project_submit(project=project, by=project.owner)
-    services.call_transition(call=call, to="review", by=None)
+    services.call_transition(call=call, to="review", by=None, early=True)
     rita = member("rita@exemple.fr", Role.REVIEWER)
     kevin = member("kevin@exemple.fr", Role.REVIEWER)
     submitted_review(garage, rita, {}, default=3)  # 100
@@ -461,15 +464,22 @@ def test_funder_ranks_compares_and_decides_and_the_holder_reads_the_feedback(
     figures = page.locator("[data-review-figures]")
     expect(figures).to_contain_text("2 évaluations soumises · moyenne 66,67 · médiane 66,67")
     expect(figures).to_contain_text("écart type 47,14")
-    page.get_by_label("Décision").select_option(label="Retenu")
+    page.locator("#id_outcome").select_option(label="Retenu")
     page.get_by_label("Montant accordé (€)").fill("18000")
-    page.get_by_label("Motivation").fill("Un besoin réel ; le comité suit l'avis favorable.")
-    page.get_by_role("button", name="Enregistrer la décision").click()
-    expect(page.get_by_text("La décision est enregistrée.")).to_be_visible()
+    page.locator("#id_motivation").fill("Un besoin réel ; le comité suit l'avis favorable.")
+    page.get_by_role("button", name="Proposer la décision").click()
+    expect(page.get_by_text("Décision proposée")).to_be_visible()
     expect(page.locator("#decision-title")).to_have_text("Décision : Retenu")
-    expect(page.locator("#project-status")).to_have_text("Retenu")
-    breadcrumb.click()
-    page.get_by_role("button", name="Passer au statut « Décidé »").click()
+    # Proposed only: the project keeps its status until the decisions are published.
+    expect(page.locator("#project-status")).to_have_text("En évaluation")
+    page.get_by_role("navigation", name="Fil d’Ariane").get_by_role("link").click()
+    page.get_by_role("link", name="Comité de sélection").click()
+    page.get_by_role("button", name="Publier la décision cochée…").click()
+    page.get_by_role("button", name="Publier et envoyer l’e-mail").click()
+    expect(page.get_by_text("1 décision(s) publiée(s)")).to_be_visible()
+    page.get_by_role("navigation", name="Fil d’Ariane").get_by_role("link").click()
+    page.get_by_role("link", name="Passer au statut « Décidé »…").click()
+    page.get_by_role("button", name="Confirmer le passage au statut « Décidé »").click()
     expect(page.locator("#call-status")).to_have_text("Décidé")
 
     # The holder reads the decision, the comments and their self-assessment beside the
@@ -536,8 +546,7 @@ def test_funder_reads_the_territory_map_and_drills_down_to_projects(
     # Another funder's project never shows on this funder's dashboard.
     ProjectFactory(title="Habitat inclusif", submitted=True, commune_id="33063")
     garage = Project.objects.get(title="Garage solidaire")
-    services.decision_record(project=garage, outcome="selected", amount_granted=Decimal(20000),
-                             motivation="", by=manager)  # fmt: skip
+    decide_and_publish(garage, "selected", amount=Decimal(20000), by=manager)
     reviewer = member("rita@exemple.fr", Role.REVIEWER)
     submitted_review(garage, reviewer, {}, default=3)
 

@@ -1,11 +1,12 @@
 """Fixtures shared by the projects tests of several layers."""
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Role
 from grid.models import Criterion
 from grid.services import grid_version_import, grid_version_publish
-from projects.models import Decision
+from projects.models import Decision, DecisionStatus
 from territories.models import Commune
 from tests.factories import (
     AssessmentFactory,
@@ -71,5 +72,11 @@ def example(db):
     AssessmentFactory(project=b, author=r1, submitted=True, scores=scores(0, 2, 2))
     AssessmentFactory(project=b, author=r2, submitted=True, scores=scores(1, 2, None))
     AssessmentFactory(project=w, author=r1, submitted=True, scores=scores(2, 2, 2))
-    Decision.objects.create(project=a, outcome="selected", decided_by=funder)
+    Decision.objects.create(
+        project=a,
+        outcome="selected",
+        decided_by=funder,
+        status=DecisionStatus.PUBLISHED,
+        published_at=timezone.now(),
+    )
     return {"call": call, "funder": funder, "a": a, "b": b, "w": w, "reviewers": [r1, r2, r3, r4]}

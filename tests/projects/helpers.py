@@ -4,6 +4,7 @@ import rules
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from grid.models import Criterion
+from projects import services
 from projects.models import Assignment, ReviewerVisibility
 from tests.factories import AssignmentFactory
 
@@ -30,6 +31,17 @@ def criteria_of(call):
 
 def second_reviewer(project, **traits) -> Assignment:
     return AssignmentFactory(project=project, **traits)
+
+
+def decide_and_publish(project, outcome, *, by, amount=None, motivation="Motivation."):
+    """Propose the decision on `project`, then publish it: what the committee does in two
+    steps, in one call for the tests that need a published decision."""
+    decision = services.decision_propose(
+        project=project, outcome=outcome, amount_granted=amount, motivation=motivation, by=by
+    )
+    services.decisions_publish(call=project.call, by=by, decision_ids=[decision.pk])
+    decision.refresh_from_db()
+    return decision
 
 
 def scores(k1, k2, k3):

@@ -46,7 +46,8 @@ class Proj:
     departement: str
     region: str
     requested: Fraction  # euros, 0 when not given
-    outcome: str | None
+    outcome: str | None  # the decision, proposed or published
+    published: bool  # a published decision: the only kind territory figures count
     granted: Fraction | None
     self_status: str | None
     self_values: dict
@@ -329,10 +330,10 @@ def territory(projects, crits_of, level: str, places=None) -> dict:
         )
         entry["submitted"] += 1
         entry["assessed"] += bool(counted(project))
-        entry["decided"] += project.outcome is not None
-        entry["selected"] += project.outcome == "selected"
+        entry["decided"] += project.published
+        entry["selected"] += project.published and project.outcome == "selected"
         entry["requested"] += project.requested
-        if project.outcome == "selected":
+        if project.published and project.outcome == "selected":
             entry["granted"] += project.granted or 0
         project_totals = totals(project, crits_of(project), places)
         if project_totals:

@@ -142,6 +142,8 @@ def project_specs(draw, crits, pool):
         "commune": draw(st.sampled_from(sorted(COMMUNES))),
         "requested": draw(st.none() | st.integers(0, 10_000_000)),  # cents
         "outcome": outcome,
+        # Decisions are proposed, then published: only published ones are public figures.
+        "published": draw(st.booleans()),
         "granted": (
             draw(st.none() | st.integers(0, 10_000_000)) if outcome == "selected" else None
         ),
@@ -269,6 +271,7 @@ def build(spec):
                 region=COMMUNES[ps["commune"]][1],
                 requested=Fraction(ps["requested"] or 0, 100),
                 outcome=ps["outcome"],
+                published=bool(ps["outcome"]) and ps["published"],
                 granted=None if ps["granted"] is None else Fraction(ps["granted"], 100),
                 self_status=ps["self_status"],
                 self_values={crits[i].id: v for i, v in ps["self_values"].items()},
@@ -306,6 +309,8 @@ def build(spec):
                     outcome=ps["outcome"],
                     amount_granted=_euros(ps["granted"]),
                     decided_by=decider,
+                    status="published" if ps["published"] else "proposed",
+                    published_at=timezone.now() if ps["published"] else None,
                 )
             projects.append(plain)
         calls.append({"call": call, "version": version, "crits": crits, "projects": projects})

@@ -180,7 +180,7 @@ DASHBOARD_QUERIES = {
     "call_dashboard": 9,
     "territory_dashboard": 8,
     "territory_heatmap": 8,
-    "project_analysis": 9,
+    "project_analysis": 13,
 }
 
 

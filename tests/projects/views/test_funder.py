@@ -188,7 +188,7 @@ def test_existing_reviewer_joins_the_pool_at_once(client):
     assert not ReviewerInvitation.objects.exists()
 
 
-def test_manager_decides_and_holder_reads_feedback_once_decided(
+def test_manager_decides_and_holder_reads_feedback_once_published(
     client, mailoutbox, django_capture_on_commit_callbacks
 ):
     assignment = AssignmentFactory(project__call__feedback_policy="full", done=True)
@@ -205,17 +205,26 @@ def test_manager_decides_and_holder_reads_feedback_once_decided(
             reverse("projects:decision_edit", kwargs={"pk": project.pk}),
             {"outcome": "selected", "amount_granted": "15000", "motivation": "Projet solide."},
         )
+    decision = Decision.objects.get()
+    project.refresh_from_db()
+    proposed_status, proposed_mails = project.status, len(mailoutbox)
     client.force_login(project.owner)
     before = client.get(
         reverse("projects:project_detail", kwargs={"pk": project.pk})
     ).content.decode()
-    call.status = CallStatus.DECIDED
-    call.save()
+    client.force_login(user_with_role(Role.FUNDER, call.funder))
+    with django_capture_on_commit_callbacks(execute=True):
+        published = client.post(
+            reverse("projects:decisions_publish", kwargs={"pk": call.pk}),
+            {"decisions": [decision.pk]},
+        )
+    client.force_login(project.owner)
     after = client.get(
         reverse("projects:project_detail", kwargs={"pk": project.pk})
     ).content.decode()
 
-    assert response.status_code == 302
+    assert response.status_code == 302 and published.status_code == 302
+    assert (proposed_status, proposed_mails) == (ProjectStatus.UNDER_REVIEW, 0)
     project.refresh_from_db()
     assert project.status == ProjectStatus.SELECTED
     assert Decision.objects.get().amount_granted == Decimal("15000")

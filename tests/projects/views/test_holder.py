@@ -19,7 +19,7 @@ from tests.factories import (
     holder_user,
     user_with_role,
 )
-from tests.projects.helpers import criteria_of, upload
+from tests.projects.helpers import criteria_of, decide_and_publish, upload
 from tests.projects.matrix import PDF_BYTES
 from tests.queries import count_queries
 
@@ -283,13 +283,8 @@ def test_holder_reads_reviewer_means_and_gaps_beside_their_self_assessment(clien
         scores={first.code: first.scale_max, second.code: second.scale_min},
     )
     AssessmentFactory(assignment=assignment, submitted=True, scores=2)
-    services.decision_record(
-        project=project,
-        outcome="selected",
-        amount_granted=None,
-        motivation="",
-        by=user_with_role(Role.FUNDER, project.call.funder),
-    )
+    funder = user_with_role(Role.FUNDER, project.call.funder)
+    decide_and_publish(project, "selected", amount=Decimal("10000"), by=funder)
     project.call.status = CallStatus.DECIDED
     project.call.save()
     client.force_login(project.owner)
@@ -311,12 +306,8 @@ def test_feedback_policy_decision_only_shows_no_comment(client):
     AssessmentFactory(
         assignment=assignment, submitted=True, scores=3, strengths="COMMENTAIRE-CACHE"
     )
-    services.decision_record(
-        project=project,
-        outcome="rejected",
-        amount_granted=Decimal("5"),
-        motivation="",
-        by=assignment.reviewer,
+    decide_and_publish(
+        project, "rejected", amount=Decimal("5"), motivation="", by=assignment.reviewer
     )
     project.call.status = CallStatus.DECIDED
     project.call.save()

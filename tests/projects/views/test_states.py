@@ -23,11 +23,14 @@ def test_reviewers_page_offers_recusal_for_active_assignments_only(client):
     html = client.get(reverse("projects:call_reviewers", kwargs={"pk": call.pk})).content.decode()
 
     assert "(Cousin)" in html
+
+    def link(assignment):
+        return reverse("projects:assignment_recuse", kwargs={"pk": assignment.pk})
+
     for assignment in (active, done):
-        assert f'id="recuse-{assignment.pk}"' in html
-        assert f'form="recuse-{assignment.pk}"' in html
+        assert f'href="{link(assignment)}"' in html
     for assignment in (conflicted, recused):
-        assert f"recuse-{assignment.pk}" not in html
+        assert link(assignment) not in html
 
 
 @pytest.mark.parametrize(

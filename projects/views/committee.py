@@ -1,0 +1,331 @@
+"""The selection committee: a project's decision taken on the reviewers' evidence, the call's
+committee view in ranking order against its envelope, the publication of the decisions and
+the call's journal."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.permissions import allowed, require
+from accounts.services import client_ip
+from accounts.web import attempt
+from projects import dashboards, services
+from projects.forms import DECISION_FORM_FIELDS, DecisionForm, PublishForm
+from projects.models import Call, Decision, Opinion, Outcome
+from projects.selectors import committee as committee_selectors
+from projects.selectors.committee import (
+    call_decisions,
+    envelope_summary,
+    opinion_summaries,
+    project_reviews,
+    publication_plan,
+)
+from projects.views.common import project_or_404
+
+# --- Evidence -------------------------------------------------------------------------------
+
+
+def reviews_as_seen(request, project, *, is_manager: bool) -> list[dict]:
+    """The reviews that count, as the viewer may read them: the call's managers see who wrote
+    each; a reviewer reads the others anonymised and numbered in the order the reviews were
+    created (as on the scoring form and the analysis table). Each with its opinion, strengths,
+    weaknesses, recommended amount and the criteria it commented."""
+    others = 0
+    result = []
+    for review in project_reviews(project=project):
+        if is_manager:
+            name = review.author.full_name or review.author.email
+        elif review.author_id == request.user.pk:
+            name = _("Vous")
+        else:
+            others += 1
+            name = _("Évaluateur %(n)s") % {"n": others}
+        result.append(
+            {
+                "name": name,
+                "opinion": review.opinion,
+                "opinion_label": review.get_opinion_display(),
+                "total": review.total,
+                "strengths": review.strengths,
+                "weaknesses": review.weaknesses,
+                "recommended_amount": review.recommended_amount,
+                "comments": [
+                    {
+                        "code": score.criterion.code,
+                        "label": score.criterion.label,
+                        "value": score.value,
+                        "scale_max": score.criterion.scale_max,
+                        "comment": score.comment,
+                    }
+                    for score in review.scores.all()
+                    if score.comment.strip()
+                ],
+            }
+        )
+    return result
+
+
+def evidence_context(request, project, *, is_manager: bool) -> dict:
+    """What the analysis and decision pages show of the reviews: each review, the opinion
+    counts, the mean and median recommended amounts beside the amount requested."""
+    summary = opinion_summaries(project=project).get(project.pk)
+    return {
+        "reviews": reviews_as_seen(request, project, is_manager=is_manager),
+        "opinions": summary,
+        "amount_requested": project.amount_requested,
+    }
+
+
+# --- A project's decision -------------------------------------------------------------------
+
+
+def _form_data(post, decision: Decision | None):
+    """The posted values, completed with the decision's current ones for the fields the form
+    did not send (a committee row sends the outcome and the amount only)."""
+    data = post.copy()
+    if decision is not None:
+        for name in DECISION_FORM_FIELDS:
+            if name not in data:
+                value = getattr(decision, name)
+                data[name] = "" if value is None else value
+    return data
+
+
+@login_required
+def decision_edit(request, pk):
+    """Propose or revise the decision on a project with the reviewers' evidence beside it; once
+    published, correct it explicitly (with a reason the holder reads). A committee row posts
+    here too: on success it goes back to the committee view, on refusal the full form shows
+    the messages at the fields."""
+    project = project_or_404(request, pk, "projects.decide_project")
+    decision = Decision.objects.filter(project=project).first()
+    from_committee = request.POST.get("from") == "committee" or request.GET.get("from") == (
+        "committee"
+    )
+    form = DecisionForm(
+        _form_data(request.POST, decision) if request.method == "POST" else None,
+        instance=decision,
+    )
+    if request.method == "POST" and form.is_valid():
+        correcting = decision is not None and decision.is_published
+        done, _decision = attempt(
+            request,
+            services.decision_correct if correcting else services.decision_propose,
+            form=form,
+            success=_("La décision publiée est corrigée ; le porteur est prévenu par e-mail.")
+            if correcting
+            else _("Décision proposée : elle reste invisible au porteur jusqu'à sa publication."),
+            project=project,
+            by=request.user,
+            ip=client_ip(request),
+            **form.service_kwargs(),
+            **({"reason": form.cleaned_data.get("correction_reason", "")} if correcting else {}),
+        )
+        if done:
+            if from_committee:
+                url = reverse("projects:call_committee", args=[project.call_id])
+                return redirect(f"{url}#project-{project.pk}")
+            return redirect("projects:project_detail", pk=project.pk)
+    return render(
+        request,
+        "projects/decisions/decision_form.html",
+        {
+            "project": project,
+            "decision": decision,
+            "form": form,
+            "aggregate": dashboards.project_aggregate(project=project),
+            "envelope": envelope_summary(call=project.call),
+            "from_committee": from_committee,
+            **evidence_context(request, project, is_manager=True),
+        },
+    )
+
+
+# --- The committee view ---------------------------------------------------------------------
+
+COMMITTEE_ORDERS = {
+    "mean": gettext_lazy("Moyenne des évaluateurs"),
+    "median": gettext_lazy("Médiane des évaluateurs"),
+}
+
+
+def _managed_call(request, pk, perm) -> Call:
+    call = get_object_or_404(Call.objects.select_related("funder", "grid_version"), pk=pk)
+    require(request, perm, call)
+    return call
+
+
+@login_required
+def call_committee(request, pk):
+    """The "Comité de sélection": the call's projects in ranking order (the dashboards'
+    `call_ranking`), each with its opinions at a glance, the amounts requested and recommended,
+    the proposed or published decision, and a running total against the envelope. Decisions
+    are proposed row by row; the proposed ones are published from here."""
+    call = _managed_call(request, pk, "projects.view_committee")
+    order = request.GET.get("ordre", "mean")
+    if order not in COMMITTEE_ORDERS:
+        order = "mean"
+    count = call.projects.submitted().count()
+    ranking = dashboards.call_ranking(call=call, order=order, page_size=max(count, 1))
+    opinions = opinion_summaries(call=call)
+    decisions = call_decisions(call=call)
+    requested = dict(call.projects.submitted().values_list("pk", "amount_requested"))
+    organisations = dict(call.projects.submitted().values_list("pk", "organisation__name"))
+    envelope = envelope_summary(call=call)
+    can_decide = call.takes_decisions and allowed(request, "projects.manage_call", call)
+    running = Decimal(0)
+    rows = []
+    for rank, row in enumerate(ranking.rows, start=1):
+        decision = decisions.get(row.project_id)
+        amount = (
+            decision.amount_granted
+            if decision and decision.outcome == Outcome.SELECTED and decision.amount_granted
+            else None
+        )
+        running += amount or 0
+        rows.append(
+            {
+                "rank": rank,
+                "ranking": row,
+                "organisation": organisations.get(row.project_id, ""),
+                "opinions": opinions.get(row.project_id),
+                "requested": requested.get(row.project_id),
+                "decision": decision,
+                "amount": amount,
+                "running": running if amount is not None else None,
+                "beyond": envelope.envelope is not None
+                and amount is not None
+                and running > envelope.envelope,
+            }
+        )
+    proposed = sum(1 for d in decisions.values() if not d.is_published)
+    return render(
+        request,
+        "projects/decisions/committee.html",
+        {
+            "call": call,
+            "rows": rows,
+            "envelope": envelope,
+            "order": order,
+            "orders": list(COMMITTEE_ORDERS.items()),
+            "outcomes": Outcome.choices,
+            "can_decide": can_decide,
+            "can_publish": proposed and allowed(request, "projects.publish_decisions", call),
+            "proposed_count": proposed,
+            "opinion_labels": dict(Opinion.choices),
+        },
+    )
+
+
+# --- Publication ----------------------------------------------------------------------------
+
+
+@login_required
+def decisions_publish(request, pk):
+    """The confirmation page lists who gets what and the e-mails that will go, and the
+    envelope after publication; posting it publishes. A second submission finds the decisions
+    published and sends nothing."""
+    call = _managed_call(request, pk, "projects.publish_decisions")
+    # Published decisions stay valid choices: a double submission reaches the service, which
+    # publishes nothing twice, rather than failing on a "choix invalide".
+    decisions = Decision.objects.filter(project__call=call)
+    if request.method == "POST":
+        form = PublishForm(request.POST, decisions=decisions)
+        data = request.POST
+    else:
+        form = PublishForm(request.GET or None, decisions=decisions)
+        data = request.GET
+    chosen = None
+    if "decisions" in data:
+        chosen = [value for value in data.getlist("decisions") if value.isdigit()]
+    plan = publication_plan(call=call, decision_ids=chosen)
+    if request.method == "POST" and form.is_valid():
+        done, published = attempt(
+            request,
+            services.decisions_publish,
+            form=form,
+            call=call,
+            by=request.user,
+            decision_ids=[d.pk for d in form.cleaned_data["decisions"]],
+            override_reason=form.cleaned_data["override_reason"],
+            ip=client_ip(request),
+        )
+        if done:
+            if published:
+                messages.success(
+                    request,
+                    _("%(n)s décision(s) publiée(s) ; les porteurs sont prévenus par e-mail.")
+                    % {"n": len(published)},
+                )
+            else:
+                messages.info(request, _("Ces décisions étaient déjà publiées : rien n'a changé."))
+            return redirect("projects:call_committee", pk=call.pk)
+    return render(
+        request,
+        "projects/decisions/decisions_publish.html",
+        {"call": call, "plan": plan, "form": form},
+    )
+
+
+# --- The call's journal ---------------------------------------------------------------------
+
+ACTION_LABELS = {
+    "call.update": gettext_lazy("Réglages de l'appel modifiés"),
+    "call.transition": gettext_lazy("Statut de l'appel changé"),
+    "pool.add": gettext_lazy("Évaluateur ajouté au vivier"),
+    "pool.remove": gettext_lazy("Évaluateur retiré du vivier"),
+    "assignments.create": gettext_lazy("Assignations créées"),
+    "assignment.recuse": gettext_lazy("Évaluateur récusé"),
+    "assignment.conflict": gettext_lazy("Conflit d'intérêts déclaré"),
+    "project.submit": gettext_lazy("Projet déposé"),
+    "project.withdraw": gettext_lazy("Projet retiré"),
+    "project.update": gettext_lazy("Projet modifié"),
+    "project.co_holder_add": gettext_lazy("Co-porteur ajouté"),
+    "project.co_holder_remove": gettext_lazy("Co-porteur retiré"),
+    "attachment.delete": gettext_lazy("Pièce jointe supprimée"),
+    "self_assessment.start": gettext_lazy("Auto-évaluation commencée"),
+    "decision.propose": gettext_lazy("Décision proposée"),
+    "decision.revise": gettext_lazy("Décision proposée révisée"),
+    "decision.publish": gettext_lazy("Décision publiée"),
+    "decision.correct": gettext_lazy("Décision publiée corrigée"),
+    "decisions.publish": gettext_lazy("Publication des décisions"),
+}
+
+
+def _changes(before, after) -> list[dict]:
+    before = before if isinstance(before, dict) else {}
+    after = after if isinstance(after, dict) else {}
+    return [
+        {"key": key, "before": before.get(key), "after": after.get(key)}
+        for key in dict.fromkeys([*before, *after])
+        if before.get(key) != after.get(key)
+    ]
+
+
+@login_required
+def call_history(request, pk):
+    """The call's journal for its managers: who did what, to which object, the values before
+    and after, when (Paris time) and from which address. 50 events a page."""
+    call = _managed_call(request, pk, "projects.view_call_history")
+    page = Paginator(committee_selectors.call_history(call=call), 50).get_page(
+        request.GET.get("page")
+    )
+    events = [
+        {
+            "event": event,
+            "label": ACTION_LABELS.get(event.action, event.action),
+            "changes": _changes(event.before, event.after),
+        }
+        for event in page.object_list
+    ]
+    return render(
+        request,
+        "projects/calls/call_history.html",
+        {"call": call, "page": page, "events": events},
+    )
