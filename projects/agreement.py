@@ -211,7 +211,10 @@ def bootstrap_alpha(
     if units < 2:
         return None
     rng = np.random.default_rng(seed)
-    weights = rng.multinomial(units, np.full(units, 1.0 / units), size=samples).astype(float)
+    # How many times each unit is drawn in each resample (a multinomial, drawn fast).
+    drawn = rng.integers(0, units, size=(samples, units)) + (np.arange(samples) * units)[:, None]
+    weights = np.bincount(drawn.ravel(), minlength=samples * units).reshape(samples, units)
+    weights = weights.astype(float)
     if metric in (INTERVAL, ORDINAL):
         if metric == ORDINAL:
             # Mid-ranks of the whole sample: a resample's own would shift by ties only.
