@@ -210,40 +210,23 @@ def bootstrap_alpha(
     units = len(sizes)
     if units < 2:
         return None
-    rng = np.random.default_rng(seed)
-    # How many times each unit is drawn in each resample (a multinomial, drawn fast).
-    drawn = rng.integers(0, units, size=(samples, units)) + (np.arange(samples) * units)[:, None]
-    weights = np.bincount(drawn.ravel(), minlength=samples * units).reshape(samples, units)
-    weights = weights.astype(float)
+    weights = resample_weights(units, samples, seed)
     if metric in (INTERVAL, ORDINAL):
         if metric == ORDINAL:
             # Mid-ranks of the whole sample: a resample's own would shift by ties only.
             values = _mid_ranks(values)
-        sums = np.bincount(codes, weights=values)
-        squares = np.bincount(codes, weights=values * values)
-        observed_unit = sizes * (squares - sums * sums / sizes) / (sizes - 1.0)
-        n = weights @ sizes
-        total = weights @ squares - (weights @ sums) ** 2 / n
-        with np.errstate(divide="ignore", invalid="ignore"):
-            alphas = 1.0 - (n - 1.0) * (weights @ observed_unit) / (n * total)
-    else:
-        order = np.argsort(codes, kind="stable")
-        starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-        sorted_values = values[order]
-        alphas = []
-        for row in weights.astype(int):
-            chosen = np.repeat(np.arange(units), row)
-            index = np.concatenate([np.arange(starts[u], starts[u] + sizes[u]) for u in chosen])
-            labels = np.repeat(np.arange(len(chosen)), sizes[chosen])
-            found = krippendorff_alpha(labels, sorted_values[index], metric)
-            alphas.append(np.nan if found is None else found)
-        alphas = np.asarray(alphas)
-    alphas = alphas[np.isfinite(alphas)]
-    if not len(alphas):
-        return None
-    tail = (1.0 - level) / 2.0 * 100.0
-    low, high = np.percentile(alphas, [tail, 100.0 - tail])
-    return float(low), float(high)
+        return percentile_interval(interval_alphas(weights, unit_sums(codes, values, units)), level)
+    order = np.argsort(codes, kind="stable")
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    sorted_values = values[order]
+    alphas = []
+    for row in weights.astype(int):
+        chosen = np.repeat(np.arange(units), row)
+        index = np.concatenate([np.arange(starts[u], starts[u] + sizes[u]) for u in chosen])
+        labels = np.repeat(np.arange(len(chosen)), sizes[chosen])
+        found = krippendorff_alpha(labels, sorted_values[index], metric)
+        alphas.append(np.nan if found is None else found)
+    return percentile_interval(alphas, level)
 
 
 @dataclass(frozen=True)
@@ -548,3 +531,49 @@ def grey_zone(low, high, line: int) -> np.ndarray:
     """Which projects' rank intervals cross the funding line (the first `line` ranks are
     funded): those that could rank inside as well as outside it."""
     return (np.asarray(low) <= line) & (np.asarray(high) > line)
+
+
+def unit_sums(unit, value, units: int) -> np.ndarray:
+    """Per unit code in range(units): (number of values, Σ values, Σ values², within-unit
+    disagreement m·SS/(m − 1)), zero for a unit with fewer than two values (not pairable):
+    all the interval α of any resample of the units needs."""
+    unit = np.asarray(unit)
+    value = np.asarray(value, dtype=np.float64)
+    sizes = np.bincount(unit, minlength=units).astype(float)
+    sums = np.bincount(unit, weights=value, minlength=units)
+    squares = np.bincount(unit, weights=value * value, minlength=units)
+    pairable = sizes >= 2
+    safe = np.where(pairable, sizes, 1.0)
+    observed = np.where(pairable, sizes * (squares - sums * sums / safe) / (safe - 1.0), 0.0)
+    table = np.stack([sizes, sums, squares, observed], axis=1)
+    table[~pairable] = 0.0
+    return table
+
+
+def resample_weights(units: int, samples: int, seed: int = 0) -> np.ndarray:
+    """How many times each of `units` units is drawn in each of `samples` resamples with
+    replacement (samples × units), seeded."""
+    rng = np.random.default_rng(seed)
+    drawn = rng.integers(0, units, size=(samples, units)) + (np.arange(samples) * units)[:, None]
+    counts = np.bincount(drawn.ravel(), minlength=samples * units).reshape(samples, units)
+    return counts.astype(float)
+
+
+def interval_alphas(weights: np.ndarray, sums: np.ndarray) -> np.ndarray:
+    """The interval α of each resample (rows of `weights`) from `unit_sums`; NaN where a
+    resample leaves it undefined."""
+    n, total, squares, observed = (weights @ sums).T
+    with np.errstate(divide="ignore", invalid="ignore"):
+        spread = squares - total * total / n
+        alphas = 1.0 - (n - 1.0) * observed / (n * spread)
+    return np.where((n >= 2) & (spread > 0), alphas, np.nan)
+
+
+def percentile_interval(alphas, level: float = 0.95) -> tuple[float, float] | None:
+    alphas = np.asarray(alphas)
+    alphas = alphas[np.isfinite(alphas)]
+    if not len(alphas):
+        return None
+    tail = (1.0 - level) / 2.0 * 100.0
+    low, high = np.percentile(alphas, [tail, 100.0 - tail])
+    return float(low), float(high)
