@@ -544,7 +544,8 @@ def unit_sums(unit, value, units: int) -> np.ndarray:
     squares = np.bincount(unit, weights=value * value, minlength=units)
     pairable = sizes >= 2
     safe = np.where(pairable, sizes, 1.0)
-    observed = np.where(pairable, sizes * (squares - sums * sums / safe) / (safe - 1.0), 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        observed = np.where(pairable, sizes * (squares - sums * sums / safe) / (safe - 1.0), 0.0)
     table = np.stack([sizes, sums, squares, observed], axis=1)
     table[~pairable] = 0.0
     return table

@@ -403,3 +403,63 @@ def call_calibration(request, pk):
             "outlier_bias": dashboards.OUTLIER_BIAS,
         },
     )
+
+
+JUDGEMENT_PAGE_SIZE = 50
+RANKINGS = {
+    "raw": gettext_lazy("brut (moyenne des notes)"),
+    "corrected": gettext_lazy("corrigé des décalages des évaluateurs"),
+}
+
+
+def _int_parameter(request, name: str, low: int, high: int) -> int | None:
+    """A whole number from the query string within [low, high], None when absent or wrong."""
+    try:
+        value = int(request.GET.get(name, ""))
+    except ValueError:
+        return None
+    return value if low <= value <= high else None
+
+
+@login_required
+def call_judgement(request, pk):
+    """Judgement quality of a call: agreement between reviewers, reviewer offsets, the
+    corrected ranking beside the raw one and the grey zone around a funding line."""
+    call = get_object_or_404(Call.objects.select_related("grid_version"), pk=pk)
+    require(request, "projects.view_call_dashboard", call)
+    quality = dashboards.judgement_quality(call=call)
+    ranking = request.GET.get("classement", "raw")
+    if ranking not in RANKINGS:
+        ranking = "raw"
+    line = _int_parameter(request, "ligne", 1, max(quality.projects, 1))
+    rows = quality.by(ranking)
+    grey = {row.project_id for row in quality.grey_zone(line, ranking)} if line else set()
+    pages = max((len(rows) + JUDGEMENT_PAGE_SIZE - 1) // JUDGEMENT_PAGE_SIZE, 1)
+    page = _int_parameter(request, "page", 1, pages) or 1
+    shown = rows[(page - 1) * JUDGEMENT_PAGE_SIZE : page * JUDGEMENT_PAGE_SIZE]
+    base = {"classement": ranking, **({"ligne": line} if line else {})}
+    return render(
+        request,
+        "projects/dashboards/dashboard_judgement.html",
+        {
+            "call": call,
+            "quality": quality,
+            "ranking": ranking,
+            "ranking_label": RANKINGS[ranking],
+            "rankings": list(RANKINGS.items()),
+            "line": line,
+            "grey": [row for row in rows if row.project_id in grey],
+            "rows": [(row, row.project_id in grey) for row in shown],
+            "page": page,
+            "pages": pages,
+            "previous_url": "?" + urlencode({**base, "page": page - 1}) if page > 1 else "",
+            "next_url": "?" + urlencode({**base, "page": page + 1}) if page < pages else "",
+            "thresholds": {
+                "alpha_good": dashboards.judgement.ALPHA_GOOD,
+                "alpha_fair": dashboards.judgement.ALPHA_FAIR,
+                "icc_good": dashboards.judgement.ICC_GOOD,
+                "icc_fair": dashboards.judgement.ICC_FAIR,
+                "target": dashboards.judgement.TARGET_RELIABILITY,
+            },
+        },
+    )
