@@ -16,6 +16,7 @@ from projects import dashboards
 from projects.forms import RankingFilterForm
 from projects.models import Call, Outcome, Project
 from projects.selectors.calls import managed_calls
+from projects.views.common import RANKINGS, ranking_in_view
 from territories.figures import format_figure, half_up
 from territories.maps import france_map
 from territories.models import Departement, Region
@@ -38,13 +39,18 @@ RANKING_COLUMNS = [
 ]
 
 
-def _sort_columns(base: dict, order: str, descending: bool) -> list[dict]:
+def _sort_columns(base: dict, order: str, descending: bool, corrected=False) -> list[dict]:
     """Each column header's link: sorting by it, the other way round when it is current."""
     columns = []
-    for key, label in RANKING_COLUMNS:
+    extra = [("corrected", gettext_lazy("Rang corrigé"))] if corrected else []
+    for key, label in extra + RANKING_COLUMNS:
         current = key == order
-        # Figures read best highest first; text lowest first.
-        descend = (not descending) if current else key not in ("title", "territory", "status")
+        # Figures read best highest first; text and ranks lowest first.
+        descend = (
+            (not descending)
+            if current
+            else key not in ("title", "territory", "status", "corrected")
+        )
         columns.append(
             {
                 "key": key,
@@ -63,10 +69,15 @@ def call_dashboard(request, pk):
     require(request, "projects.view_call_dashboard", call)
     form = RankingFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    sort = request.GET.get("sort", "-mean")
+    ranking = ranking_in_view(request, call.pk, switch=request.GET.get("classement", ""))
+    corrected_ranks = None
+    if ranking == "corrected":
+        quality = dashboards.judgement_quality(call=call)
+        corrected_ranks = {row.project_id: row.corrected_rank for row in quality.ranking}
+    sort = request.GET.get("sort", "corrected" if corrected_ranks else "-mean")
     descending = sort.startswith("-")
     order = sort.lstrip("-")
-    if order not in dashboards.RANKING_ORDER:
+    if order not in dashboards.RANKING_ORDER or (order == "corrected" and not corrected_ranks):
         order, descending = "mean", True
     try:
         page_number = int(request.GET.get("page", 1))
@@ -80,6 +91,7 @@ def call_dashboard(request, pk):
         status=filters.get("status", ""),
         outcome=filters.get("outcome", ""),
         page=page_number,
+        corrected_ranks=corrected_ranks,
     )
     base = {key: value for key, value in filters.items() if value}
     sort_query = {**base, "sort": ("-" if descending else "") + order}
@@ -92,7 +104,10 @@ def call_dashboard(request, pk):
             "form": form,
             "page": page,
             "rows": [(row, outcomes.get(row.outcome, "")) for row in page.rows],
-            "columns": _sort_columns(base, order, descending),
+            "columns": _sort_columns(base, order, descending, corrected=bool(corrected_ranks)),
+            "ranking": ranking,
+            "ranking_label": RANKINGS[ranking],
+            "other_ranking": "raw" if ranking == "corrected" else "corrected",
             "previous_url": "?" + urlencode({**sort_query, "page": page.page - 1})
             if page.page > 1
             else "",
@@ -406,10 +421,6 @@ def call_calibration(request, pk):
 
 
 JUDGEMENT_PAGE_SIZE = 50
-RANKINGS = {
-    "raw": gettext_lazy("brut (moyenne des notes)"),
-    "corrected": gettext_lazy("corrigé des décalages des évaluateurs"),
-}
 
 
 def _int_parameter(request, name: str, low: int, high: int) -> int | None:

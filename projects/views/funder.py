@@ -29,7 +29,7 @@ from projects.models import (
 from projects.selectors.calls import calls_for_funder
 from projects.selectors.reviewing import call_assignments, reviewer_progress
 from projects.selectors.submissions import call_projects
-from projects.views.common import project_or_404
+from projects.views.common import RANKINGS, project_or_404, ranking_in_view
 
 
 @login_required
@@ -277,5 +277,7 @@ def decision_edit(request, pk):
             "project": project,
             "form": form,
             "aggregate": project_aggregate(project=project),
+            # Which ranking of the call dashboard the funder had in view when deciding.
+            "ranking_label": RANKINGS[ranking_in_view(request, project.call_id)],
         },
     )

@@ -163,3 +163,44 @@ def test_judgement_panel_ignores_a_wrong_line_or_ranking(example, client):
 
     assert response.status_code == 200
     assert (response.context["line"], response.context["ranking"]) == (None, "raw")
+
+
+def test_call_dashboard_switches_to_the_corrected_ranking_explicitly(example, client):
+    call = example["call"]
+    add_reviewed(call, 4, example["reviewers"][:3], lambda p, r: max(0, p % 3 - (r == 2)))
+    client.force_login(example["funder"])
+    url = reverse("projects:call_dashboard", args=[call.pk])
+
+    raw = client.get(url)
+    corrected = client.get(url, {"classement": "corrected"})
+    again = client.get(url)  # the switch is remembered until switched back
+    back = client.get(url, {"classement": "raw"})
+
+    assert raw.context["ranking"] == "raw"
+    assert "data-corrected-rank" not in raw.content.decode()
+    assert "Classement affiché : brut (moyenne des notes)." in raw.content.decode()
+    ranks = [row.corrected_rank for row, _outcome in corrected.context["rows"]]
+    assert ranks == sorted(ranks) and ranks[0] == 1
+    assert "Classement affiché : corrigé des décalages des évaluateurs." in (
+        corrected.content.decode()
+    )
+    assert again.context["ranking"] == "corrected"
+    assert back.context["ranking"] == "raw"
+    # Raw figures are unchanged by the switch.
+    means = {row.project_id: row.figures.totals.mean for row, _o in raw.context["rows"]}
+    assert {row.project_id: row.figures.totals.mean for row, _o in corrected.context["rows"]} == (
+        means
+    )
+
+
+def test_decision_page_says_which_ranking_was_in_view(example, client):
+    client.force_login(example["funder"])
+    decision = reverse("projects:decision_edit", args=[example["b"].pk])
+    dashboard = reverse("projects:call_dashboard", args=[example["call"].pk])
+
+    before = client.get(decision).content.decode()
+    client.get(dashboard, {"classement": "corrected"})
+    after = client.get(decision).content.decode()
+
+    assert "Classement en vue sur le tableau de bord de l'appel : brut" in before
+    assert "Classement en vue sur le tableau de bord de l'appel : corrigé des décalages" in after
