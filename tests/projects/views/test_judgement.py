@@ -204,3 +204,17 @@ def test_decision_page_says_which_ranking_was_in_view(example, client):
 
     assert "Classement en vue sur le tableau de bord de l'appel : brut" in before
     assert "Classement en vue sur le tableau de bord de l'appel : corrigé des décalages" in after
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_call_dashboard_in_corrected_ranking_query_count_does_not_grow(example, client, size):
+    add_reviewed(example["call"], size, example["reviewers"][:2], lambda p, r: (p + r) % 3)
+    client.force_login(example["funder"])
+    url = reverse("projects:call_dashboard", args=[example["call"].pk])
+    client.get(url, {"classement": "corrected"})  # switched, and the panel cached
+
+    # The raw dashboard's 9, and the state of the reviews that keys the cached panel.
+    with count_queries(10):
+        response = client.get(url)
+
+    assert response.context["ranking"] == "corrected"
