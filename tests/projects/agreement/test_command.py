@@ -2,7 +2,10 @@
 errors on files it cannot read."""
 
 import json
+import subprocess
+import sys
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -100,3 +103,20 @@ def test_agreement_explains_a_missing_or_binary_file(tmp_path):
     binary.write_bytes(b"\xff\xfe\x00\x81")
     with pytest.raises(CommandError, match="n'est pas un fichier texte en UTF-8"):
         _run(binary)
+
+
+def test_agreement_on_a_bad_file_prints_no_traceback(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("u,r,v\n1,a,x\n", encoding="utf-8")
+
+    done = subprocess.run(
+        [sys.executable, "manage.py", "agreement", str(path)],
+        cwd=Path(__file__).resolve().parents[3],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert done.returncode == 1
+    assert "Ligne 2 : « x » n'est pas un nombre." in done.stderr
+    assert "Traceback" not in done.stderr

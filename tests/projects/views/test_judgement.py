@@ -1,5 +1,6 @@
 """The "Qualité du jugement" panel: who sees it, what it shows, its query counts."""
 
+from fractions import Fraction
 from urllib.parse import urlencode
 
 import pytest
@@ -8,6 +9,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from projects import dashboards
+from projects.agreement import icc, krippendorff_alpha
 from tests.factories import (
     AssessmentFactory,
     AssignmentFactory,
@@ -218,3 +220,32 @@ def test_call_dashboard_in_corrected_ranking_query_count_does_not_grow(example, 
         response = client.get(url)
 
     assert response.context["ranking"] == "corrected"
+
+
+def test_judgement_figures_of_the_example_by_hand(example):
+    """The example's totals: A 250/3, 50, 50; B 50, 200/3. K1: A 2, 1, 0; B 0, 1. K3: A N/A,
+    2, 2; B 2, N/A: N/A is missing, so B has a single K3 value and is not pairable."""
+    quality = dashboards.judgement.compute_judgement_quality(call=example["call"])
+
+    assert quality.total.interval == pytest.approx(
+        krippendorff_alpha([0, 0, 0, 1, 1], [250 / 3, 50, 50, 50, 200 / 3])
+    )
+    k1, _k2, k3 = quality.criteria
+    assert k1.interval == pytest.approx(krippendorff_alpha([0, 0, 0, 1, 1], [2, 1, 0, 0, 1]))
+    assert k1.ordinal == pytest.approx(
+        krippendorff_alpha([0, 0, 0, 1, 1], [2, 1, 0, 0, 1], "ordinal")
+    )
+    assert (k3.ratings, k3.pairable, k3.interval) == (3, 1, None)
+    assert quality.icc.icc1_1 == pytest.approx(
+        icc([0, 0, 0, 1, 1], [1, 2, 3, 1, 2], [250 / 3, 50, 50, 50, 200 / 3]).icc1_1
+    )
+    assert [row.title for row in quality.ranking] == ["A", "B"]
+    assert [(row.name, row.reviews, row.shared) for row in quality.reviewers] == [
+        ("R1", 2, 2),
+        ("R2", 2, 2),
+        ("R3", 1, 1),
+    ]
+    # The calibration page's bias, from totals stored to ten places: R3 gave 50 on A, the
+    # others 83.3333333333 and 50.
+    biases = {row.name: row.raw_bias for row in quality.reviewers}
+    assert biases["R3"] == 50 - (Fraction("83.3333333333") + 50) / 2
