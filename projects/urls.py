@@ -44,6 +44,11 @@ urlpatterns = [
         name="call_calibration",
     ),
     path(
+        "financeur/appels/<int:pk>/qualite-du-jugement/",
+        dashboards.call_judgement,
+        name="call_judgement",
+    ),
+    path(
         "financeur/territoires/criteres/",
         dashboards.territory_heatmap,
         name="territory_heatmap",

@@ -154,6 +154,7 @@ PROJECT_ROWS: dict[str, Row] = {
     ),
     "projects:call_dashboard": Row(only(200, "funder", "admin"), kwargs=_call),
     "projects:call_calibration": Row(only(200, "funder", "admin"), kwargs=_call),
+    "projects:call_judgement": Row(only(200, "funder", "admin"), kwargs=_call),
     "projects:territory_dashboard": Row(only(200, "funder", "admin")),
     "projects:territory_heatmap": Row(only(200, "funder", "admin")),
     "projects:project_analysis": Row(only(200, "funder", "admin"), kwargs=_submitted_project),

@@ -28,6 +28,7 @@ LAYERS = {
     "scoring": 0,  # the scoring rules: plain functions the models' users share
     "validators": 0,
     "statistics": 0,  # exact statistics of lists of values
+    "agreement": 0,  # agreement between reviewers: pure numpy functions
     "figures": 0,  # the one rounding of figures shown, at the bottom for maps and dashboards
     "text": 0,
     "rules": 1,

@@ -76,6 +76,14 @@ def bench_measure(*, call, requests: int, warmup: int) -> dict:
             reverse("projects:project_analysis", args=[project.pk]),
             None,
         ),
+        # The call's judgement-quality panel (issue 14: within 300 ms): the warm-up request
+        # computes it once, the measured ones read it from the cache like any later view.
+        "call_judgement": (
+            funder,
+            "get",
+            reverse("projects:call_judgement", args=[call.pk]) + "?ligne=200",
+            None,
+        ),
         # The reviewer's scoring form on a project of the measured call (5 reviews).
         "scoring_form_get": (reviewer, "get", review_url, None),
         "scoring_form_post": (

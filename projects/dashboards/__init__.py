@@ -8,6 +8,7 @@ from projects.dashboards.calibration import (
     criterion_distribution,
     reviewer_calibration,
 )
+from projects.dashboards.judgement import JudgementQuality, judgement_quality
 from projects.dashboards.progress import call_progress
 from projects.dashboards.projects import (
     CriterionAnalysis,
@@ -45,6 +46,7 @@ __all__ = [
     "RANKING_ORDER",
     "CriterionAnalysis",
     "Gate",
+    "JudgementQuality",
     "RankingPage",
     "RankingRow",
     "ReviewFigures",
@@ -54,6 +56,7 @@ __all__ = [
     "call_progress",
     "call_ranking",
     "criterion_distribution",
+    "judgement_quality",
     "project_aggregate",
     "project_criteria",
     "project_feedback",

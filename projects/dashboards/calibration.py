@@ -36,6 +36,7 @@ class ReviewerCalibration:
     shared: int  # of them, with a total, on a project another reviewer also scored
     mean_total: Fraction | None
     bias: Fraction | None  # mean of (own total − mean of the other reviewers' totals), points
+    author_id: int | None = None
 
     @property
     def outlier(self) -> bool:
@@ -68,6 +69,7 @@ def reviewer_calibration(*, call) -> list[ReviewerCalibration]:
             reviewer["gaps"] += Fraction(int(row["gaps"]), row["n"] - 1)
     return [
         ReviewerCalibration(
+            author_id=author_id,
             name=reviewer["name"],
             reviews=reviewer["reviews"],
             shared=reviewer["shared"],
@@ -78,7 +80,7 @@ def reviewer_calibration(*, call) -> list[ReviewerCalibration]:
             ),
             bias=reviewer["gaps"] / (reviewer["shared"] * UNIT) if reviewer["shared"] else None,
         )
-        for reviewer in reviewers.values()
+        for author_id, reviewer in reviewers.items()
     ]
 
 

@@ -99,6 +99,7 @@ class RankingRow:
     gate: Gate | None  # None: the version sets no threshold on a core criterion
     self_assessment: SelfAssessmentFigure
     outcome: str | None
+    corrected_rank: int | None = None
 
     def get_status_display(self) -> str:
         return ProjectStatus(self.status).label
@@ -121,6 +122,9 @@ RANKING_ORDER = {
     "gate": "gate_code",
     "self": "self_key",
     "outcome": "outcome",
+    # Only with `corrected_ranks` (the judgement panel's corrected ranking, switched on
+    # explicitly by the funder): ascending rank is best first.
+    "corrected": "corrected_rank",
 }
 
 # Per project: reviews done, totals (count, Σ, min, max, the list) and the middle rows of
@@ -203,7 +207,7 @@ SELECT * FROM (
            CASE WHEN self.status = %s
                 THEN (SELECT COUNT(*) FROM projects_score own WHERE own.assessment_id = self.id)
                 ELSE 0 END AS self_answered,
-           dec.outcome,
+           dec.outcome, {extra_column}
            COUNT(*) OVER () AS full_count
     FROM projects_project p
     CROSS JOIN version_
@@ -214,7 +218,7 @@ SELECT * FROM (
     LEFT JOIN gate ON gate.project_id = p.id
     LEFT JOIN assigned ON assigned.project_id = p.id
     LEFT JOIN projects_assessment self ON self.project_id = p.id AND self.kind = 'self'
-    LEFT JOIN projects_decision dec ON dec.project_id = p.id
+    LEFT JOIN projects_decision dec ON dec.project_id = p.id {extra_join}
     WHERE p.call_id = %s AND p.status NOT IN (%s, %s) {filters}
 ) ranked_rows
 ORDER BY ({order}) IS NULL, {order} {direction}, project_id
@@ -265,11 +269,15 @@ def call_ranking(
     outcome: str = "",
     page: int = 1,
     page_size: int = PAGE_SIZE,
+    corrected_ranks: dict[int, int] | None = None,
 ) -> RankingPage:
     """The call's projects with their review figures, sorted, filtered and paginated in SQL.
 
     `territory` is a région or département code; `outcome` a decision outcome or "none" for
-    projects without a decision. One query whatever the number of projects."""
+    projects without a decision. One query whatever the number of projects.
+
+    `corrected_ranks` ({project id: rank}) joins the judgement panel's corrected ranking as
+    the `corrected` column and sort key; it never changes the raw figures."""
     filters, params = "", []
     if territory:
         filters += " AND (p.region_id = %s OR p.departement_id = %s)"
@@ -282,13 +290,24 @@ def call_ranking(
     elif outcome:
         filters += " AND dec.outcome = %s"
         params.append(outcome)
+    if order == "corrected" and not corrected_ranks:
+        order = "mean"
     expression = RANKING_ORDER.get(order, RANKING_ORDER["mean"])
+    extra_join, extra_column, extra_params = "", "", []
+    if corrected_ranks:
+        # VALUES columns are column1, column2 on both SQLite and PostgreSQL.
+        rows = ", ".join(["(%s, %s)"] * len(corrected_ranks))
+        extra_join = f"LEFT JOIN (VALUES {rows}) corrected ON corrected.column1 = p.id"
+        extra_column = "corrected.column2 AS corrected_rank,"
+        extra_params = [value for pair in corrected_ranks.items() for value in pair]
     valid, valid_params = counted_reviews_sql(call_id=call.pk)
     sql = RANKING_SQL.format(
         valid=valid,
         totals=list_of("units"),
         unit=UNIT,
         filters=filters,
+        extra_join=extra_join,
+        extra_column=extra_column,
         order=expression,
         direction="DESC" if descending else "ASC",
     )
@@ -303,6 +322,7 @@ def call_ranking(
             *EXCLUDED_ASSIGNMENT_STATES,
             AssessmentStatus.SUBMITTED,
             AssessmentStatus.DRAFT,
+            *extra_params,
             call.pk,
             *HIDDEN_PROJECT_STATUSES,
             *params,
@@ -331,6 +351,7 @@ def call_ranking(
                 row["self_status"], points(row["self_key"]), row["self_answered"], row["criteria"]
             ),
             outcome=row["outcome"],
+            corrected_rank=row.get("corrected_rank"),
         )
         for row in raw
     ]

@@ -26,7 +26,7 @@ from projects.selectors.committee import (
     project_reviews,
     publication_plan,
 )
-from projects.views.common import project_or_404
+from projects.views.common import RANKINGS, project_or_404, ranking_in_view
 
 # --- Evidence -------------------------------------------------------------------------------
 
@@ -140,6 +140,8 @@ def decision_edit(request, pk):
             "decision": decision,
             "form": form,
             "aggregate": dashboards.project_aggregate(project=project),
+            # Which ranking of the call dashboard the funder had in view when deciding.
+            "ranking_label": RANKINGS[ranking_in_view(request, project.call_id)],
             "envelope": envelope_summary(call=project.call),
             "from_committee": from_committee,
             **evidence_context(request, project, is_manager=True),

@@ -1,6 +1,7 @@
 """What the projects app's views share."""
 
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from accounts.permissions import require
 from projects.models import Project
@@ -16,3 +17,22 @@ def project_or_404(request, pk, perm: str, *, read=project_detail) -> Project:
         raise Http404 from None
     require(request, perm, project)
     return project
+
+
+RANKINGS = {
+    "raw": gettext_lazy("brut (moyenne des notes)"),
+    "corrected": gettext_lazy("corrigé des décalages des évaluateurs"),
+}
+
+
+def ranking_in_view(request, call_id: int, switch: str = "") -> str:
+    """The ranking the viewer has in view on the call's dashboard: raw unless they switched
+    to the corrected one there (`switch`), remembered in their session so that the decision
+    page can say which one they were reading."""
+    key = f"ranking:{call_id}"
+    if switch in RANKINGS:
+        if request.session.get(key, "raw") != switch:
+            request.session[key] = switch
+        return switch
+    found = request.session.get(key, "raw")
+    return found if found in RANKINGS else "raw"

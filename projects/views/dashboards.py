@@ -16,6 +16,7 @@ from projects.models import Call, Outcome, Project
 from projects.selectors.calls import TerritoryScope, territory_scope
 from projects.selectors.reviewing import reviewers_as_seen
 from projects.views.committee import evidence_context
+from projects.views.common import RANKINGS, ranking_in_view
 from territories.figures import format_figure, half_up
 from territories.maps import france_map
 from territories.models import Departement, Region
@@ -38,13 +39,18 @@ RANKING_COLUMNS = [
 ]
 
 
-def _sort_columns(base: dict, order: str, descending: bool) -> list[dict]:
+def _sort_columns(base: dict, order: str, descending: bool, corrected=False) -> list[dict]:
     """Each column header's link: sorting by it, the other way round when it is current."""
     columns = []
-    for key, label in RANKING_COLUMNS:
+    extra = [("corrected", gettext_lazy("Rang corrigé"))] if corrected else []
+    for key, label in extra + RANKING_COLUMNS:
         current = key == order
-        # Figures read best highest first; text lowest first.
-        descend = (not descending) if current else key not in ("title", "territory", "status")
+        # Figures read best highest first; text and ranks lowest first.
+        descend = (
+            (not descending)
+            if current
+            else key not in ("title", "territory", "status", "corrected")
+        )
         columns.append(
             {
                 "key": key,
@@ -63,10 +69,15 @@ def call_dashboard(request, pk):
     require(request, "projects.view_call_dashboard", call)
     form = RankingFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    sort = request.GET.get("sort", "-mean")
+    ranking = ranking_in_view(request, call.pk, switch=request.GET.get("classement", ""))
+    corrected_ranks = None
+    if ranking == "corrected":
+        quality = dashboards.judgement_quality(call=call)
+        corrected_ranks = {row.project_id: row.corrected_rank for row in quality.ranking}
+    sort = request.GET.get("sort", "corrected" if corrected_ranks else "-mean")
     descending = sort.startswith("-")
     order = sort.lstrip("-")
-    if order not in dashboards.RANKING_ORDER:
+    if order not in dashboards.RANKING_ORDER or (order == "corrected" and not corrected_ranks):
         order, descending = "mean", True
     try:
         page_number = int(request.GET.get("page", 1))
@@ -80,6 +91,7 @@ def call_dashboard(request, pk):
         status=filters.get("status", ""),
         outcome=filters.get("outcome", ""),
         page=page_number,
+        corrected_ranks=corrected_ranks,
     )
     base = {key: value for key, value in filters.items() if value}
     sort_query = {**base, "sort": ("-" if descending else "") + order}
@@ -92,7 +104,10 @@ def call_dashboard(request, pk):
             "form": form,
             "page": page,
             "rows": [(row, outcomes.get(row.outcome, "")) for row in page.rows],
-            "columns": _sort_columns(base, order, descending),
+            "columns": _sort_columns(base, order, descending, corrected=bool(corrected_ranks)),
+            "ranking": ranking,
+            "ranking_label": RANKINGS[ranking],
+            "other_ranking": "raw" if ranking == "corrected" else "corrected",
             "previous_url": "?" + urlencode({**sort_query, "page": page.page - 1})
             if page.page > 1
             else "",
@@ -348,5 +363,61 @@ def call_calibration(request, pk):
             "reviewers": dashboards.reviewer_calibration(call=call),
             "scales": list(scales.values()),
             "outlier_bias": dashboards.OUTLIER_BIAS,
+        },
+    )
+
+
+JUDGEMENT_PAGE_SIZE = 50
+
+
+def _int_parameter(request, name: str, low: int, high: int) -> int | None:
+    """A whole number from the query string within [low, high], None when absent or wrong."""
+    try:
+        value = int(request.GET.get(name, ""))
+    except ValueError:
+        return None
+    return value if low <= value <= high else None
+
+
+@login_required
+def call_judgement(request, pk):
+    """Judgement quality of a call: agreement between reviewers, reviewer offsets, the
+    corrected ranking beside the raw one and the grey zone around a funding line."""
+    call = get_object_or_404(Call.objects.select_related("grid_version"), pk=pk)
+    require(request, "projects.view_call_dashboard", call)
+    quality = dashboards.judgement_quality(call=call)
+    ranking = request.GET.get("classement", "raw")
+    if ranking not in RANKINGS:
+        ranking = "raw"
+    line = _int_parameter(request, "ligne", 1, max(quality.projects, 1))
+    rows = quality.by(ranking)
+    grey = {row.project_id for row in quality.grey_zone(line, ranking)} if line else set()
+    pages = max((len(rows) + JUDGEMENT_PAGE_SIZE - 1) // JUDGEMENT_PAGE_SIZE, 1)
+    page = _int_parameter(request, "page", 1, pages) or 1
+    shown = rows[(page - 1) * JUDGEMENT_PAGE_SIZE : page * JUDGEMENT_PAGE_SIZE]
+    base = {"classement": ranking, **({"ligne": line} if line else {})}
+    return render(
+        request,
+        "projects/dashboards/dashboard_judgement.html",
+        {
+            "call": call,
+            "quality": quality,
+            "ranking": ranking,
+            "ranking_label": RANKINGS[ranking],
+            "rankings": list(RANKINGS.items()),
+            "line": line,
+            "grey": [row for row in rows if row.project_id in grey],
+            "rows": [(row, row.project_id in grey) for row in shown],
+            "page": page,
+            "pages": pages,
+            "previous_url": "?" + urlencode({**base, "page": page - 1}) if page > 1 else "",
+            "next_url": "?" + urlencode({**base, "page": page + 1}) if page < pages else "",
+            "thresholds": {
+                "alpha_good": dashboards.judgement.ALPHA_GOOD,
+                "alpha_fair": dashboards.judgement.ALPHA_FAIR,
+                "icc_good": dashboards.judgement.ICC_GOOD,
+                "icc_fair": dashboards.judgement.ICC_FAIR,
+                "target": dashboards.judgement.TARGET_RELIABILITY,
+            },
         },
     )

@@ -38,6 +38,7 @@ def test_bench_measures_every_page_on_a_small_data_set():
         "territory_dashboard",
         "territory_heatmap",
         "project_analysis",
+        "call_judgement",
         "scoring_form_get",
         "scoring_form_post",
         "self_assessment_get",
