@@ -8,9 +8,11 @@ from grid.models import Criterion, CriterionKind, Grid, GridVersion
 
 
 class RowVersionMixin(forms.Form):
-    """Carries the version's `row_version` the editor saw (optimistic locking)."""
+    """Carries the version's `row_version` the editor saw (optimistic locking). Kept as text:
+    the service compares it with the current one, and a missing or malformed value is a
+    conflict shown with the differences, not an error on a field nobody sees."""
 
-    row_version = forms.IntegerField(widget=forms.HiddenInput)
+    row_version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
 
 
 class GridCreateForm(forms.Form):

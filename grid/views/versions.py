@@ -191,7 +191,7 @@ def version_retire(request, pk):
         grid_version_retire,
         success=_("La version %(number)s est retirée.") % {"number": version.number},
         version=version,
-        row_version=request.POST.get("row_version"),
+        row_version=request.POST.get("row_version", ""),
         by=request.user,
         ip=client_ip(request),
     )
@@ -210,7 +210,7 @@ def version_publish(request, pk):
         try:
             grid_version_publish(
                 version=version,
-                row_version=request.POST.get("row_version"),
+                row_version=request.POST.get("row_version", ""),
                 by=request.user,
                 ip=client_ip(request),
             )

@@ -2,12 +2,14 @@
 every refusal says why in French. What callers outside the package need is re-exported here."""
 
 from projects.services.assessments import (
+    NEW_ASSESSMENT,
     StaleAssessment,
     assessment_recompute,
     assessment_save_scores,
     assessment_submit,
     self_assessment_get_or_create,
     self_assessment_problems,
+    self_assessment_save,
     stored_totals_match,
 )
 from projects.services.assignments import assignments_auto, assignments_create
@@ -55,6 +57,7 @@ from projects.services.submissions import (
 
 __all__ = [
     "CALL_FIELDS",
+    "NEW_ASSESSMENT",
     "NEXT_STATUS",
     "PROJECT_FIELDS",
     "REVIEW_FIELDS",
@@ -93,5 +96,6 @@ __all__ = [
     "reviewer_pool_remove",
     "self_assessment_get_or_create",
     "self_assessment_problems",
+    "self_assessment_save",
     "stored_totals_match",
 ]

@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +21,9 @@ from projects.models import (
 )
 from projects.scoring import comment_required
 from projects.services.assessments import (
+    NEW_ASSESSMENT,
+    STALE_MESSAGE,
+    StaleAssessment,
     assessment_save_scores,
     assessment_submit,
     unanswered_problems,
@@ -68,40 +71,32 @@ def review_save(
     scores: Mapping[int, tuple[int | None, str]],
     fields: Mapping,
     row_version: int | None,
-    assessment: Assessment | None,
+    assessment: Assessment | None = None,
     now=None,
 ) -> Assessment:
     """Save a reviewer's scores and overall opinion (submitting is `review_submit`'s).
 
-    `assessment` is the review the form was loaded with (None: there was none yet, and one is
-    created; if a concurrent request created it first, the unique constraint refuses the second
-    one and the refusal is explained). `row_version` refuses a save over someone else's (or the
-    same person's other tab's) newer save. A submitted review stays editable while the call is
-    in review; it is re-submitted, never turned back into a draft."""
+    `row_version` is the version of the review the form was loaded with (NEW_ASSESSMENT when
+    there was none yet): the assignment row is locked, then the review is read again, so a
+    double submission or another tab's save is refused as stale whichever request came first,
+    and the first save creates the review. `assessment` (the caller's copy) is not trusted for
+    that. A submitted review stays editable while the call is in review, until its author has
+    read the other reviewers' scores (`review_locked_problem`); it is re-submitted, never
+    turned back into a draft."""
     if project.call.status != CallStatus.REVIEW:
         raise ValidationError(_("L'appel n'est pas en évaluation : les notes sont figées."))
-    _active_assignment(project, by)
+    _active_assignment(project, by)  # row lock: one save at a time per reviewer and project
+    assessment = Assessment.objects.reviews().filter(project=project, author=by).first()
     if assessment is None:
-        try:
-            with transaction.atomic():
-                assessment = Assessment.objects.create(
-                    project=project,
-                    author=by,
-                    kind=AssessmentKind.REVIEW,
-                    grid_version_id=project.call.grid_version_id,
-                )
-        except IntegrityError:
-            raise ValidationError(
-                _(
-                    "Cette évaluation a déjà été créée (double envoi ou autre onglet) : "
-                    "vérifiez la version enregistrée avant de renvoyer vos notes."
-                ),
-                code="duplicate",
-            ) from None
+        if row_version != NEW_ASSESSMENT:
+            raise StaleAssessment(STALE_MESSAGE, code="stale")
+        assessment = Assessment.objects.create(
+            project=project,
+            author=by,
+            kind=AssessmentKind.REVIEW,
+            grid_version_id=project.call.grid_version_id,
+        )
         row_version = assessment.row_version
-    elif row_version is None:
-        # A form loaded before the first save, posted after it: as stale as any other.
-        row_version = 0
     assessment = assessment_save_scores(
         assessment=assessment, scores=scores, by=by, row_version=row_version
     )

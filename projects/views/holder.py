@@ -296,16 +296,20 @@ def self_assessment_edit(request, pk):
     form = AssessmentForm(request.POST or None, criteria=criteria, assessment=assessment)
     if request.method == "POST" and form.is_valid():
         try:
-            if assessment is None:
-                assessment = services.self_assessment_get_or_create(
-                    project=project, by=request.user
-                )
-            services.assessment_save_scores(
-                assessment=assessment,
+            services.self_assessment_save(
+                project=project,
                 scores=form.scores(),
                 by=request.user,
-                row_version=form.cleaned_data.get("row_version"),
+                row_version=form.cleaned_data["row_version"],
             )
+        except services.StaleAssessment as error:
+            # What a co-holder saved meanwhile is shown; the next post deliberately replaces it.
+            assessment = project.assessments.self_assessments().first()
+            form.data = form.data.copy()
+            form.data["row_version"] = (
+                assessment.row_version if assessment else services.NEW_ASSESSMENT
+            )
+            form.add_error(None, error)
         except ValidationError as error:
             form.add_error(None, error)
         else:

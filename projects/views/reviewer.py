@@ -63,7 +63,7 @@ def _review_project(request, pk, perm="projects.view_review") -> Project:
 def _stale_rows(form, criteria, saved):
     """Both versions, side by side, of the criteria where the saved review differs from what
     the reviewer typed: nothing is overwritten silently, nothing typed is lost."""
-    saved_scores = {s.criterion_id: s for s in saved.scores.all()}
+    saved_scores = {s.criterion_id: s for s in saved.scores.all()} if saved else {}
     typed = form.scores() if hasattr(form, "cleaned_data") else {}
     rows = []
     for criterion in criteria:
@@ -102,15 +102,16 @@ def review_edit(request, pk):
         if not can_score:
             raise PermissionDenied
         if form.is_valid():
+            saved = False
             try:
                 assessment = services.review_save(
                     project=project,
                     by=request.user,
                     scores=form.scores(),
                     fields=form.review_fields(),
-                    row_version=form.cleaned_data.get("row_version"),
-                    assessment=assessment,
+                    row_version=form.cleaned_data["row_version"],
                 )
+                saved = True
                 if request.POST.get("action") == "submit" and not assessment.is_submitted:
                     services.review_submit(assessment=assessment, by=request.user)
             except services.StaleAssessment as error:
@@ -118,11 +119,14 @@ def review_edit(request, pk):
                 stale = {"rows": _stale_rows(form, criteria, assessment), "saved": assessment}
                 # The next post deliberately replaces the saved version.
                 form.data = form.data.copy()
-                form.data["row_version"] = assessment.row_version
+                form.data["row_version"] = (
+                    assessment.row_version if assessment else services.NEW_ASSESSMENT
+                )
                 form.add_error(None, error)
             except ValidationError as error:
                 assessment = own_review(project=project, user=request.user)
-                if assessment is not None and getattr(error, "code", None) != "duplicate":
+                if saved:
+                    # Saved, then refused as a submission: the form now stands on that save.
                     form.data = form.data.copy()
                     form.data["row_version"] = assessment.row_version
                 form.add_error(None, error)

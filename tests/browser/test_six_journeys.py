@@ -26,6 +26,7 @@ from tests.factories import (
     UserFactory,
     reference_version,
 )
+from tests.projects.helpers import current_row_version
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -67,7 +68,7 @@ def submitted_review(project, reviewer, values: dict[str, int], default: int) ->
             "strengths": "Un besoin documenté par des chiffres locaux.",
             "weaknesses": "" if default >= 2 else "Le modèle économique reste à construire.",
         },
-        row_version=None,
+        row_version=services.NEW_ASSESSMENT,
         assessment=None,
     )
     return services.review_submit(assessment=review, by=reviewer)
@@ -76,7 +77,12 @@ def submitted_review(project, reviewer, values: dict[str, int], default: int) ->
 def self_assessment(project, values: dict[str, int], default: int) -> Assessment:
     assessment = services.self_assessment_get_or_create(project=project, by=project.owner)
     scores = {c.pk: (values.get(c.code, default), "") for c in criteria_of(project.call)}
-    return services.assessment_save_scores(assessment=assessment, scores=scores, by=project.owner)
+    return services.assessment_save_scores(
+        assessment=assessment,
+        scores=scores,
+        by=project.owner,
+        row_version=current_row_version(assessment),
+    )
 
 
 # --- 1. The administrator adapts the grid and publishes version 2 --------------------------

@@ -40,7 +40,7 @@ def full_scores(call, value=None):
     }
 
 
-def form_data(call, value=None, action="draft", row_version="", **extra):
+def form_data(call, value=None, action="draft", row_version="0", **extra):
     data = {"action": action, "row_version": row_version, "opinion": "favourable"}
     for criterion_id, (score, comment) in full_scores(call, value).items():
         data[f"score_{criterion_id}"] = str(score)
@@ -121,6 +121,7 @@ def test_draft_is_saved_and_incomplete_submission_keeps_it(client):
         url,
         {
             "action": "submit",
+            "row_version": "0",
             f"score_{first.pk}": str(first.scale_max),
             f"comment_{first.pk}": "",
             "opinion": "",
@@ -166,7 +167,7 @@ def test_stale_form_shows_both_versions_and_overwrites_nothing(client):
         by=assignment.reviewer,
         scores=full_scores(call, 1),
         fields={},
-        row_version=None,
+        row_version=services.NEW_ASSESSMENT,
         assessment=None,
     )
     loaded_version = review.row_version
@@ -206,6 +207,32 @@ def test_double_submit_creates_one_assessment(client):
     assert second.status_code == 200
     assert 'id="stale-conflict"' in second.content.decode()
     assert Assessment.objects.count() == 1
+
+
+@pytest.mark.parametrize("row_version", [None, "", "abc", "-1", "1e3", str(10**20)])
+def test_a_post_without_a_valid_row_version_is_a_conflict_not_a_save(client, row_version):
+    assignment = AssignmentFactory()
+    review = services.review_save(
+        project=assignment.project,
+        by=assignment.reviewer,
+        scores=full_scores(assignment.project.call, 1),
+        fields={},
+        row_version=services.NEW_ASSESSMENT,
+    )
+    client.force_login(assignment.reviewer)
+    data = form_data(assignment.project.call, value=2)
+    if row_version is None:
+        del data["row_version"]
+    else:
+        data["row_version"] = row_version
+
+    response = client.post(
+        reverse("projects:review_edit", kwargs={"pk": assignment.project.pk}), data
+    )
+
+    assert response.status_code == 200
+    assert 'id="stale-conflict"' in response.content.decode()
+    assert {score.value for score in review.scores.all()} == {1}
 
 
 # --- Lists and conflicts --------------------------------------------------------------------
@@ -422,7 +449,9 @@ def test_review_list_query_count_does_not_grow(client):
 
 # The scoring form reads the same number of queries however many others reviewed the project
 # (`make bench` measures it at 2,000 projects × 5 reviewers).
-SCORING_FORM_QUERIES = {"get": 13, "post": 21}
+# The POST reads the review again under the assignment's row lock (optimistic locking of the
+# first save too).
+SCORING_FORM_QUERIES = {"get": 13, "post": 22}
 
 
 @pytest.mark.parametrize("others", [1, 3])
