@@ -232,3 +232,31 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit events are append-only.")
+
+
+class SubmittedForm(models.Model):
+    """The one-time key a creation form carries (`accounts.forms.SubmitOnceMixin`): the first
+    request with the key creates the object; a repeated one (a double click, a resent POST)
+    finds what it created instead of creating it twice. The unique key makes concurrent
+    requests wait for each other in the database."""
+
+    key = models.UUIDField(_("clé"), unique=True)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    object_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("formulaire envoyé")
+        verbose_name_plural = _("formulaires envoyés")
+
+    def __str__(self):
+        return str(self.key)

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import authenticate, login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
@@ -40,6 +40,18 @@ def signup(request):
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Bienvenue ! Votre compte et votre structure sont créés."))
+            return redirect("accounts:profile")
+    duplicate = form.is_bound and (
+        form.has_error("email", "duplicate") or form.has_error(None, "duplicate")
+    )
+    if duplicate:
+        # A double click on "Créer mon compte": the first request created the account with
+        # this very password, so the second one signs in like the first instead of failing.
+        user = authenticate(
+            request, username=request.POST.get("email", ""), password=request.POST.get("password1")
+        )
+        if user is not None:
+            login(request, user)
             return redirect("accounts:profile")
     return render(request, "accounts/signup.html", {"form": form})
 

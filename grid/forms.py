@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import SubmitOnceMixin
 from grid.interchange import MAX_LEVELS
 from grid.models import Criterion, CriterionKind, Grid, GridVersion
 
@@ -15,7 +16,7 @@ class RowVersionMixin(forms.Form):
     row_version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
 
 
-class GridCreateForm(forms.Form):
+class GridCreateForm(SubmitOnceMixin, forms.Form):
     name = forms.CharField(label=_("Nom de la grille"), max_length=200)
     slug = forms.SlugField(
         label=_("Identifiant"),

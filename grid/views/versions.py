@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import allowed, require
-from accounts.services import client_ip
+from accounts.services import client_ip, create_once
 from accounts.web import attempt
 from grid import interchange
 from grid.forms import GridCreateForm, GridImportForm, GridVersionForm
@@ -59,12 +59,16 @@ def grid_create_view(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            draft = grid_create(
-                slug=data["slug"],
-                name=data["name"],
-                source=data["source"],
-                by=request.user,
-                ip=client_ip(request),
+            draft = create_once(
+                key=data["once"],
+                user=request.user,
+                create=lambda: grid_create(
+                    slug=data["slug"],
+                    name=data["name"],
+                    source=data["source"],
+                    by=request.user,
+                    ip=client_ip(request),
+                ),
             )
         except ValidationError as error:
             form.add_error("slug" if hasattr(error, "error_dict") else None, error.messages)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import allowed, require
 from accounts.selectors import organisation_ids
+from accounts.services import create_once
 from accounts.web import attempt
 from projects import services
 from projects.dashboards import project_aggregate
@@ -59,12 +60,14 @@ def call_create(request):
     if request.method == "POST" and form.is_valid():
         done, call = attempt(
             request,
-            services.call_create,
+            create_once,  # a double click creates one call
             form=form,
             success=_("L'appel est créé en brouillon."),
-            funder=membership.organisation,
-            by=request.user,
-            **form.service_kwargs(),
+            key=form.cleaned_data["once"],
+            user=request.user,
+            create=lambda: services.call_create(
+                funder=membership.organisation, by=request.user, **form.service_kwargs()
+            ),
         )
         if done:
             return redirect("projects:call_manage", pk=call.pk)
