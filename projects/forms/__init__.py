@@ -2,8 +2,9 @@
 
 from projects.forms.assessments import NOT_APPLICABLE, AssessmentForm
 from projects.forms.calls import CallFilterForm, CallForm
-from projects.forms.dashboards import RankingFilterForm
+from projects.forms.dashboards import DashboardQueryForm, RankingFilterForm
 from projects.forms.decisions import DecisionForm
+from projects.forms.ids import posted_id, posted_ids
 from projects.forms.reviewing import (
     AutoAssignForm,
     ConflictForm,
@@ -22,10 +23,13 @@ __all__ = [
     "CallForm",
     "CoHolderForm",
     "ConflictForm",
+    "DashboardQueryForm",
     "DecisionForm",
     "InvitationAcceptForm",
     "PoolAddForm",
     "ProjectForm",
     "RankingFilterForm",
     "ReviewForm",
+    "posted_id",
+    "posted_ids",
 ]

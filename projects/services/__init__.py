@@ -14,10 +14,12 @@ from projects.services.assessments import (
 )
 from projects.services.assignments import assignments_auto, assignments_create
 from projects.services.attachments import (
+    PdfNotAnonymisable,
     attachment_add,
     attachment_delete,
     attachment_problems,
     clean_display_name,
+    pdf_without_metadata,
 )
 from projects.services.calls import (
     CALL_FIELDS,
@@ -58,6 +60,7 @@ from projects.services.submissions import (
 __all__ = [
     "CALL_FIELDS",
     "NEW_ASSESSMENT",
+    "PdfNotAnonymisable",
     "NEXT_STATUS",
     "PROJECT_FIELDS",
     "REVIEW_FIELDS",
@@ -82,6 +85,7 @@ __all__ = [
     "invitation_accept",
     "invitation_from_token",
     "invitation_token",
+    "pdf_without_metadata",
     "project_add_co_holder",
     "project_create",
     "project_remove_co_holder",

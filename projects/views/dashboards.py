@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.permissions import allowed, require
 from projects import dashboards
-from projects.forms import RankingFilterForm
+from projects.forms import DashboardQueryForm, RankingFilterForm
 from projects.models import Call, Outcome, Project
 from projects.selectors.calls import managed_call_ids, managed_calls
 from territories.maps import france_map
@@ -65,10 +65,7 @@ def call_dashboard(request, pk):
     order = sort.lstrip("-")
     if order not in dashboards.RANKING_ORDER:
         order, descending = "mean", True
-    try:
-        page_number = int(request.GET.get("page", 1))
-    except ValueError:
-        page_number = 1
+    page_number = DashboardQueryForm(request.GET).value("page", 1)
     page = dashboards.call_ranking(
         call=call,
         order=order,
@@ -123,11 +120,13 @@ def _territory_scope(request):
     calls = list(
         managed_calls(user=request.user).order_by("-opens_at", "pk").values_list("pk", "title")
     )
-    call_pk = request.GET.get("call", "")
-    if call_pk:
-        # Another funder's call is answered as if it did not exist.
-        if not call_pk.isdigit() or int(call_pk) not in {pk for pk, _t in calls}:
+    query = DashboardQueryForm(request.GET)
+    call_pk = ""
+    if request.GET.get("call"):
+        # Another funder's call (or no call at all) is answered as if it did not exist.
+        if query.invalid("call") or query.value("call") not in {pk for pk, _t in calls}:
             raise Http404
+        call_pk = str(query.value("call"))
         call_ids = [int(call_pk)]
     return calls, call_ids, call_pk
 
@@ -143,8 +142,11 @@ def territory_dashboard(request):
     measure = request.GET.get("measure", "submitted")
     if measure not in dashboards.MEASURES:
         measure = "submitted"
-    region_code = request.GET.get("region", "")
-    departement_code = request.GET.get("departement", "")
+    query = DashboardQueryForm(request.GET)
+    if query.invalid("region") or query.invalid("departement"):
+        raise Http404
+    region_code = query.value("region", "")
+    departement_code = query.value("departement", "")
     base = {key: value for key, value in (("call", call_pk), ("measure", measure)) if value}
     here = reverse("projects:territory_dashboard")
 
@@ -279,7 +281,10 @@ def territory_heatmap(request):
     require(request, "projects.view_territory_dashboard")
     _calls, call_ids, _call_pk = _territory_scope(request)
     region = None
-    if region_code := request.GET.get("region", ""):
+    query = DashboardQueryForm(request.GET)
+    if query.invalid("region"):
+        raise Http404
+    if region_code := query.value("region", ""):
         region = get_object_or_404(Region, code=region_code)
     level = "departement" if region else "region"
     names = (

@@ -20,6 +20,8 @@ from projects.forms import (
     CallForm,
     DecisionForm,
     PoolAddForm,
+    posted_id,
+    posted_ids,
 )
 from projects.models import (
     Assignment,
@@ -177,7 +179,7 @@ def call_pool(request, pk):
     """Add a reviewer to the pool (or invite them), or remove one."""
     call = _managed_call(request, pk)
     if remove := request.POST.get("remove"):
-        reviewer = get_object_or_404(call.reviewers, pk=remove)
+        reviewer = get_object_or_404(call.reviewers, pk=posted_id(remove))
         services.reviewer_pool_remove(call=call, reviewer=reviewer, by=request.user)
         messages.success(request, _("%(name)s a quitté le vivier.") % {"name": reviewer})
         return redirect("projects:call_reviewers", pk=call.pk)
@@ -207,8 +209,10 @@ def call_pool(request, pk):
 def call_assign(request, pk):
     """Assign by hand or in bulk: every checked project × every checked reviewer."""
     call = _managed_call(request, pk)
-    projects = list(call.projects.submitted().filter(pk__in=request.POST.getlist("projects")))
-    reviewers = list(call.reviewers.filter(pk__in=request.POST.getlist("reviewers")))
+    projects = list(
+        call.projects.submitted().filter(pk__in=posted_ids(request.POST.getlist("projects")))
+    )
+    reviewers = list(call.reviewers.filter(pk__in=posted_ids(request.POST.getlist("reviewers"))))
     if not projects or not reviewers:
         messages.error(request, _("Cochez au moins un projet et un évaluateur."))
         return redirect("projects:call_reviewers", pk=call.pk)

@@ -21,6 +21,7 @@ from projects.forms import (
     AttachmentForm,
     CoHolderForm,
     ProjectForm,
+    posted_id,
 )
 from projects.models import (
     Attachment,
@@ -255,7 +256,7 @@ def project_coholders(request, pk):
     if request.method == "POST":
         remove = request.POST.get("remove")
         if remove:
-            user = get_object_or_404(User, pk=remove)
+            user = get_object_or_404(User, pk=posted_id(remove))
             services.project_remove_co_holder(project=project, user=user, by=request.user)
             messages.success(request, _("%(name)s n'est plus co-porteur.") % {"name": user})
             return redirect("projects:project_coholders", pk=project.pk)

@@ -1,5 +1,7 @@
 """Reviewers' pages: their list "à évaluer", the scoring form, conflicts and files."""
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -215,16 +217,33 @@ def review_attachment(request, pk):
     not reveal the holder."""
     attachment = get_object_or_404(Attachment.objects.select_related("project__call"), pk=pk)
     require(request, "projects.view_review", attachment.project)
-    name = (
-        f"piece-{attachment.pk}.pdf"
-        if attachment.project.call.blind_mode
-        else attachment.original_name
-    )
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=name,
-        content_type="application/pdf",
-    )
+    if attachment.project.call.blind_mode:
+        # Blind mode: a neutral name, and the file rewritten without its metadata (/Author,
+        # XMP), which often name the holder.
+        with attachment.file.open("rb") as stored:
+            try:
+                content = services.pdf_without_metadata(stored)
+            except services.PdfNotAnonymisable:
+                messages.error(
+                    request,
+                    _(
+                        "Cette pièce ne peut pas être anonymisée : elle n'est pas transmise en "
+                        "mode anonyme. Signalez-le au financeur."
+                    ),
+                )
+                return redirect("projects:review_edit", pk=attachment.project_id)
+        response = FileResponse(
+            io.BytesIO(content),
+            as_attachment=True,
+            filename=f"piece-{attachment.pk}.pdf",
+            content_type="application/pdf",
+        )
+    else:
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type="application/pdf",
+        )
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -1,11 +1,13 @@
 """Reviewers' pages: the scoring form, their list, conflicts, anti-anchoring, blind mode and
 invitations."""
 
+import io
 from decimal import Decimal
 
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from pypdf import PdfReader
 
 from accounts.models import Membership, Role
 from projects import services
@@ -26,7 +28,7 @@ from tests.factories import (
     user_with_role,
 )
 from tests.projects.helpers import VISIBILITY_TABLE, criteria_of, second_reviewer
-from tests.projects.matrix import PDF_BYTES
+from tests.projects.matrix import PDF_BYTES, pdf_bytes
 from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -475,3 +477,38 @@ def test_scoring_form_query_count_does_not_grow(client, method, others):
     assert response.status_code == (302 if method == "post" else 200)
     if method == "get":
         assert len(response.context["others"]) == others
+
+
+@pytest.mark.parametrize("blind", [True, False])
+def test_blind_mode_serves_attachments_without_their_metadata(client, blind):
+    assignment = AssignmentFactory(project__call__blind_mode=blind)
+    original = pdf_bytes(author="AUTEURMARQUEUR3318")
+    attachment = Attachment(
+        project=assignment.project, original_name="budget.pdf", size=len(original)
+    )
+    attachment.file.save("x.pdf", ContentFile(original), save=True)
+    client.force_login(assignment.reviewer)
+
+    response = client.get(reverse("projects:review_attachment", kwargs={"pk": attachment.pk}))
+
+    served = b"".join(response.streaming_content)
+    assert response.status_code == 200
+    if blind:
+        assert b"AUTEURMARQUEUR3318" not in served
+        reader = PdfReader(io.BytesIO(served))
+        assert not (reader.metadata or {}).get("/Author")
+        assert len(reader.pages) == 1
+    else:
+        assert served == original
+
+
+def test_an_attachment_that_cannot_be_anonymised_is_not_served_in_blind_mode(client):
+    assignment = AssignmentFactory(project__call__blind_mode=True)
+    attachment = Attachment(project=assignment.project, original_name="budget.pdf", size=10)
+    attachment.file.save("x.pdf", ContentFile(b"%PDF-1.4 AUTEURMARQUEUR garbage"), save=True)
+    client.force_login(assignment.reviewer)
+
+    response = client.get(reverse("projects:review_attachment", kwargs={"pk": attachment.pk}))
+
+    assert response.status_code == 302
+    assert b"AUTEURMARQUEUR" not in response.content
