@@ -260,3 +260,22 @@ class SubmittedForm(models.Model):
 
     def __str__(self):
         return str(self.key)
+
+
+INT64 = range(-(2**63), 2**63)
+
+
+@models.IntegerField.register_lookup
+class IntegerFieldIn(models.lookups.In):
+    """`pk__in=[…]` (forms' multiple choices, checkboxes) with an id that fits no 64-bit
+    column, e.g. 2**63 typed into a form, matches nothing for that id, on SQLite as on
+    PostgreSQL, instead of raising OverflowError. Django already does so for `exact`."""
+
+    def process_rhs(self, compiler, connection):
+        if self.rhs_is_direct_value() and isinstance(self.rhs, list | tuple | set):
+            self.rhs = [
+                value
+                for value in self.rhs
+                if not isinstance(value, int) or isinstance(value, bool) or value in INT64
+            ]
+        return super().process_rhs(compiler, connection)

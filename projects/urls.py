@@ -74,5 +74,10 @@ urlpatterns = [
         funder.assignment_recuse,
         name="assignment_recuse",
     ),
+    path(
+        "financeur/assignations/<int:pk>/rouvrir/",
+        funder.assignment_reopen,
+        name="assignment_reopen",
+    ),
     path("financeur/projets/<int:pk>/decision/", funder.decision_edit, name="decision_edit"),
 ]

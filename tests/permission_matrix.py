@@ -202,6 +202,10 @@ REVIEW_ROWS: dict[str, Row] = {
     "projects:assignment_recuse": Row(
         only(302, "funder", "admin"), kwargs=lambda ctx: {"pk": ctx["assignment"].pk}, method="post"
     ),
+    # Reopening a review that is not locked is refused with a message: still a redirect.
+    "projects:assignment_reopen": Row(
+        only(302, "funder", "admin"), kwargs=lambda ctx: {"pk": ctx["assignment"].pk}, method="post"
+    ),
     "projects:decision_edit": Row(only(200, "funder", "admin"), kwargs=_review_project),
 }
 

@@ -39,9 +39,13 @@ from projects.services.pool import (
 )
 from projects.services.reviewing import (
     REVIEW_FIELDS,
+    REVIEW_LOCKED_MESSAGE,
     assignment_declare_conflict,
     assignment_recuse,
+    review_locked,
+    review_mark_others_seen,
     review_problems,
+    review_reopen,
     review_save,
     review_submit,
 )
@@ -64,6 +68,7 @@ __all__ = [
     "NEXT_STATUS",
     "PROJECT_FIELDS",
     "REVIEW_FIELDS",
+    "REVIEW_LOCKED_MESSAGE",
     "StaleAssessment",
     "assessment_recompute",
     "assessment_save_scores",
@@ -93,7 +98,10 @@ __all__ = [
     "project_submit",
     "project_update",
     "project_withdraw",
+    "review_locked",
+    "review_mark_others_seen",
     "review_problems",
+    "review_reopen",
     "review_save",
     "review_submit",
     "reviewer_pool_add",

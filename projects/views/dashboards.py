@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import allowed, require
-from projects import dashboards
+from projects import dashboards, services
 from projects.forms import DashboardQueryForm, RankingFilterForm
 from projects.models import Call, Outcome, Project
 from projects.selectors.calls import managed_call_ids, managed_calls
@@ -246,6 +246,9 @@ def project_analysis(request, pk):
     require(request, "projects.view_project_analysis", project)
     criteria = dashboards.project_criteria(project=project)
     is_manager = allowed(request, "projects.manage_call", project.call)
+    if not is_manager:
+        # A reviewer reads the others' scores here: their submitted review locks (anti-anchoring).
+        services.review_mark_others_seen(project=project, reviewer=request.user)
     reviewers = _reviewers_as_seen(request, project, criteria, is_manager=is_manager)
     bar_height = 22
     return render(

@@ -260,6 +260,22 @@ def assignment_recuse(request, pk):
 
 
 @login_required
+@require_POST
+def assignment_reopen(request, pk):
+    """Reopen a review locked after its author saw the others' scores: journaled and shown."""
+    assignment = get_object_or_404(Assignment.objects.select_related("project__call"), pk=pk)
+    require(request, "projects.manage_call", assignment.project.call)
+    attempt(
+        request,
+        services.review_reopen,
+        success=_("L'évaluation est rouverte : son auteur peut la modifier et la soumettre."),
+        assignment=assignment,
+        by=request.user,
+    )
+    return redirect("projects:call_reviewers", pk=assignment.project.call_id)
+
+
+@login_required
 def decision_edit(request, pk):
     """The call manager records the outcome, the amount granted and the motivation."""
     project = project_or_404(request, pk, "projects.decide_project")

@@ -95,12 +95,17 @@ def review_edit(request, pk):
     outside the review period."""
     project = _review_project(request, pk)
     call = project.call
-    can_score = allowed(request, "projects.review_project", project)
     assessment = own_review(project=project, user=request.user)
+    assignment = Assignment.objects.filter(project=project, reviewer=request.user).first()
+    locked = services.review_locked(assignment, assessment)
+    can_score = allowed(request, "projects.review_project", project) and not locked
     criteria = version_criteria(call.grid_version_id)
     form = ReviewForm(request.POST or None, criteria=criteria, assessment=assessment)
     stale = None
     if request.method == "POST":
+        if locked:
+            messages.error(request, services.REVIEW_LOCKED_MESSAGE)
+            return redirect("projects:review_edit", pk=project.pk)
         if not can_score:
             raise PermissionDenied
         if form.is_valid():
@@ -144,6 +149,10 @@ def review_edit(request, pk):
             field.disabled = True
     own_submitted = bool(assessment and assessment.is_submitted)
     show_others = call.others_visible_to_reviewer(own_submitted=own_submitted)
+    if show_others and assignment is not None and assignment.others_seen_at is None:
+        services.review_mark_others_seen(project=project, reviewer=request.user)
+        if own_submitted:
+            locked, can_score = True, False
     if form.is_bound and hasattr(form, "cleaned_data"):
         # The total of what was typed, so that a refused form shows the same number.
         values = {cid: value for cid, (value, _c) in form.scores().items()}
@@ -161,6 +170,8 @@ def review_edit(request, pk):
             "assessment": assessment,
             "summary": summary,
             "can_score": can_score,
+            "locked": locked,
+            "reopened_at": assignment.reopened_at if assignment else None,
             "stale": stale,
             "show_others": show_others,
             "aggregate": project_aggregate(project=project) if show_others else None,

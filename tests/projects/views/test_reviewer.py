@@ -5,11 +5,12 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from pypdf import PdfReader
 
-from accounts.models import Membership, Role
+from accounts.models import AuditEvent, Membership, Role
 from projects import services
 from projects.models import (
     Assessment,
@@ -452,8 +453,8 @@ def test_review_list_query_count_does_not_grow(client):
 # The scoring form reads the same number of queries however many others reviewed the project
 # (`make bench` measures it at 2,000 projects × 5 reviewers).
 # The POST reads the review again under the assignment's row lock (optimistic locking of the
-# first save too).
-SCORING_FORM_QUERIES = {"get": 13, "post": 22}
+# first save too); both read the assignment (anti-anchoring lock).
+SCORING_FORM_QUERIES = {"get": 14, "post": 21}
 
 
 @pytest.mark.parametrize("others", [1, 3])
@@ -465,7 +466,8 @@ def test_scoring_form_query_count_does_not_grow(client, method, others):
     project = assignment.project
     for _i in range(others):
         AssessmentFactory(assignment=second_reviewer(project, done=True), submitted=True, scores=2)
-    review = AssessmentFactory(assignment=assignment, submitted=True, scores=3)
+    # A draft for the POST: a submitted review whose author has seen the others is locked.
+    review = AssessmentFactory(assignment=assignment, submitted=method == "get", scores=3)
     client.force_login(assignment.reviewer)
     url = reverse("projects:review_edit", args=[project.pk])
     data = form_data(project.call, value=3, row_version=review.row_version)
@@ -512,3 +514,71 @@ def test_an_attachment_that_cannot_be_anonymised_is_not_served_in_blind_mode(cli
 
     assert response.status_code == 302
     assert b"AUTEURMARQUEUR" not in response.content
+
+
+def test_a_submitted_review_locks_once_its_author_has_seen_the_others(client):
+    """Anti-anchoring: submit a placeholder, read the others' scores, change one's own — the
+    last step is refused, and only the funder's reopening lets it through, journaled."""
+    assignment = AssignmentFactory(
+        project__call__reviewer_visibility=ReviewerVisibility.AFTER_OWN, done=True
+    )
+    project = assignment.project
+    AssessmentFactory(assignment=second_reviewer(project, done=True), submitted=True, scores=3)
+    review = AssessmentFactory(assignment=assignment, submitted=True, scores=0)
+    client.force_login(assignment.reviewer)
+    url = reverse("projects:review_edit", kwargs={"pk": project.pk})
+
+    page = client.get(url)  # the others' scores are shown: the review locks
+    changed = client.post(
+        url, form_data(project.call, value=3, row_version=str(review.row_version))
+    )
+
+    assert 'id="other-reviews"' in page.content.decode()
+    assert 'id="review-locked"' in page.content.decode()
+    assert changed.status_code == 302
+    assert {score.value for score in review.scores.all()} == {0}
+    assignment.refresh_from_db()
+    assert assignment.others_seen_at is not None
+    assert AuditEvent.objects.filter(action="review.others_seen").count() == 1
+
+    funder = user_with_role(Role.FUNDER, project.call.funder)
+    client.force_login(funder)
+    reopened = client.post(reverse("projects:assignment_reopen", kwargs={"pk": assignment.pk}))
+    client.force_login(assignment.reviewer)
+    review.refresh_from_db()
+    resaved = client.post(url, form_data(project.call, value=3, row_version=review.row_version))
+
+    assert reopened.status_code == 302
+    assert resaved.status_code == 302
+    assert {score.value for score in review.scores.all()} == {3}
+    assert AuditEvent.objects.filter(action="review.reopen").get().before["total"] == "0.00"
+    assert "rouverte par le financeur" in client.get(url).content.decode()
+
+
+def test_the_analysis_page_locks_the_reviewers_submitted_review_too(client):
+    assignment = AssignmentFactory(
+        project__call__reviewer_visibility=ReviewerVisibility.ALWAYS, done=True
+    )
+    AssessmentFactory(assignment=assignment, submitted=True, scores=1)
+    client.force_login(assignment.reviewer)
+
+    client.get(reverse("projects:project_analysis", kwargs={"pk": assignment.project.pk}))
+
+    assignment.refresh_from_db()
+    assert assignment.others_seen_at is not None
+    with pytest.raises(ValidationError, match="verrouillée"):
+        services.review_save(
+            project=assignment.project,
+            by=assignment.reviewer,
+            scores={},
+            fields={},
+            row_version=Assessment.objects.get().row_version,
+        )
+
+
+def test_a_review_that_is_not_locked_cannot_be_reopened():
+    assignment = AssignmentFactory(done=True)
+    AssessmentFactory(assignment=assignment, submitted=True, scores=1)
+
+    with pytest.raises(ValidationError, match="pas verrouillée"):
+        services.review_reopen(assignment=assignment, by=user_with_role(None))
