@@ -1,15 +1,26 @@
+from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import authenticate, login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetConfirmView
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.forms import HolderSignupForm, LoginForm, OrganisationForm
 from accounts.models import Organisation
-from accounts.permissions import require
+from accounts.permissions import login_name, require
 from accounts.services import holder_signup, organisation_update
+
+
+class UnlockingPasswordResetConfirmView(PasswordResetConfirmView):
+    """Choosing a new password through the e-mailed link also lifts a login lockout
+    (django-axes) on the account: the unlock path the lockout page offers."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        axes_reset(username=login_name(self.request, {"username": form.user.email}))
+        return response
 
 
 class EmailLoginView(LoginView):

@@ -41,6 +41,14 @@ class GridImportForm(forms.Form):
         label=_("Fichier JSON"),
         help_text=_("Au format du fichier exporté par Évalis (ou de la grille de référence)."),
     )
+    MAX_BYTES = 1024 * 1024
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("Le fichier dépasse 1 Mo : ce n'est pas une grille."))
+        return upload
+
     grid = forms.ModelChoiceField(
         label=_("Destination"),
         queryset=Grid.objects.all(),

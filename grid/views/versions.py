@@ -86,8 +86,13 @@ def grid_import(request):
     if request.method == "POST" and form.is_valid():
         try:
             payload = json.loads(form.cleaned_data["file"].read().decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            problems = [_("Le fichier n'est pas du JSON valide (%(error)s).") % {"error": error}]
+        except (UnicodeDecodeError, ValueError, RecursionError) as error:
+            # ValueError: malformed JSON, or an integer of thousands of digits;
+            # RecursionError: nesting deeper than the parser goes.
+            problems = [
+                _("Le fichier n'est pas du JSON valide (%(error)s).")
+                % {"error": str(error)[:200] or type(error).__name__}
+            ]
         else:
             try:
                 draft = grid_version_import(
