@@ -177,9 +177,10 @@ def test_bulk_assignment_by_hand_emails_after_commit(
     assert sorted(m.to[0] for m in mailoutbox) == sorted(r.email for r in reviewers)
 
 
-def test_existing_reviewer_joins_the_pool_at_once(client):
+def test_a_reviewer_of_the_funder_joins_the_pool_at_once(client):
+    # Another organisation's reviewer is invited instead (tests/test_site_security.py).
     call = CallFactory(review=True)
-    reviewer = reviewer_user()
+    reviewer = user_with_role(Role.REVIEWER, call.funder)
     client.force_login(user_with_role(Role.FUNDER, call.funder))
 
     client.post(reverse("projects:call_pool", kwargs={"pk": call.pk}), {"email": reviewer.email})
