@@ -148,7 +148,12 @@ def _managed_call(request, pk) -> Call:
 @login_required
 def call_reviewers(request, pk):
     """The call's reviewer pool, its assignments and their progress ("2/3 évaluations")."""
-    call = _managed_call(request, pk)
+    return _reviewers_page(request, _managed_call(request, pk))
+
+
+def _reviewers_page(request, call, *, pool_form=None, auto_form=None, status=200):
+    """The reviewers page; a refused pool or auto-assignment form is shown again with what was
+    typed and its error at the field, rather than a redirect that loses it."""
     projects = list(call_projects(call=call).order_by("title", "pk"))
     reviewers = list(reviewer_progress(call=call))
     assignments = list(call_assignments(call=call))
@@ -164,12 +169,13 @@ def call_reviewers(request, pk):
             "call": call,
             "projects": projects,
             "reviewers": reviewers,
-            "pool_form": PoolAddForm(),
-            "auto_form": AutoAssignForm(),
+            "pool_form": pool_form or PoolAddForm(),
+            "auto_form": auto_form or AutoAssignForm(),
             "invitations": call.invitations.filter(accepted_at__isnull=True),
             "assigned_total": sum(p.assigned_count for p in projects),
             "done_total": sum(p.done_count for p in projects),
         },
+        status=status,
     )
 
 
@@ -185,10 +191,7 @@ def call_pool(request, pk):
         return redirect("projects:call_reviewers", pk=call.pk)
     form = PoolAddForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("projects:call_reviewers", pk=call.pk)
+        return _reviewers_page(request, call, pool_form=form)
     result = services.reviewer_pool_add(
         call=call,
         email=form.cleaned_data["email"],
@@ -244,8 +247,10 @@ def call_assign_auto(request, pk):
         )
         if done:
             messages.success(request, _("%(n)s assignation(s) créée(s).") % {"n": created})
+        if not done:
+            return _reviewers_page(request, call, auto_form=form)
     else:
-        messages.error(request, _("Indiquez un nombre d'évaluateurs entre 1 et 10."))
+        return _reviewers_page(request, call, auto_form=form)
     return redirect("projects:call_reviewers", pk=call.pk)
 
 

@@ -277,3 +277,21 @@ def test_call_reviewers_page_query_count_does_not_grow(client):
         response = client.get(url)
 
     assert "3/4 évaluations soumises pour l'appel" in response.content.decode()
+
+
+def test_a_refused_pool_or_auto_assignment_form_keeps_what_was_typed(client):
+    call = CallFactory(review=True)
+    client.force_login(user_with_role(Role.FUNDER, call.funder))
+
+    pool = client.post(
+        reverse("projects:call_pool", kwargs={"pk": call.pk}), {"email": "pas-une-adresse"}
+    )
+    auto = client.post(
+        reverse("projects:call_assign_auto", kwargs={"pk": call.pk}), {"per_project": "42"}
+    )
+
+    assert pool.status_code == auto.status_code == 200
+    assert 'value="pas-une-adresse"' in pool.content.decode()
+    assert pool.context["pool_form"].errors["email"]
+    assert 'value="42"' in auto.content.decode()
+    assert auto.context["auto_form"].errors["per_project"]
