@@ -31,6 +31,9 @@ run: setup
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# Several processes (pytest-xdist): the suite runs on every core, in CI too.
+PYTEST_ARGS ?= -n auto
+
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
@@ -6,6 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import LegalForm, Organisation, User
 from accounts.validators import clean_siren_or_siret
 from territories.forms import CommuneField
+
+
+class SubmitOnceMixin(forms.Form):
+    """A hidden one-time key: `accounts.services.create_once` creates once per key, so that
+    a double click or a resent form does not create twice."""
+
+    once = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
 
 
 class LoginForm(AuthenticationForm):

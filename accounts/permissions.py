@@ -45,3 +45,10 @@ class LoginRequiredMiddleware:
         if isinstance(exception, LoginRequired):
             return redirect_to_login(request.get_full_path())
         return None
+
+
+def login_name(request, credentials) -> str:
+    """The account a login attempt counts against for the login throttling (django-axes,
+    AXES_USERNAME_CALLABLE): e-mail addresses are case-insensitive logins, so the failures
+    of "Camille@X.fr" and "camille@x.fr" add up."""
+    return str((credentials or {}).get("username") or "").strip().lower()[:254]

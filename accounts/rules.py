@@ -3,6 +3,7 @@
 import rules
 
 from accounts.models import Role
+from accounts.selectors import organisation_ids
 
 
 @rules.predicate
@@ -30,7 +31,23 @@ def is_member_of(user, organisation):
     return organisation.memberships.filter(user=user).exists()
 
 
+# The roles that run an organisation: its funders (call managers) and its holders. A reviewer
+# member scores for it and edits nothing of it.
+ORGANISATION_MANAGER_ROLES = (Role.FUNDER, Role.HOLDER)
+
+
+@rules.predicate
+def manages_organisation(user, organisation):
+    """A member of the organisation in a managing role (one query per request, shared with
+    every other predicate that reads the user's organisations)."""
+    if organisation is None:
+        return False
+    return any(
+        organisation.pk in organisation_ids(user, role) for role in ORGANISATION_MANAGER_ROLES
+    )
+
+
 rules.add_perm("accounts.view_profile", rules.is_authenticated)
 # Platform staff: Django's admin site and the "Administrateur de la plateforme" role.
 rules.add_perm("accounts.administer_platform", is_administrator)
-rules.add_perm("accounts.change_organisation", is_administrator | is_member_of)
+rules.add_perm("accounts.change_organisation", is_administrator | manages_organisation)

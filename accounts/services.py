@@ -1,9 +1,13 @@
 """Writes to accounts and organisations."""
 
-from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from decimal import Decimal
 
-from accounts.models import AuditEvent, Membership, Organisation, Role, User
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import AuditEvent, Membership, Organisation, Role, SubmittedForm, User
 
 
 @transaction.atomic
@@ -17,8 +21,15 @@ def holder_signup(
     siret: str,
     commune,
 ) -> User:
-    """Create a project holder's account and organisation together, or neither."""
-    user = User.objects.create_user(email=email, password=password, full_name=full_name)
+    """Create a project holder's account and organisation together, or neither. A concurrent
+    sign-up with the same address (a double click) is refused, not a server error."""
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(email=email, password=password, full_name=full_name)
+    except IntegrityError:
+        raise ValidationError(
+            _("Un compte existe déjà avec cette adresse."), code="duplicate"
+        ) from None
     organisation = Organisation(
         name=organisation_name, legal_form=legal_form, siret=siret, commune=commune
     )
@@ -37,6 +48,17 @@ def organisation_update(*, organisation: Organisation, data: dict) -> Organisati
     return organisation
 
 
+def _plain(snapshot):
+    """Decimals in fixed notation ("0.0000000000", never "0E-10"): the journal is read by
+    people."""
+    if not isinstance(snapshot, dict):
+        return snapshot
+    return {
+        key: format(value, "f") if isinstance(value, Decimal) else value
+        for key, value in snapshot.items()
+    }
+
+
 def audit_record(*, actor, action: str, obj=None, before=None, after=None, ip=None) -> AuditEvent:
     """Append one event to the journal. Called inside the caller's transaction, so the event
     exists exactly when the change it describes does. `before`/`after` are JSON-serialisable
@@ -44,8 +66,8 @@ def audit_record(*, actor, action: str, obj=None, before=None, after=None, ip=No
     event = AuditEvent(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
-        before=before,
-        after=after,
+        before=_plain(before),
+        after=_plain(after),
         ip=ip or None,
     )
     if obj is not None:
@@ -105,3 +127,31 @@ def user_set_notifications(*, user, **choices):
     if unknown:
         raise TypeError(f"Unknown notification fields: {sorted(unknown)}")
     return audited_update(obj=user, by=user, action="user.notifications", **choices)
+
+
+@transaction.atomic
+def create_once(*, key, user, create):
+    """`create()`'s object, created once per form `key` (None: no key, simply created).
+
+    The key is inserted first, in the same transaction as the object: a concurrent request
+    with the same key waits on the unique index, then finds the object the first one created
+    and returns it, so that a double click answers like a single one. A key that another
+    person sent, or whose creation failed and left nothing, is refused."""
+    if key is None:
+        return create()
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    try:
+        with transaction.atomic():
+            record = SubmittedForm.objects.create(key=key, user_id=user_id)
+    except IntegrityError:
+        record = SubmittedForm.objects.filter(key=key).select_related("content_type").first()
+        if record is None or record.user_id != user_id or record.content_type is None:
+            raise ValidationError(
+                _("Ce formulaire a déjà été envoyé : rechargez la page."), code="resent"
+            ) from None
+        return record.content_type.get_object_for_this_type(pk=record.object_id)
+    obj = create()
+    record.content_type = ContentType.objects.get_for_model(obj)
+    record.object_id = str(obj.pk)
+    record.save(update_fields=["content_type", "object_id"])
+    return obj

@@ -32,7 +32,7 @@ urlpatterns = [
     ),
     path(
         "mot-de-passe/nouveau/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
+        views.UnlockingPasswordResetConfirmView.as_view(
             template_name="accounts/password_form.html",
             extra_context={
                 "page_title": _("Choisir un nouveau mot de passe"),

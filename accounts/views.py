@@ -1,15 +1,26 @@
+from axes.utils import reset as axes_reset
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import authenticate, login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetConfirmView
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.forms import HolderSignupForm, LoginForm, NotificationsForm, OrganisationForm
 from accounts.models import Organisation, User
-from accounts.permissions import require
+from accounts.permissions import login_name, require
 from accounts.services import holder_signup, organisation_update, user_set_notifications
+
+
+class UnlockingPasswordResetConfirmView(PasswordResetConfirmView):
+    """Choosing a new password through the e-mailed link also lifts a login lockout
+    (django-axes) on the account: the unlock path the lockout page offers."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        axes_reset(username=login_name(self.request, {"username": form.user.email}))
+        return response
 
 
 class EmailLoginView(LoginView):
@@ -40,6 +51,18 @@ def signup(request):
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Bienvenue ! Votre compte et votre structure sont créés."))
+            return redirect("accounts:profile")
+    duplicate = form.is_bound and (
+        form.has_error("email", "duplicate") or form.has_error(None, "duplicate")
+    )
+    if duplicate:
+        # A double click on "Créer mon compte": the first request created the account with
+        # this very password, so the second one signs in like the first instead of failing.
+        user = authenticate(
+            request, username=request.POST.get("email", ""), password=request.POST.get("password1")
+        )
+        if user is not None:
+            login(request, user)
             return redirect("accounts:profile")
     return render(request, "accounts/signup.html", {"form": form})
 

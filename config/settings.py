@@ -20,9 +20,27 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
+# Keys that are public (this file, .env.example): with one of
+# them anybody can forge invitation links, password-reset links and sessions.
+PUBLIC_SECRET_KEYS = {
+    "dev-only-insecure-key-do-not-use-in-production",
+    "change-me-to-a-long-random-string",
+}
+MIN_SECRET_KEY_LENGTH = 50
+if not DEBUG:
+    if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (see .env.example).")
+    if (
+        SECRET_KEY in PUBLIC_SECRET_KEYS
+        or SECRET_KEY.startswith(("change-me", "django-insecure"))
+        or len(SECRET_KEY) < MIN_SECRET_KEY_LENGTH
+        or len(set(SECRET_KEY)) < 5
+    ):
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is a placeholder or shorter than {MIN_SECRET_KEY_LENGTH} characters: "
+            "generate one, e.g. python -c 'import secrets; print(secrets.token_urlsafe(64))'."
+        )
+if not SECRET_KEY:
     # Development only: a fixed key is harmless when DEBUG is on and never used in production.
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 
@@ -46,6 +64,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "territories",
     "accounts",
     "grid",
@@ -57,6 +76,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -66,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -108,6 +130,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any authentication for a locked-out account or address.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -120,6 +144,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failures for an account (e-mail),
+# or from an address, logins are refused for AXES_COOLOFF_HOURS with a French page that offers
+# the password reset; a reset or an administrator (`manage.py axes_reset_username`) unlocks.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "accounts.permissions.login_name"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -182,6 +217,30 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 SESSION_COOKIE_HTTPONLY = True
+# Eight hours from sign-in by default (a working day) rather than Django's two weeks.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
+
+# Request sizes: a body announced above REQUEST_MAX_BYTES is refused (413) before it is read
+# (config.middleware.RequestGuardMiddleware); attachments are 10 MB at most.
+REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(12 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(
+    os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2 * 1024 * 1024))
+)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# Browser features the product never uses, switched off (config.middleware).
+PERMISSIONS_POLICY_DISABLED = [
+    "accelerometer",
+    "camera",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "payment",
+    "usb",
+    "interest-cohort",
+]
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -197,14 +256,18 @@ CONTENT_SECURITY_POLICY = {
     "base-uri": "'self'",
     "object-src": "'none'",
 }
+# X-Forwarded-Proto is believed only behind a reverse proxy that sets it and that is the only
+# way in (docker-compose.yml: gunicorn is not published). Anywhere else any client could
+# claim HTTPS.
+if env_bool("BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
-    # Behind the reverse proxy that terminates TLS (see README, production).
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 
 # The REST API (api/, README "API"): personal tokens or the session, JSON only (the browsable
 # documentation is Swagger UI at /api/v1/docs/), cursor pagination, a rate per token.
@@ -260,6 +323,18 @@ CACHES = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"one_line_client_errors": {"()": "config.logging.OneLineClientErrors"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "client_errors": {
+            "class": "logging.StreamHandler",
+            "filters": ["one_line_client_errors"],
+        },
+    },
+    "loggers": {
+        # Refused requests (403, 404, 400) in one line each; server errors with traceback.
+        "django.request": {"handlers": ["client_errors"], "propagate": False},
+        "django.security": {"handlers": ["client_errors"], "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

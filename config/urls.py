@@ -13,3 +13,5 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "config.views.server_error"

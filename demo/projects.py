@@ -161,8 +161,9 @@ def _self_assess(project, criteria, rng: random.Random, *, complete: bool) -> No
             )
         )
         scores[criterion.pk] = (value, comment)
-    assessment = services.self_assessment_get_or_create(project=project, by=project.owner)
-    services.assessment_save_scores(assessment=assessment, scores=scores, by=project.owner)
+    services.self_assessment_save(
+        project=project, scores=scores, by=project.owner, row_version=services.NEW_ASSESSMENT
+    )
 
 
 def demo_call_fill(call, spec, criteria, rng, holders, demo_holder) -> int:

@@ -63,8 +63,7 @@ def _review(assignment, criteria, rng, quality: int, *, submit: bool) -> Assessm
             "strengths": rng.choice(REVIEW_COMMENTS[::2]),
             "weaknesses": rng.choice(REVIEW_COMMENTS[1::2]),
         },
-        row_version=None,
-        assessment=None,
+        row_version=services.NEW_ASSESSMENT,
     )
     if submit:
         assessment = services.review_submit(assessment=assessment, by=assignment.reviewer)

@@ -3,17 +3,20 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import SubmitOnceMixin
 from grid.interchange import MAX_LEVELS
 from grid.models import Criterion, CriterionKind, Grid, GridVersion
 
 
 class RowVersionMixin(forms.Form):
-    """Carries the version's `row_version` the editor saw (optimistic locking)."""
+    """Carries the version's `row_version` the editor saw (optimistic locking). Kept as text:
+    the service compares it with the current one, and a missing or malformed value is a
+    conflict shown with the differences, not an error on a field nobody sees."""
 
-    row_version = forms.IntegerField(widget=forms.HiddenInput)
+    row_version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
 
 
-class GridCreateForm(forms.Form):
+class GridCreateForm(SubmitOnceMixin, forms.Form):
     name = forms.CharField(label=_("Nom de la grille"), max_length=200)
     slug = forms.SlugField(
         label=_("Identifiant"),
@@ -38,6 +41,14 @@ class GridImportForm(forms.Form):
         label=_("Fichier JSON"),
         help_text=_("Au format du fichier exporté par Évalis (ou de la grille de référence)."),
     )
+    MAX_BYTES = 1024 * 1024
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("Le fichier dépasse 1 Mo : ce n'est pas une grille."))
+        return upload
+
     grid = forms.ModelChoiceField(
         label=_("Destination"),
         queryset=Grid.objects.all(),

@@ -6,6 +6,7 @@ Top-level `scale` and `default_weights` stay the defaults that criteria fall bac
 the reference file; an export also writes every criterion's own values, which win on import.
 """
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
@@ -14,6 +15,45 @@ from grid.models import CriterionKind
 
 # A scale wider than this is a typing mistake, not a grid: it also bounds the level fields.
 MAX_LEVELS = 11
+# Bounds checked before anything reaches the database, so that SQLite (which would store
+# them) and PostgreSQL (which would refuse them with an error) answer alike.
+MAX_DEPTH = 8
+MAX_TEXT = 5000
+LABEL_LENGTH = 200
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
+SCALE_BOUND = 1000
+
+
+def _shape_problems(payload) -> list[str]:
+    """Nesting deeper than the format's, NUL characters and texts longer than any field, in
+    any value of the file (walked without recursion)."""
+    problems: list[str] = []
+    stack = [(payload, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return [_("Le fichier est imbriqué trop profondément pour être une grille.")]
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for pair in value.items() for item in pair)
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+        elif isinstance(value, str):
+            if "\x00" in value:
+                problems.append(_("Le fichier contient un caractère nul (\\x00)."))
+            elif len(value) > MAX_TEXT:
+                problems.append(
+                    _("Un texte du fichier dépasse %(max)s caractères.") % {"max": MAX_TEXT}
+                )
+    return sorted(set(problems))
+
+
+def _label_problem(label, where: str) -> str | None:
+    if label and len(label) > LABEL_LENGTH:
+        return _("%(where)s : le libellé dépasse %(max)s caractères.") % {
+            "where": where,
+            "max": LABEL_LENGTH,
+        }
+    return None
 
 
 def _number(value: Decimal) -> int | float:
@@ -105,6 +145,12 @@ def _parse_scale(scale, where: str, problems: list[str]) -> dict | None:
             % {"where": where}
         )
         return None
+    if abs(low) > SCALE_BOUND or abs(high) > SCALE_BOUND:
+        problems.append(
+            _("%(where)s : les bornes de l'échelle sont comprises entre -%(max)s et %(max)s.")
+            % {"where": where, "max": SCALE_BOUND}
+        )
+        return None
     if low >= high:
         problems.append(
             _("%(where)s : le minimum de l'échelle doit être inférieur au maximum.")
@@ -136,7 +182,9 @@ def _parse_scale(scale, where: str, problems: list[str]) -> dict | None:
                 % {"where": where, "value": value}
             )
             continue
-        if label:
+        if label and (problem := _label_problem(label, where)):
+            problems.append(problem)
+        elif label:
             levels[value] = label
             descriptions[value] = str(raw.get("description", "") or "")
     missing = [str(value) for value in range(low, high + 1) if value not in levels]
@@ -160,7 +208,8 @@ def _parse_weight(value, where: str, problems: list[str]) -> Decimal | None:
     if not weight.is_finite() or weight <= 0:
         problems.append(_("%(where)s : le poids doit être supérieur à 0.") % {"where": where})
         return None
-    if weight != weight.quantize(Decimal("0.01")) or weight >= 10000:
+    # Compared with 10,000 first: quantizing 1e308 raises InvalidOperation.
+    if weight >= 10000 or weight != weight.quantize(Decimal("0.01")):
         problems.append(
             _("%(where)s : le poids a au plus deux décimales et quatre chiffres avant la virgule.")
             % {"where": where}
@@ -176,12 +225,28 @@ def parse_payload(payload) -> tuple[dict | None, list[str]]:
     problems: list[str] = []
     if not isinstance(payload, dict):
         return None, [_("Le fichier doit contenir un objet JSON décrivant une grille.")]
+    shape = _shape_problems(payload)
+    if shape:
+        return None, shape
     slug = payload.get("slug")
     name = _text(payload.get("name"))
     if not isinstance(slug, str) or not slug.strip():
         problems.append(_("Champ obligatoire manquant : « slug » (identifiant de la grille)."))
+    elif not SLUG.match(slug.strip()):
+        problems.append(
+            _(
+                "« slug » : lettres minuscules sans accent, chiffres, tirets et soulignés, "
+                "100 caractères au plus."
+            )
+        )
     if not name:
         problems.append(_("Champ obligatoire manquant : « name » (nom de la grille)."))
+    elif problem := _label_problem(name, _("Nom de la grille")):
+        problems.append(problem)
+    if problem := _label_problem(
+        str(payload.get("version_label", "") or ""), _("Libellé de la version")
+    ):
+        problems.append(problem)
     default_scale = None
     if "scale" in payload:
         default_scale = _parse_scale(payload["scale"], _("Échelle par défaut"), problems)
@@ -214,6 +279,8 @@ def parse_payload(payload) -> tuple[dict | None, list[str]]:
             problems.append(
                 _("%(where)s (%(code)s) : libellé manquant.") % {"where": where, "code": code}
             )
+        elif problem := _label_problem(label, where):
+            problems.append(problem)
         if code in {a["code"] for a in clean_axes}:
             problems.append(_("Le code d'axe %(code)s est utilisé deux fois.") % {"code": code})
             continue
@@ -251,6 +318,8 @@ def parse_payload(payload) -> tuple[dict | None, list[str]]:
         label = _text(item.get("fr"))
         if not label:
             problems.append(_("%(where)s : libellé manquant.") % {"where": where})
+        elif problem := _label_problem(label, where):
+            problems.append(problem)
         if item.get("axis") not in axis_codes:
             problems.append(
                 _("%(where)s : axe inconnu « %(axis)s ».")

@@ -91,4 +91,9 @@ urlpatterns = [
         name="decisions_publish",
     ),
     path("financeur/appels/<int:pk>/historique/", committee.call_history, name="call_history"),
+    path(
+        "financeur/assignations/<int:pk>/rouvrir/",
+        funder.assignment_reopen,
+        name="assignment_reopen",
+    ),
 ]

@@ -19,6 +19,9 @@ class CommuneField(forms.CharField):
     communes it could be."""
 
     def __init__(self, **kwargs):
+        # Longer than any commune's label: refused before it reaches a LIKE (SQLite refuses
+        # patterns over 50,000 bytes with an error).
+        kwargs.setdefault("max_length", 200)
         kwargs.setdefault("label", _("Commune"))
         kwargs.setdefault("help_text", _("Tapez le nom ou le code postal, puis choisissez."))
         super().__init__(**kwargs)

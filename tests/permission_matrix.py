@@ -217,6 +217,10 @@ REVIEW_ROWS: dict[str, Row] = {
     "projects:assignment_recuse": Row(
         only(200, "funder", "admin"), kwargs=lambda ctx: {"pk": ctx["assignment"].pk}
     ),
+    # Reopening a review that is not locked is refused with a message: still a redirect.
+    "projects:assignment_reopen": Row(
+        only(302, "funder", "admin"), kwargs=lambda ctx: {"pk": ctx["assignment"].pk}, method="post"
+    ),
     "projects:decision_edit": Row(only(200, "funder", "admin"), kwargs=_review_project),
     # The selection committee: the call's managers only (the other roles, and another funder,
     # are denied in tests/projects/views/test_committee.py).

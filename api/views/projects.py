@@ -1,6 +1,5 @@
 """A holder's projects: list, creation, draft edits, submission and self-assessment."""
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -197,20 +196,18 @@ class SelfAssessment(Action):
         data.is_valid(raise_exception=True)
         criteria = criteria_by_code(project.call.grid_version_id)
         scores = scores_by_criterion(data.validated_data["scores"], criteria)
+        row_version = data.validated_data.get("row_version")
         try:
-            with transaction.atomic():
-                assessment = services.self_assessment_get_or_create(
-                    project=project, by=request.user
-                )
-                services.assessment_save_scores(
-                    assessment=assessment,
-                    scores=scores,
-                    by=request.user,
-                    row_version=data.validated_data.get("row_version"),
-                )
+            services.self_assessment_save(
+                project=project,
+                by=request.user,
+                scores=scores,
+                # null in the API: the first write, which no one else may have made meanwhile
+                row_version=services.NEW_ASSESSMENT if row_version is None else row_version,
+            )
         except services.StaleAssessment as error:
             current = self_assessment_of(project)
-            return conflict(error.messages[0], current.row_version)
+            return conflict(error.messages[0], current.row_version if current else None)
         return Response(self._body(project))
 
 

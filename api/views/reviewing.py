@@ -117,7 +117,9 @@ class Review(Action):
                 by=request.user,
                 scores=scores,
                 fields={name: values[name] for name in services.REVIEW_FIELDS if name in values},
-                row_version=values.get("row_version"),
+                row_version=(
+                    services.NEW_ASSESSMENT if review is None else values.get("row_version")
+                ),
                 assessment=review,
             )
         except services.StaleAssessment as error:

@@ -42,11 +42,15 @@ def require_draft(version: GridVersion) -> None:
 
 def lock_version(version: GridVersion, row_version=None, *, draft: bool = True) -> GridVersion:
     """Lock the version row for this transaction; refuse a published version (when `draft`)
-    and a stale editor (when its `row_version` is not the current one)."""
+    and a stale editor (when its `row_version` is not the current one).
+
+    `row_version=None` is for the application's own callers (imports, copies, the demo), which
+    hold no form. Whatever an editor posts is compared as text: an empty, missing or
+    malformed value is a conflict like an old one, never a way around the check."""
     locked = GridVersion.objects.select_for_update().select_related("grid").get(pk=version.pk)
     if draft:
         require_draft(locked)
-    if row_version is not None and int(row_version) != locked.row_version:
+    if row_version is not None and str(row_version).strip() != str(locked.row_version):
         raise GridVersionConflict(locked)
     return locked
 

@@ -234,7 +234,7 @@ def _delete(request, version, obj, service, kind):
             service,
             success=_("« %(name)s » est supprimé.") % {"name": obj},
             **{kind: obj},
-            row_version=request.POST.get("row_version"),
+            row_version=request.POST.get("row_version", ""),
             by=request.user,
             ip=client_ip(request),
         )
@@ -264,7 +264,7 @@ def _move(request, version, service, **target):
         service,
         **target,
         direction=request.POST.get("direction", ""),
-        row_version=request.POST.get("row_version"),
+        row_version=request.POST.get("row_version", ""),
         by=request.user,
         ip=client_ip(request),
     )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import allowed, require
-from accounts.services import client_ip
+from accounts.services import client_ip, create_once
 from accounts.web import attempt
 from grid import interchange
 from grid.forms import GridCreateForm, GridImportForm, GridVersionForm
@@ -59,12 +59,16 @@ def grid_create_view(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            draft = grid_create(
-                slug=data["slug"],
-                name=data["name"],
-                source=data["source"],
-                by=request.user,
-                ip=client_ip(request),
+            draft = create_once(
+                key=data["once"],
+                user=request.user,
+                create=lambda: grid_create(
+                    slug=data["slug"],
+                    name=data["name"],
+                    source=data["source"],
+                    by=request.user,
+                    ip=client_ip(request),
+                ),
             )
         except ValidationError as error:
             form.add_error("slug" if hasattr(error, "error_dict") else None, error.messages)
@@ -82,8 +86,13 @@ def grid_import(request):
     if request.method == "POST" and form.is_valid():
         try:
             payload = json.loads(form.cleaned_data["file"].read().decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            problems = [_("Le fichier n'est pas du JSON valide (%(error)s).") % {"error": error}]
+        except (UnicodeDecodeError, ValueError, RecursionError) as error:
+            # ValueError: malformed JSON, or an integer of thousands of digits;
+            # RecursionError: nesting deeper than the parser goes.
+            problems = [
+                _("Le fichier n'est pas du JSON valide (%(error)s).")
+                % {"error": str(error)[:200] or type(error).__name__}
+            ]
         else:
             try:
                 draft = grid_version_import(
@@ -191,7 +200,7 @@ def version_retire(request, pk):
         grid_version_retire,
         success=_("La version %(number)s est retirée.") % {"number": version.number},
         version=version,
-        row_version=request.POST.get("row_version"),
+        row_version=request.POST.get("row_version", ""),
         by=request.user,
         ip=client_ip(request),
     )
@@ -210,7 +219,7 @@ def version_publish(request, pk):
         try:
             grid_version_publish(
                 version=version,
-                row_version=request.POST.get("row_version"),
+                row_version=request.POST.get("row_version", ""),
                 by=request.user,
                 ip=client_ip(request),
             )

@@ -2,13 +2,14 @@
 
 from projects.forms.assessments import NOT_APPLICABLE, AssessmentForm
 from projects.forms.calls import CallFilterForm, CallForm
-from projects.forms.dashboards import RankingFilterForm
+from projects.forms.dashboards import DashboardQueryForm, RankingFilterForm
 from projects.forms.decisions import (
     DECISION_FORM_FIELDS,
     CallTransitionForm,
     DecisionForm,
     PublishForm,
 )
+from projects.forms.ids import posted_id, posted_ids
 from projects.forms.reviewing import (
     AutoAssignForm,
     ConflictForm,
@@ -31,6 +32,7 @@ __all__ = [
     "CallTransitionForm",
     "CoHolderForm",
     "ConflictForm",
+    "DashboardQueryForm",
     "DecisionForm",
     "InvitationAcceptForm",
     "PoolAddForm",
@@ -38,4 +40,6 @@ __all__ = [
     "PublishForm",
     "RankingFilterForm",
     "ReviewForm",
+    "posted_id",
+    "posted_ids",
 ]

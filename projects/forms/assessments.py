@@ -5,7 +5,31 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from projects.services import NEW_ASSESSMENT
+
 NOT_APPLICABLE = "na"
+ROW_VERSION_MAX = 2**31 - 1
+
+
+class RowVersionField(forms.IntegerField):
+    """The hidden row version (optimistic locking). Anything but a plausible version (empty,
+    missing, text, negative, huge) becomes None, which the services treat as a conflict: the
+    form then shows what was saved beside what was typed instead of an error on a hidden
+    field."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        try:
+            number = super().to_python(value)
+        except forms.ValidationError:
+            return None
+        if number is None or not 0 <= number <= ROW_VERSION_MAX:
+            return None
+        return number
 
 
 class AssessmentForm(forms.Form):
@@ -17,8 +41,8 @@ class AssessmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.criteria = list(criteria)
         scores = {s.criterion_id: s for s in assessment.scores.all()} if assessment else {}
-        self.fields["row_version"] = forms.IntegerField(
-            widget=forms.HiddenInput, required=False, initial=assessment and assessment.row_version
+        self.fields["row_version"] = RowVersionField(
+            initial=assessment.row_version if assessment else NEW_ASSESSMENT
         )
         # Translated once per form rather than once per use: 20 criteria read them.
         not_applicable, justification = gettext("Sans objet"), gettext("Justification")

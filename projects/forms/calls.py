@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import SubmitOnceMixin
 from grid.models import GridVersion
 from projects.models import Call
 from territories.models import Departement, Region
@@ -10,7 +11,7 @@ from territories.models import Departement, Region
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class CallForm(forms.ModelForm):
+class CallForm(SubmitOnceMixin, forms.ModelForm):
     """Call settings. Date-times are typed and shown in Europe/Paris (the active time zone)
     and stored in UTC."""
 
@@ -77,6 +78,7 @@ class CallForm(forms.ModelForm):
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
+        data.pop("once", None)
         data["eligibility"] = data.pop("eligibility", "").splitlines()
         return data
 

@@ -1,6 +1,7 @@
 """The dashboards' filters."""
 
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -40,3 +41,31 @@ class RankingFilterForm(forms.Form):
             (_("Régions"), regions),
             (_("Départements"), [(code, f"{name} ({code})") for code, name in departements]),
         ]
+
+
+# Past any real call (50 rows a page): a larger page number is a typing or probing error.
+MAX_PAGE = 100_000
+# INSEE codes of régions and départements: "32", "2A", "971".
+TERRITORY_CODE = RegexValidator(r"^[0-9]{1,3}$|^2[AB]$")
+
+
+class DashboardQueryForm(forms.Form):
+    """The parameters the dashboards read from links rather than from their filter form:
+    checked here, so that a bad one falls back to the default or answers 404, never reaches
+    the database as it came."""
+
+    page = forms.IntegerField(min_value=1, max_value=MAX_PAGE, required=False)
+    call = forms.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+    region = forms.CharField(max_length=3, required=False, validators=[TERRITORY_CODE])
+    departement = forms.CharField(max_length=3, required=False, validators=[TERRITORY_CODE])
+
+    def value(self, name, default=None):
+        """The parameter if it is valid, `default` if absent or invalid."""
+        self.is_valid()
+        if name in self.errors:
+            return default
+        return self.cleaned_data.get(name) or default
+
+    def invalid(self, name) -> bool:
+        self.is_valid()
+        return name in self.errors

@@ -90,7 +90,10 @@ class ConflictForm(forms.Form):
 class PoolAddForm(forms.Form):
     email = forms.EmailField(
         label=_("Adresse e-mail de l'évaluateur"),
-        help_text=_("Un évaluateur inscrit rejoint le vivier ; sinon il reçoit une invitation."),
+        help_text=_(
+            "Un évaluateur de votre structure rejoint le vivier ; toute autre personne reçoit "
+            "une invitation et ne le rejoint qu'en l'acceptant."
+        ),
     )
 
 

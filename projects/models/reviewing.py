@@ -47,6 +47,10 @@ class Assignment(models.Model):
         _("état"), max_length=10, choices=AssignmentState.choices, default=AssignmentState.ASSIGNED
     )
     conflict_reason = models.TextField(_("motif du conflit"), blank=True)
+    # Anti-anchoring: when the reviewer was first shown the other reviewers' scores. A
+    # submitted review is locked from then on, until a call manager reopens it.
+    others_seen_at = models.DateTimeField(_("notes des autres vues le"), null=True, blank=True)
+    reopened_at = models.DateTimeField(_("rouverte le"), null=True, blank=True)
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

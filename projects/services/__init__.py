@@ -2,12 +2,14 @@
 every refusal says why in French. What callers outside the package need is re-exported here."""
 
 from projects.services.assessments import (
+    NEW_ASSESSMENT,
     StaleAssessment,
     assessment_recompute,
     assessment_save_scores,
     assessment_submit,
     self_assessment_get_or_create,
     self_assessment_problems,
+    self_assessment_save,
     stored_totals_match,
 )
 from projects.services.assignments import (
@@ -16,10 +18,12 @@ from projects.services.assignments import (
     assignments_set_due_date,
 )
 from projects.services.attachments import (
+    PdfNotAnonymisable,
     attachment_add,
     attachment_delete,
     attachment_problems,
     clean_display_name,
+    pdf_without_metadata,
 )
 from projects.services.calls import (
     CALL_FIELDS,
@@ -49,9 +53,13 @@ from projects.services.pool import (
 from projects.services.reminders import reminders_run, reviewer_remind_now
 from projects.services.reviewing import (
     REVIEW_FIELDS,
+    REVIEW_LOCKED_MESSAGE,
     assignment_declare_conflict,
     assignment_recuse,
+    review_locked,
+    review_mark_others_seen,
     review_problems,
+    review_reopen,
     review_save,
     review_submit,
 )
@@ -73,9 +81,12 @@ __all__ = [
     "reviewer_remind_now",
     "CALL_FIELDS",
     "DECISION_DETAILS",
+    "NEW_ASSESSMENT",
+    "PdfNotAnonymisable",
     "NEXT_STATUS",
     "PROJECT_FIELDS",
     "REVIEW_FIELDS",
+    "REVIEW_LOCKED_MESSAGE",
     "StaleAssessment",
     "amount_beyond_limits",
     "assessment_recompute",
@@ -103,6 +114,7 @@ __all__ = [
     "invitation_accept",
     "invitation_from_token",
     "invitation_token",
+    "pdf_without_metadata",
     "project_add_co_holder",
     "project_create",
     "project_remove_co_holder",
@@ -110,12 +122,16 @@ __all__ = [
     "project_submit",
     "project_update",
     "project_withdraw",
+    "review_locked",
+    "review_mark_others_seen",
     "review_problems",
+    "review_reopen",
     "review_save",
     "review_submit",
     "reviewer_pool_add",
     "reviewer_pool_remove",
     "self_assessment_get_or_create",
     "self_assessment_problems",
+    "self_assessment_save",
     "stored_totals_match",
 ]

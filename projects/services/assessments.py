@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import User
 from accounts.services import audit_record
@@ -17,6 +18,16 @@ from projects.models import (
     AssessmentStatus,
     Project,
     Score,
+)
+
+# The row version a form carries when it was loaded before the assessment existed: the first
+# save is checked like any other, so two first saves cannot both succeed.
+NEW_ASSESSMENT = 0
+
+STALE_MESSAGE = _lazy(
+    "Quelqu'un a enregistré cette évaluation entre-temps : rien n'a été écrasé. Vérifiez la "
+    "version enregistrée ; vos saisies sont conservées dans le formulaire, renvoyez-le pour "
+    "les enregistrer à sa place."
 )
 
 
@@ -31,6 +42,32 @@ def self_assessment_get_or_create(*, project: Project, by: User) -> Assessment:
     if created:
         audit_record(actor=by, action="self_assessment.start", obj=project)
     return assessment
+
+
+@transaction.atomic
+def self_assessment_save(
+    *,
+    project: Project,
+    by: User,
+    scores: Mapping[int, tuple[int | None, str]],
+    row_version: int | None,
+) -> Assessment:
+    """Save the project's self-assessment, creating it on its first save.
+
+    The project row is locked first, so that two co-holders saving at once take turns: the
+    first creates and saves it, the second finds it saved since its form was loaded
+    (`row_version` NEW_ASSESSMENT, or an older one) and is refused, never told "saved" while
+    its answers are dropped."""
+    Project.objects.select_for_update().filter(pk=project.pk).first()
+    assessment = project.assessments.self_assessments().first()
+    if assessment is None:
+        if row_version != NEW_ASSESSMENT:
+            raise StaleAssessment(STALE_MESSAGE, code="stale")
+        assessment = self_assessment_get_or_create(project=project, by=by)
+        row_version = assessment.row_version
+    return assessment_save_scores(
+        assessment=assessment, scores=scores, by=by, row_version=row_version
+    )
 
 
 def assessment_recompute(*, assessment: Assessment, criteria=None, values=None) -> Assessment:
@@ -71,21 +108,19 @@ def assessment_save_scores(
     assessment: Assessment,
     scores: Mapping[int, tuple[int | None, str]],
     by: User,
-    row_version: int | None = None,
+    row_version: int | None,
 ) -> Assessment:
     """Save scores (criterion id → (value or None for N/A, comment)) and the recomputed totals.
 
     Values outside the criterion's scale, N/A where the criterion forbids it and criteria from
-    another grid version are refused. With `row_version`, a concurrent save is refused rather
-    than overwritten. Only the review's author, or the project's holders for its
+    another grid version are refused. `row_version` is the version the writer read: required,
+    and anything but the current one (None included) is refused as a concurrent save rather
+    than overwriting it. Only the review's author, or the project's holders for its
     self-assessment, write its scores."""
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     _require_author(assessment, by)
-    if row_version is not None and row_version != assessment.row_version:
-        raise StaleAssessment(
-            _("Quelqu'un a enregistré cette évaluation entre-temps : rechargez la page."),
-            code="stale",
-        )
+    if row_version is None or row_version != assessment.row_version:
+        raise StaleAssessment(STALE_MESSAGE, code="stale")
     if assessment.kind == AssessmentKind.SELF and (
         assessment.is_submitted or not assessment.project.is_draft
     ):

@@ -56,6 +56,13 @@ def _member_organisations(reviewers) -> dict[int, set[int]]:
     return result
 
 
+def _lock_call(call: Call) -> None:
+    """One assignment run per call at a time: a double click or two managers assigning at once
+    wait for each other, and the second sees what the first created (no duplicate pair, no
+    unbalanced load, no IntegrityError)."""
+    Call.objects.select_for_update().filter(pk=call.pk).values_list("pk").first()
+
+
 @transaction.atomic
 def assignments_create(
     *, call: Call, pairs: Iterable[tuple[Project, User]], by: User, ip=None
@@ -63,6 +70,7 @@ def assignments_create(
     """Assign reviewers by hand or in bulk: each (project, reviewer) pair of the call, skipping
     existing pairs and refusing members of the project's organisation. Returns how many were
     created; reviewers are told as `_announce` says."""
+    _lock_call(call)
     pairs = [(p, r) for p, r in pairs if p.call_id == call.pk]
     member_orgs = _member_organisations({r for _p, r in pairs})
     refused = sorted({str(r) for p, r in pairs if not _eligible(p, r, member_orgs)})
@@ -124,6 +132,7 @@ def assignments_auto(*, call: Call, per_project: int, by: User, ip=None) -> int:
     if per_project < 1:
         raise ValidationError(_("Indiquez au moins un évaluateur par projet."))
     _refuse_when_decided(call)
+    _lock_call(call)
     reviewers = list(call.reviewers.filter(is_active=True).order_by("pk"))
     if not reviewers:
         raise ValidationError(_("Le vivier d'évaluateurs de l'appel est vide."))

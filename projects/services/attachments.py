@@ -1,5 +1,7 @@
 """Attachments: PDFs only, checked by content, stored under server-made names."""
 
+import io
+import logging
 import os
 import re
 import unicodedata
@@ -7,6 +9,9 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PyPdfError
+from pypdf.generic import NameObject
 
 from accounts.models import User
 from accounts.services import audit_record
@@ -18,6 +23,38 @@ from projects.models import (
 from projects.services.submissions import require_editable
 
 PDF_MAGIC = b"%PDF-"
+# What a document for reviewers never needs and a hostile one uses: scripts, actions that
+# launch programs, embedded files.
+ACTIVE_CONTENT = (b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile", b"/RichMedia")
+
+logger = logging.getLogger(__name__)
+
+
+class PdfNotAnonymisable(Exception):
+    """The stored file cannot be read as a PDF, so it cannot be served without its metadata."""
+
+
+def pdf_without_metadata(file) -> bytes:
+    """The PDF rewritten without what names its author: the document information dictionary
+    (/Author, /Creator, /Producer, /Title…), the XMP metadata of the document and of its pages,
+    and the applications' private data (/PieceInfo). Used for blind mode, where the holder's
+    identity must not reach reviewers."""
+    try:
+        reader = PdfReader(file)
+        writer = PdfWriter(clone_from=reader)
+        writer.metadata = None
+        root = writer._root_object
+        for key in ("/Metadata", "/PieceInfo"):
+            root.pop(NameObject(key), None)
+        for page in writer.pages:
+            for key in ("/Metadata", "/PieceInfo"):
+                page.pop(NameObject(key), None)
+        output = io.BytesIO()
+        writer.write(output)
+    except (PyPdfError, ValueError, KeyError, TypeError, RecursionError) as error:
+        logger.warning("PDF not anonymisable: %s", error)
+        raise PdfNotAnonymisable from error
+    return output.getvalue()
 
 
 def clean_display_name(name: str) -> str:
@@ -46,6 +83,26 @@ def attachment_problems(uploaded_file) -> list[str]:
     # The content decides, never the extension or the browser's content type.
     if head != PDF_MAGIC:
         problems.append(_("Le fichier n'est pas un PDF : seuls les PDF sont acceptés."))
+        return problems
+    content = uploaded_file.read()
+    uploaded_file.seek(0)
+    if any(marker in content for marker in ACTIVE_CONTENT):
+        problems.append(
+            _(
+                "Le PDF contient du contenu actif (script, lancement de programme ou fichier "
+                "joint) : enregistrez-le à nouveau en PDF simple (« Imprimer en PDF »)."
+            )
+        )
+    try:
+        reader = PdfReader(io.BytesIO(content))
+        if reader.is_encrypted:
+            problems.append(
+                _("Le PDF est protégé par un mot de passe : déposez une version non protégée.")
+            )
+        else:
+            len(reader.pages)
+    except (PyPdfError, ValueError, KeyError, TypeError, RecursionError):
+        problems.append(_("Le PDF est illisible ou endommagé : enregistrez-le à nouveau."))
     return problems
 
 

@@ -37,12 +37,19 @@ def invitation_from_token(token: str) -> ReviewerInvitation | None:
 
 @transaction.atomic
 def reviewer_pool_add(*, call: Call, email: str, by: User, accept_url, ip=None) -> str:
-    """Add a reviewer to the call's pool by email: an existing reviewer joins at once; anyone
-    else receives an invitation link (`accept_url(token)` builds its address). Returns
-    "added" or "invited"."""
+    """Add a reviewer to the call's pool by email: a reviewer of the call's own funder joins at
+    once; anyone else, a reviewer of another organisation included, receives an invitation
+    link (`accept_url(token)` builds its address) and joins only by accepting it. Returns
+    "added" or "invited"; whether the address has an account elsewhere is never told."""
     email = User.objects.normalize_email(email.strip()).lower()
-    user = User.objects.filter(email__iexact=email, is_active=True).first()
-    if user is not None and Role.REVIEWER in user.roles:
+    colleague = Membership.objects.filter(
+        user__email__iexact=email,
+        user__is_active=True,
+        organisation_id=call.funder_id,
+        role=Role.REVIEWER,
+    ).select_related("user")
+    user = colleague[0].user if colleague else None
+    if user is not None:
         call.reviewers.add(user)
         audit_record(actor=by, action="pool.add", obj=call, after={"reviewer": user.pk}, ip=ip)
         return "added"

@@ -3,17 +3,19 @@
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import User
-from accounts.services import audited_update
+from accounts.services import audit_record, audited_update
 from grid.models import Criterion
 from projects.models import (
     ACTIVE_ASSIGNMENT_STATES,
     Assessment,
     AssessmentKind,
+    AssessmentStatus,
     Assignment,
     AssignmentState,
     CallStatus,
@@ -21,12 +23,74 @@ from projects.models import (
 )
 from projects.scoring import comment_required
 from projects.services.assessments import (
+    NEW_ASSESSMENT,
+    STALE_MESSAGE,
+    StaleAssessment,
     assessment_save_scores,
     assessment_submit,
     unanswered_problems,
 )
 
 REVIEW_FIELDS = ("opinion", "strengths", "weaknesses", "recommended_amount")
+REVIEW_LOCKED_MESSAGE = _lazy(
+    "Vous avez vu les notes des autres évaluateurs : votre évaluation soumise est verrouillée "
+    "(anti-ancrage). Pour la modifier, demandez au financeur de la rouvrir."
+)
+
+
+def review_locked(assignment: Assignment | None, assessment: Assessment | None) -> bool:
+    """A submitted review whose author has been shown the other reviewers' scores."""
+    return bool(
+        assignment is not None
+        and assignment.others_seen_at
+        and assessment is not None
+        and assessment.is_submitted
+    )
+
+
+def review_mark_others_seen(*, project: Project, reviewer: User, now=None) -> bool:
+    """Record, once, that the reviewer has been shown the other reviewers' scores of the
+    project (anti-anchoring: their submitted review is locked from then on). True the first
+    time."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        marked = Assignment.objects.filter(
+            project=project, reviewer=reviewer, others_seen_at__isnull=True
+        ).update(others_seen_at=now)
+        if marked:
+            assignment = Assignment.objects.get(project=project, reviewer=reviewer)
+            audit_record(
+                actor=reviewer,
+                action="review.others_seen",
+                obj=assignment,
+                after={"others_seen_at": now},
+            )
+    return bool(marked)
+
+
+@transaction.atomic
+def review_reopen(*, assignment: Assignment, by: User, now=None) -> Assignment:
+    """A call manager reopens a locked review: it becomes a draft again, its author may change
+    it (without the others' scores under "after own submission") and submits it again. The
+    journal keeps the total it had."""
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    review = Assessment.objects.reviews().filter(
+        project_id=assignment.project_id, author_id=assignment.reviewer_id
+    )
+    review = review.select_for_update().first()
+    if not review_locked(assignment, review):
+        raise ValidationError(_("Cette évaluation n'est pas verrouillée."), code="not_locked")
+    before = {"total": review.total, "others_seen_at": assignment.others_seen_at}
+    review.status = AssessmentStatus.DRAFT
+    review.submitted_at = None
+    review.row_version += 1
+    review.save(update_fields=["status", "submitted_at", "row_version", "updated_at"])
+    assignment.others_seen_at = None
+    assignment.reopened_at = now or timezone.now()
+    assignment.state = AssignmentState.ASSIGNED
+    assignment.save(update_fields=["others_seen_at", "reopened_at", "state"])
+    audit_record(actor=by, action="review.reopen", obj=assignment, before=before)
+    return assignment
 
 
 def review_problems(assessment: Assessment) -> list[str]:
@@ -68,40 +132,35 @@ def review_save(
     scores: Mapping[int, tuple[int | None, str]],
     fields: Mapping,
     row_version: int | None,
-    assessment: Assessment | None,
+    assessment: Assessment | None = None,
     now=None,
 ) -> Assessment:
     """Save a reviewer's scores and overall opinion (submitting is `review_submit`'s).
 
-    `assessment` is the review the form was loaded with (None: there was none yet, and one is
-    created; if a concurrent request created it first, the unique constraint refuses the second
-    one and the refusal is explained). `row_version` refuses a save over someone else's (or the
-    same person's other tab's) newer save. A submitted review stays editable while the call is
-    in review; it is re-submitted, never turned back into a draft."""
+    `row_version` is the version of the review the form was loaded with (NEW_ASSESSMENT when
+    there was none yet): the assignment row is locked, then the review is read again, so a
+    double submission or another tab's save is refused as stale whichever request came first,
+    and the first save creates the review. `assessment` (the caller's copy) is not trusted for
+    that. A submitted review stays editable while the call is in review, until its author has
+    read the other reviewers' scores (`review_locked_problem`); it is re-submitted, never
+    turned back into a draft."""
     if project.call.status != CallStatus.REVIEW:
         raise ValidationError(_("L'appel n'est pas en évaluation : les notes sont figées."))
-    _active_assignment(project, by)
+    # Row lock: one save at a time per reviewer and project.
+    assignment = _active_assignment(project, by)
+    assessment = Assessment.objects.reviews().filter(project=project, author=by).first()
+    if assessment is not None and assessment.is_submitted and assignment.others_seen_at:
+        raise ValidationError(REVIEW_LOCKED_MESSAGE, code="locked")
     if assessment is None:
-        try:
-            with transaction.atomic():
-                assessment = Assessment.objects.create(
-                    project=project,
-                    author=by,
-                    kind=AssessmentKind.REVIEW,
-                    grid_version_id=project.call.grid_version_id,
-                )
-        except IntegrityError:
-            raise ValidationError(
-                _(
-                    "Cette évaluation a déjà été créée (double envoi ou autre onglet) : "
-                    "vérifiez la version enregistrée avant de renvoyer vos notes."
-                ),
-                code="duplicate",
-            ) from None
+        if row_version != NEW_ASSESSMENT:
+            raise StaleAssessment(STALE_MESSAGE, code="stale")
+        assessment = Assessment.objects.create(
+            project=project,
+            author=by,
+            kind=AssessmentKind.REVIEW,
+            grid_version_id=project.call.grid_version_id,
+        )
         row_version = assessment.row_version
-    elif row_version is None:
-        # A form loaded before the first save, posted after it: as stale as any other.
-        row_version = 0
     assessment = assessment_save_scores(
         assessment=assessment, scores=scores, by=by, row_version=row_version
     )

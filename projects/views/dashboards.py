@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts.permissions import allowed, require
 from grid.models import Criterion
-from projects import dashboards
-from projects.forms import RankingFilterForm
+from projects import dashboards, services
+from projects.forms import DashboardQueryForm, RankingFilterForm
 from projects.models import Call, Outcome, Project
 from projects.selectors.calls import TerritoryScope, territory_scope
 from projects.selectors.reviewing import reviewers_as_seen
@@ -79,10 +79,7 @@ def call_dashboard(request, pk):
     order = sort.lstrip("-")
     if order not in dashboards.RANKING_ORDER or (order == "corrected" and not corrected_ranks):
         order, descending = "mean", True
-    try:
-        page_number = int(request.GET.get("page", 1))
-    except ValueError:
-        page_number = 1
+    page_number = DashboardQueryForm(request.GET).value("page", 1)
     page = dashboards.call_ranking(
         call=call,
         order=order,
@@ -158,8 +155,11 @@ def territory_dashboard(request):
     measure = request.GET.get("measure", "submitted")
     if measure not in dashboards.MEASURES:
         measure = "submitted"
-    region_code = request.GET.get("region", "")
-    departement_code = request.GET.get("departement", "")
+    query = DashboardQueryForm(request.GET)
+    if query.invalid("region") or query.invalid("departement"):
+        raise Http404
+    region_code = query.value("region", "")
+    departement_code = query.value("departement", "")
     base = {**scope.query(), "measure": measure}
     here = reverse("projects:territory_dashboard")
 
@@ -248,7 +248,9 @@ def project_analysis(request, pk):
     require(request, "projects.view_project_analysis", project)
     criteria = dashboards.project_criteria(project=project)
     is_manager = allowed(request, "projects.manage_call", project.call)
-
+    if not is_manager:
+        # A reviewer reads the others' scores here: their submitted review locks (anti-anchoring).
+        services.review_mark_others_seen(project=project, reviewer=request.user)
     reviewers = _reviewers_as_seen(request, project, criteria, is_manager=is_manager)
     bar_height = 22
     return render(
@@ -290,7 +292,10 @@ def territory_heatmap(request):
     require(request, "projects.view_territory_dashboard")
     scope = _territory_scope(request)
     region = None
-    if region_code := request.GET.get("region", ""):
+    query = DashboardQueryForm(request.GET)
+    if query.invalid("region"):
+        raise Http404
+    if region_code := query.value("region", ""):
         region = get_object_or_404(Region, code=region_code)
     level = "departement" if region else "region"
     names = (

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role, User
 from accounts.permissions import allowed, require
 from accounts.selectors import organisation_ids
-from accounts.services import client_ip
+from accounts.services import client_ip, create_once
 from accounts.web import attempt
 from projects import services
 from projects.forms import (
@@ -23,6 +23,8 @@ from projects.forms import (
     CallTransitionForm,
     DueDateForm,
     PoolAddForm,
+    posted_id,
+    posted_ids,
 )
 from projects.models import (
     Assignment,
@@ -67,12 +69,14 @@ def call_create(request):
     if request.method == "POST" and form.is_valid():
         done, call = attempt(
             request,
-            services.call_create,
+            create_once,  # a double click creates one call
             form=form,
             success=_("L'appel est créé en brouillon."),
-            funder=membership.organisation,
-            by=request.user,
-            **form.service_kwargs(),
+            key=form.cleaned_data["once"],
+            user=request.user,
+            create=lambda: services.call_create(
+                funder=membership.organisation, by=request.user, **form.service_kwargs()
+            ),
         )
         if done:
             return redirect("projects:call_manage", pk=call.pk)
@@ -189,7 +193,12 @@ def _managed_call(request, pk) -> Call:
 @login_required
 def call_reviewers(request, pk):
     """The call's reviewer pool, its assignments and their progress ("2/3 évaluations")."""
-    call = _managed_call(request, pk)
+    return _reviewers_page(request, _managed_call(request, pk))
+
+
+def _reviewers_page(request, call, *, pool_form=None, auto_form=None, status=200):
+    """The reviewers page; a refused pool or auto-assignment form is shown again with what was
+    typed and its error at the field, rather than a redirect that loses it."""
     projects = list(call_projects(call=call).order_by("title", "pk"))
     reviewers = list(reviewer_progress(call=call))
     assignments = list(call_assignments(call=call))
@@ -205,12 +214,13 @@ def call_reviewers(request, pk):
             "call": call,
             "projects": projects,
             "reviewers": reviewers,
-            "pool_form": PoolAddForm(),
-            "auto_form": AutoAssignForm(),
+            "pool_form": pool_form or PoolAddForm(),
+            "auto_form": auto_form or AutoAssignForm(),
             "invitations": call.invitations.filter(accepted_at__isnull=True),
             "assigned_total": sum(p.assigned_count for p in projects),
             "done_total": sum(p.done_count for p in projects),
         },
+        status=status,
     )
 
 
@@ -220,7 +230,7 @@ def call_pool(request, pk):
     """Add a reviewer to the pool (or invite them), or remove one."""
     call = _managed_call(request, pk)
     if remove := request.POST.get("remove"):
-        reviewer = get_object_or_404(call.reviewers, pk=remove)
+        reviewer = get_object_or_404(call.reviewers, pk=posted_id(remove))
         services.reviewer_pool_remove(
             call=call, reviewer=reviewer, by=request.user, ip=client_ip(request)
         )
@@ -228,10 +238,7 @@ def call_pool(request, pk):
         return redirect("projects:call_reviewers", pk=call.pk)
     form = PoolAddForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("projects:call_reviewers", pk=call.pk)
+        return _reviewers_page(request, call, pool_form=form)
     result = services.reviewer_pool_add(
         call=call,
         email=form.cleaned_data["email"],
@@ -253,8 +260,10 @@ def call_pool(request, pk):
 def call_assign(request, pk):
     """Assign by hand or in bulk: every checked project × every checked reviewer."""
     call = _managed_call(request, pk)
-    projects = list(call.projects.submitted().filter(pk__in=request.POST.getlist("projects")))
-    reviewers = list(call.reviewers.filter(pk__in=request.POST.getlist("reviewers")))
+    projects = list(
+        call.projects.submitted().filter(pk__in=posted_ids(request.POST.getlist("projects")))
+    )
+    reviewers = list(call.reviewers.filter(pk__in=posted_ids(request.POST.getlist("reviewers"))))
     if not projects or not reviewers:
         messages.error(request, _("Cochez au moins un projet et un évaluateur."))
         return redirect("projects:call_reviewers", pk=call.pk)
@@ -288,8 +297,10 @@ def call_assign_auto(request, pk):
         )
         if done:
             messages.success(request, _("%(n)s assignation(s) créée(s).") % {"n": created})
+        if not done:
+            return _reviewers_page(request, call, auto_form=form)
     else:
-        messages.error(request, _("Indiquez un nombre d'évaluateurs entre 1 et 10."))
+        return _reviewers_page(request, call, auto_form=form)
     return redirect("projects:call_reviewers", pk=call.pk)
 
 
@@ -320,6 +331,22 @@ def assignment_recuse(request, pk):
 
 def _days(value) -> str:
     return "—" if value is None else f"{value:.1f}".replace(".", ",")
+
+
+@login_required
+@require_POST
+def assignment_reopen(request, pk):
+    """Reopen a review locked after its author saw the others' scores: journaled and shown."""
+    assignment = get_object_or_404(Assignment.objects.select_related("project__call"), pk=pk)
+    require(request, "projects.manage_call", assignment.project.call)
+    attempt(
+        request,
+        services.review_reopen,
+        success=_("L'évaluation est rouverte : son auteur peut la modifier et la soumettre."),
+        assignment=assignment,
+        by=request.user,
+    )
+    return redirect("projects:call_reviewers", pk=assignment.project.call_id)
 
 
 @login_required

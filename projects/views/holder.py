@@ -21,6 +21,7 @@ from projects.forms import (
     AttachmentForm,
     CoHolderForm,
     ProjectForm,
+    posted_id,
 )
 from projects.models import (
     Attachment,
@@ -255,7 +256,7 @@ def project_coholders(request, pk):
     if request.method == "POST":
         remove = request.POST.get("remove")
         if remove:
-            user = get_object_or_404(User, pk=remove)
+            user = get_object_or_404(User, pk=posted_id(remove))
             services.project_remove_co_holder(project=project, user=user, by=request.user)
             messages.success(request, _("%(name)s n'est plus co-porteur.") % {"name": user})
             return redirect("projects:project_coholders", pk=project.pk)
@@ -296,16 +297,20 @@ def self_assessment_edit(request, pk):
     form = AssessmentForm(request.POST or None, criteria=criteria, assessment=assessment)
     if request.method == "POST" and form.is_valid():
         try:
-            if assessment is None:
-                assessment = services.self_assessment_get_or_create(
-                    project=project, by=request.user
-                )
-            services.assessment_save_scores(
-                assessment=assessment,
+            services.self_assessment_save(
+                project=project,
                 scores=form.scores(),
                 by=request.user,
-                row_version=form.cleaned_data.get("row_version"),
+                row_version=form.cleaned_data["row_version"],
             )
+        except services.StaleAssessment as error:
+            # What a co-holder saved meanwhile is shown; the next post deliberately replaces it.
+            assessment = project.assessments.self_assessments().first()
+            form.data = form.data.copy()
+            form.data["row_version"] = (
+                assessment.row_version if assessment else services.NEW_ASSESSMENT
+            )
+            form.add_error(None, error)
         except ValidationError as error:
             form.add_error(None, error)
         else:

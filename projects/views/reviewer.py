@@ -1,5 +1,7 @@
 """Reviewers' pages: their list "à évaluer", the scoring form, conflicts and files."""
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -64,7 +66,7 @@ def _review_project(request, pk, perm="projects.view_review") -> Project:
 def _stale_rows(form, criteria, saved):
     """Both versions, side by side, of the criteria where the saved review differs from what
     the reviewer typed: nothing is overwritten silently, nothing typed is lost."""
-    saved_scores = {s.criterion_id: s for s in saved.scores.all()}
+    saved_scores = {s.criterion_id: s for s in saved.scores.all()} if saved else {}
     typed = form.scores() if hasattr(form, "cleaned_data") else {}
     rows = []
     for criterion in criteria:
@@ -94,24 +96,30 @@ def review_edit(request, pk):
     outside the review period."""
     project = _review_project(request, pk)
     call = project.call
-    can_score = allowed(request, "projects.review_project", project)
     assessment = own_review(project=project, user=request.user)
+    assignment = Assignment.objects.filter(project=project, reviewer=request.user).first()
+    locked = services.review_locked(assignment, assessment)
+    can_score = allowed(request, "projects.review_project", project) and not locked
     criteria = version_criteria(call.grid_version_id)
     form = ReviewForm(request.POST or None, criteria=criteria, assessment=assessment)
     stale = None
     if request.method == "POST":
+        if locked:
+            messages.error(request, services.REVIEW_LOCKED_MESSAGE)
+            return redirect("projects:review_edit", pk=project.pk)
         if not can_score:
             raise PermissionDenied
         if form.is_valid():
+            saved = False
             try:
                 assessment = services.review_save(
                     project=project,
                     by=request.user,
                     scores=form.scores(),
                     fields=form.review_fields(),
-                    row_version=form.cleaned_data.get("row_version"),
-                    assessment=assessment,
+                    row_version=form.cleaned_data["row_version"],
                 )
+                saved = True
                 if request.POST.get("action") == "submit" and not assessment.is_submitted:
                     services.review_submit(assessment=assessment, by=request.user)
             except services.StaleAssessment as error:
@@ -119,11 +127,14 @@ def review_edit(request, pk):
                 stale = {"rows": _stale_rows(form, criteria, assessment), "saved": assessment}
                 # The next post deliberately replaces the saved version.
                 form.data = form.data.copy()
-                form.data["row_version"] = assessment.row_version
+                form.data["row_version"] = (
+                    assessment.row_version if assessment else services.NEW_ASSESSMENT
+                )
                 form.add_error(None, error)
             except ValidationError as error:
                 assessment = own_review(project=project, user=request.user)
-                if assessment is not None and getattr(error, "code", None) != "duplicate":
+                if saved:
+                    # Saved, then refused as a submission: the form now stands on that save.
                     form.data = form.data.copy()
                     form.data["row_version"] = assessment.row_version
                 form.add_error(None, error)
@@ -139,6 +150,10 @@ def review_edit(request, pk):
             field.disabled = True
     own_submitted = bool(assessment and assessment.is_submitted)
     show_others = call.others_visible_to_reviewer(own_submitted=own_submitted)
+    if show_others and assignment is not None and assignment.others_seen_at is None:
+        services.review_mark_others_seen(project=project, reviewer=request.user)
+        if own_submitted:
+            locked, can_score = True, False
     if form.is_bound and hasattr(form, "cleaned_data"):
         # The total of what was typed, so that a refused form shows the same number.
         values = {cid: value for cid, (value, _c) in form.scores().items()}
@@ -157,6 +172,8 @@ def review_edit(request, pk):
             "summary": summary,
             "can_score": can_score,
             "can_declare_conflict": allowed(request, "projects.declare_conflict", project),
+            "locked": locked,
+            "reopened_at": assignment.reopened_at if assignment else None,
             "stale": stale,
             "show_others": show_others,
             "aggregate": project_aggregate(project=project) if show_others else None,
@@ -214,16 +231,33 @@ def review_attachment(request, pk):
     not reveal the holder."""
     attachment = get_object_or_404(Attachment.objects.select_related("project__call"), pk=pk)
     require(request, "projects.view_review", attachment.project)
-    name = (
-        f"piece-{attachment.pk}.pdf"
-        if attachment.project.call.blind_mode
-        else attachment.original_name
-    )
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=name,
-        content_type="application/pdf",
-    )
+    if attachment.project.call.blind_mode:
+        # Blind mode: a neutral name, and the file rewritten without its metadata (/Author,
+        # XMP), which often name the holder.
+        with attachment.file.open("rb") as stored:
+            try:
+                content = services.pdf_without_metadata(stored)
+            except services.PdfNotAnonymisable:
+                messages.error(
+                    request,
+                    _(
+                        "Cette pièce ne peut pas être anonymisée : elle n'est pas transmise en "
+                        "mode anonyme. Signalez-le au financeur."
+                    ),
+                )
+                return redirect("projects:review_edit", pk=attachment.project_id)
+        response = FileResponse(
+            io.BytesIO(content),
+            as_attachment=True,
+            filename=f"piece-{attachment.pk}.pdf",
+            content_type="application/pdf",
+        )
+    else:
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type="application/pdf",
+        )
     response["X-Content-Type-Options"] = "nosniff"
     return response

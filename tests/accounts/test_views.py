@@ -201,3 +201,29 @@ def test_only_administrators_are_offered_the_admin_site(client, administrator, s
 
     assert (reverse("admin:index") in html) is shown
     assert ("Administrateur de la plateforme" in html) is shown
+
+
+def test_a_reviewer_member_cannot_edit_their_organisation_nor_is_offered_to(client):
+    membership = MembershipFactory(role=Role.REVIEWER, organisation__name="Région")
+    client.force_login(membership.user)
+    url = reverse("accounts:organisation_edit", kwargs={"pk": membership.organisation.pk})
+
+    profile = client.get(reverse("accounts:profile")).content.decode()
+    data = {"name": "Piratée", "legal_form": "scop", "siret": "", "commune": ""}
+    refused = client.post(url, data)
+
+    assert "Région" in profile
+    assert url not in profile
+    assert "Modifier la structure" not in profile
+    assert refused.status_code == 403
+    membership.organisation.refresh_from_db()
+    assert membership.organisation.name == "Région"
+
+
+def test_a_funder_member_is_offered_to_edit_their_organisation(client):
+    membership = MembershipFactory(role=Role.FUNDER)
+    client.force_login(membership.user)
+    url = reverse("accounts:organisation_edit", kwargs={"pk": membership.organisation.pk})
+
+    assert url in client.get(reverse("accounts:profile")).content.decode()
+    assert client.get(url).status_code == 200

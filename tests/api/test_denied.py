@@ -42,7 +42,7 @@ def world(db):
     open_call = CallFactory(funder=organisation)
     review_call = CallFactory(funder=organisation, review=True)
     draft = ProjectFactory(call=open_call, owner=holder, organisation=holder_organisation)
-    AssessmentFactory(project=draft, self_assessment=True)
+    own = AssessmentFactory(project=draft, self_assessment=True)
     in_review = ProjectFactory(
         call=review_call, owner=holder, organisation=holder_organisation, under_review=True
     )
@@ -63,6 +63,7 @@ def world(db):
         "draft_call": CallFactory(funder=organisation, draft=True),
         "review_call": review_call,
         "draft": draft,
+        "self_assessment": own,
         "in_review": in_review,
         "review": review,
     }
@@ -102,7 +103,7 @@ CASES = [
         "api:self_assessment",
         "put",
         _pk("draft"),
-        lambda w: {"scores": []},
+        lambda w: {"row_version": w["self_assessment"].row_version, "scores": []},
         {"holder": 200},
     ),
     ("api:feedback", "get", _pk("in_review"), None, {"funder": 200, "admin": 200}),

@@ -27,7 +27,7 @@ from tests.factories import (
     UserFactory,
     reference_version,
 )
-from tests.projects.helpers import decide_and_publish
+from tests.projects.helpers import current_row_version, decide_and_publish
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -69,7 +69,7 @@ def submitted_review(project, reviewer, values: dict[str, int], default: int) ->
             "strengths": "Un besoin documenté par des chiffres locaux.",
             "weaknesses": "" if default >= 2 else "Le modèle économique reste à construire.",
         },
-        row_version=None,
+        row_version=services.NEW_ASSESSMENT,
         assessment=None,
     )
     return services.review_submit(assessment=review, by=reviewer)
@@ -78,7 +78,12 @@ def submitted_review(project, reviewer, values: dict[str, int], default: int) ->
 def self_assessment(project, values: dict[str, int], default: int) -> Assessment:
     assessment = services.self_assessment_get_or_create(project=project, by=project.owner)
     scores = {c.pk: (values.get(c.code, default), "") for c in criteria_of(project.call)}
-    return services.assessment_save_scores(assessment=assessment, scores=scores, by=project.owner)
+    return services.assessment_save_scores(
+        assessment=assessment,
+        scores=scores,
+        by=project.owner,
+        row_version=current_row_version(assessment),
+    )
 
 
 # --- 1. The administrator adapts the grid and publishes version 2 --------------------------
@@ -303,8 +308,8 @@ def test_funder_assigns_reviewers_who_score_one_with_the_keyboard_alone(
     garage = ProjectFactory(call=call, title="Garage solidaire", submitted=True, owner=holder)
     grocery = ProjectFactory(call=call, title="Épicerie solidaire", submitted=True)
     Project.objects.update(status="under_review")
-    rita = member("rita@exemple.fr", Role.REVIEWER)
-    kevin = member("kevin@exemple.fr", Role.REVIEWER)
+    rita = member("rita@exemple.fr", Role.REVIEWER, funder)
+    kevin = member("kevin@exemple.fr", Role.REVIEWER, funder)
     criteria = criteria_of(call)
 
     # The funder builds the pool, assigns one project by hand, then the rest automatically.
@@ -410,8 +415,8 @@ def test_funder_ranks_compares_and_decides_and_the_holder_reads_the_feedback(
         self_assessment(project, {f"S{i}": 3 for i in range(1, 9)}, default=2)
         services.project_submit(project=project, by=project.owner)
     services.call_transition(call=call, to="review", by=None, early=True)
-    rita = member("rita@exemple.fr", Role.REVIEWER)
-    kevin = member("kevin@exemple.fr", Role.REVIEWER)
+    rita = member("rita@exemple.fr", Role.REVIEWER, funder)
+    kevin = member("kevin@exemple.fr", Role.REVIEWER, funder)
     submitted_review(garage, rita, {}, default=3)  # 100
     submitted_review(garage, kevin, {}, default=3)  # 100
     submitted_review(grocery, rita, {}, default=3)  # 100

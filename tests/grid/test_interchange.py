@@ -152,3 +152,53 @@ def test_import_into_grid_with_a_draft_is_refused():
     with pytest.raises(ValidationError) as error:
         grid_version_import(payload=payload, grid=draft.grid)
     assert error.value.code == "draft_exists"
+
+
+def _hostile(change):
+    payload = grid_payload(criteria=2)
+    change(payload)
+    return payload
+
+
+@pytest.mark.parametrize(
+    ("payload", "problem"),
+    [
+        (_hostile(lambda p: p.update(slug="../ ét é/<x>")), "« slug »"),
+        (_hostile(lambda p: p.update(name="n" * 300)), "dépasse 200"),
+        (_hostile(lambda p: p["criteria"][0].update(fr="l" * 300)), "dépasse 200"),
+        (_hostile(lambda p: p["axes"][0].update(fr="a\x00b")), "caractère nul"),
+        (_hostile(lambda p: p.update(provenance="x" * 6000)), "dépasse 5000"),
+        (
+            _hostile(
+                lambda p: p["criteria"][0].update(scale={"min": 40000, "max": 40002, "levels": []})
+            ),
+            "entre -1000 et 1000",
+        ),
+        (_hostile(lambda p: p["criteria"][0].update(weight=1e308)), "quatre chiffres"),
+        (_hostile(lambda p: p.update(extra=[[[[[[[[[[1]]]]]]]]]])), "imbriqué"),
+    ],
+)
+def test_hostile_grid_files_are_refused_before_the_database(payload, problem):
+    data, problems = parse_payload(payload)
+
+    assert data is None
+    assert any(problem in text for text in problems), problems
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "content",
+    [b"[" * 100_000, b'{"slug": ' + b"9" * 5000 + b"}", b'{"slug": 1e999}', b"\xff\xfe"],
+)
+def test_unreadable_grid_files_are_explained_not_a_server_error(admin_client, content):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    response = admin_client.post(
+        reverse("grid:grid_import"),
+        {"file": SimpleUploadedFile("grille.json", content, "application/json")},
+    )
+
+    assert response.status_code == 200
+    assert response.context["problems"]
+    assert GridVersion.objects.count() == 1

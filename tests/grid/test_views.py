@@ -361,3 +361,18 @@ def test_list_page_says_how_many_calls_use_each_version(admin_client):
     html = admin_client.get(reverse("grid:grid_list")).content.decode()
 
     assert 'data-calls="2"' in html
+
+
+@pytest.mark.parametrize("row_version", [None, "", "abc", str(2**64), "-1"])
+def test_publish_and_delete_without_a_valid_row_version_are_conflicts(admin_client, row_version):
+    draft = draft_of_reference()
+    criterion = draft.criteria.get(code="S1")
+    data = {} if row_version is None else {"row_version": row_version}
+
+    published = admin_client.post(reverse("grid:version_publish", kwargs={"pk": draft.pk}), data)
+    deleted = admin_client.post(reverse("grid:criterion_delete", kwargs={"pk": criterion.pk}), data)
+
+    assert (published.status_code, deleted.status_code) == (302, 302)
+    draft.refresh_from_db()
+    assert draft.is_draft
+    assert draft.criteria.filter(pk=criterion.pk).exists()

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from grid.models import Criterion
 from projects import services
-from projects.models import Assignment, ReviewerVisibility
+from projects.models import Assessment, Assignment, ReviewerVisibility
 from tests.factories import AssignmentFactory
 
 
@@ -58,3 +58,8 @@ VISIBILITY_TABLE = [
     (ReviewerVisibility.ALWAYS, False, True),
     (ReviewerVisibility.ALWAYS, True, True),
 ]
+
+
+def current_row_version(assessment) -> int:
+    """The row version an editor would read now (optimistic locking is required)."""
+    return Assessment.objects.only("row_version").get(pk=assessment.pk).row_version

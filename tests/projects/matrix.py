@@ -1,13 +1,27 @@
 """Objects the permission-matrix rows of the projects app point at."""
 
+import io
+
 from django.core.files.base import ContentFile
+from pypdf import PdfWriter
 
 from accounts.models import Role
 from projects.models import Attachment, ReviewerInvitation
 from projects.services import invitation_token
 from tests.factories import AssignmentFactory, CallFactory, ProjectFactory
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+def pdf_bytes(author: str = "Les Jardins Solidaires d'Amiens") -> bytes:
+    """A real one-page PDF whose metadata name its author, as office software writes them."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.add_metadata({"/Author": author, "/Title": f"Budget de {author}"})
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+PDF_BYTES = pdf_bytes()
 
 
 def projects_matrix_context(users) -> dict:

@@ -255,7 +255,10 @@ def build(spec):
                 own = self_assessment_get_or_create(project=project, by=project.owner)
                 if ps["self_values"]:
                     assessment_save_scores(
-                        assessment=own, scores=_scores(crits, ps["self_values"]), by=project.owner
+                        assessment=own,
+                        scores=_scores(crits, ps["self_values"]),
+                        by=project.owner,
+                        row_version=own.row_version,
                     )
                 if ps["self_status"] == "submitted":
                     assessment_submit(assessment=own, by=project.owner)
@@ -291,7 +294,10 @@ def build(spec):
                     review = AssessmentFactory(project=project, author=user)
                     if entry["values"]:
                         assessment_save_scores(
-                            assessment=review, scores=_scores(crits, entry["values"]), by=user
+                            assessment=review,
+                            scores=_scores(crits, entry["values"]),
+                            by=user,
+                            row_version=review.row_version,
                         )
                     if entry["status"] == "submitted":
                         assessment_submit(assessment=review, by=user)

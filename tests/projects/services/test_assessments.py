@@ -9,6 +9,7 @@ from grid.models import Criterion
 from projects import services
 from projects.models import Assessment, AssessmentStatus
 from tests.factories import ProjectFactory
+from tests.projects.helpers import current_row_version
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,12 @@ def test_self_assessment_totals_equal_hand_computed_values_on_the_reference_grid
     scores.update({c.pk: (0, "") for c in complementary})
     assessment = services.self_assessment_get_or_create(project=project, by=project.owner)
 
-    services.assessment_save_scores(assessment=assessment, scores=scores, by=project.owner)
+    services.assessment_save_scores(
+        assessment=assessment,
+        scores=scores,
+        by=project.owner,
+        row_version=current_row_version(assessment),
+    )
 
     assessment = Assessment.objects.get(pk=assessment.pk)
     # 7 core criteria at the top (weight 2) and 12 complementary at zero (weight 1):
@@ -41,11 +47,17 @@ def test_stored_totals_follow_every_change_of_scores():
     criterion = Criterion.objects.filter(version=project.call.grid_version).first()
     assessment = services.self_assessment_get_or_create(project=project, by=project.owner)
     services.assessment_save_scores(
-        assessment=assessment, scores={criterion.pk: (3, "")}, by=project.owner
+        assessment=assessment,
+        scores={criterion.pk: (3, "")},
+        by=project.owner,
+        row_version=current_row_version(assessment),
     )
 
     services.assessment_save_scores(
-        assessment=assessment, scores={criterion.pk: (1, "")}, by=project.owner
+        assessment=assessment,
+        scores={criterion.pk: (1, "")},
+        by=project.owner,
+        row_version=current_row_version(assessment),
     )
 
     assessment = Assessment.objects.get(pk=assessment.pk)
@@ -61,7 +73,10 @@ def test_scores_outside_the_scale_or_not_applicable_where_forbidden_are_refused(
 
     with pytest.raises(ValidationError, match="entre 0 et 3"):
         services.assessment_save_scores(
-            assessment=assessment, scores={criterion.pk: (4, "")}, by=project.owner
+            assessment=assessment,
+            scores={criterion.pk: (4, "")},
+            by=project.owner,
+            row_version=current_row_version(assessment),
         )
     assert not assessment.scores.exists()
 

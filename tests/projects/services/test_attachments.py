@@ -70,3 +70,31 @@ def test_file_name_with_a_path_is_refused(name):
 def test_display_name_never_carries_a_path_or_control_characters():
     assert services.clean_display_name("../../a\x00b\n.exe") == "ab.pdf"
     assert services.clean_display_name("C:\\docs\\rapport.PDF") == "rapport.pdf"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"%PDF-1.4 not really a pdf", "illisible"),
+        (
+            PDF_BYTES.replace(
+                b"/Type /Catalog",
+                b"/Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >>",
+            ),
+            "contenu actif",
+        ),
+        (
+            PDF_BYTES.replace(b"/Type /Catalog", b"/Type /Catalog /OpenAction << /S /Launch >>"),
+            "contenu actif",
+        ),
+    ],
+)
+def test_unreadable_or_active_pdfs_are_refused(content, message):
+    project = ProjectFactory()
+
+    with pytest.raises(ValidationError, match=message):
+        services.attachment_add(
+            project=project, uploaded_file=upload("piege.pdf", content), by=project.owner
+        )
+
+    assert not project.attachments.exists()

@@ -1,7 +1,6 @@
 """Reviews: saving and submitting."""
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from projects import services
 from projects.models import Assessment
@@ -10,20 +9,18 @@ from tests.factories import AssessmentFactory, AssignmentFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_concurrent_creation_becomes_a_message_not_a_server_error():
+def test_a_second_first_save_is_refused_as_stale_not_a_server_error():
     assignment = AssignmentFactory()
     # The other request won the race: the assessment exists, this one was loaded without it.
     AssessmentFactory(assignment=assignment, submitted=True, scores=3)
 
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(services.StaleAssessment):
         services.review_save(
             project=assignment.project,
             by=assignment.reviewer,
             scores={},
             fields={},
-            row_version=None,
-            assessment=None,
+            row_version=services.NEW_ASSESSMENT,
         )
 
-    assert refused.value.code == "duplicate"
     assert Assessment.objects.count() == 1

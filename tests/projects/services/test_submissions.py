@@ -20,7 +20,7 @@ from projects.models import (
 from projects.services import submissions
 from territories.models import Commune, Departement, Region
 from tests.factories import CallFactory, ProjectFactory, holder_user, user_with_role
-from tests.projects.helpers import messages_of
+from tests.projects.helpers import current_row_version, messages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -122,13 +122,19 @@ def test_required_self_assessment_must_be_complete_before_submission():
     criteria = list(Criterion.objects.filter(version=call.grid_version))
     assessment = services.self_assessment_get_or_create(project=project, by=project.owner)
     services.assessment_save_scores(
-        assessment=assessment, scores={c.pk: (2, "") for c in criteria[:5]}, by=project.owner
+        assessment=assessment,
+        scores={c.pk: (2, "") for c in criteria[:5]},
+        by=project.owner,
+        row_version=current_row_version(assessment),
     )
     with pytest.raises(ValidationError, match="incomplète"):
         services.project_submit(project=project, by=project.owner)
 
     services.assessment_save_scores(
-        assessment=assessment, scores={c.pk: (2, "") for c in criteria}, by=project.owner
+        assessment=assessment,
+        scores={c.pk: (2, "") for c in criteria},
+        by=project.owner,
+        row_version=current_row_version(assessment),
     )
     services.project_submit(project=project, by=project.owner)
     assert Assessment.objects.get(pk=assessment.pk).status == AssessmentStatus.SUBMITTED
@@ -141,7 +147,10 @@ def test_submission_is_atomic(monkeypatch):
     criteria = Criterion.objects.filter(version=call.grid_version)
     assessment = services.self_assessment_get_or_create(project=project, by=project.owner)
     services.assessment_save_scores(
-        assessment=assessment, scores={c.pk: (1, "") for c in criteria}, by=project.owner
+        assessment=assessment,
+        scores={c.pk: (1, "") for c in criteria},
+        by=project.owner,
+        row_version=current_row_version(assessment),
     )
 
     def broken(**kwargs):

@@ -177,9 +177,10 @@ def test_bulk_assignment_by_hand_emails_after_commit(
     assert sorted(m.to[0] for m in mailoutbox) == sorted(r.email for r in reviewers)
 
 
-def test_existing_reviewer_joins_the_pool_at_once(client):
+def test_a_reviewer_of_the_funder_joins_the_pool_at_once(client):
+    # Another organisation's reviewer is invited instead (tests/test_site_security.py).
     call = CallFactory(review=True)
-    reviewer = reviewer_user()
+    reviewer = user_with_role(Role.REVIEWER, call.funder)
     client.force_login(user_with_role(Role.FUNDER, call.funder))
 
     client.post(reverse("projects:call_pool", kwargs={"pk": call.pk}), {"email": reviewer.email})
@@ -285,3 +286,21 @@ def test_call_reviewers_page_query_count_does_not_grow(client):
         response = client.get(url)
 
     assert "3/4 évaluations soumises pour l'appel" in response.content.decode()
+
+
+def test_a_refused_pool_or_auto_assignment_form_keeps_what_was_typed(client):
+    call = CallFactory(review=True)
+    client.force_login(user_with_role(Role.FUNDER, call.funder))
+
+    pool = client.post(
+        reverse("projects:call_pool", kwargs={"pk": call.pk}), {"email": "pas-une-adresse"}
+    )
+    auto = client.post(
+        reverse("projects:call_assign_auto", kwargs={"pk": call.pk}), {"per_project": "42"}
+    )
+
+    assert pool.status_code == auto.status_code == 200
+    assert 'value="pas-une-adresse"' in pool.content.decode()
+    assert pool.context["pool_form"].errors["email"]
+    assert 'value="42"' in auto.content.decode()
+    assert auto.context["auto_form"].errors["per_project"]

@@ -16,6 +16,7 @@ from tests.factories import (
     CallFactory,
     MembershipFactory,
     ProjectFactory,
+    UserFactory,
     holder_user,
     user_with_role,
 )
@@ -55,6 +56,7 @@ def test_holder_journey_draft_self_assessment_submit(client):
     assert edit.status_code == 302, edit.context["form"].errors
     criteria = Criterion.objects.filter(version=call.grid_version)
     data = {f"score_{c.pk}": "2" for c in criteria}
+    data["row_version"] = "0"
     data[f"score_{criteria[0].pk}"] = "na"
     data[f"comment_{criteria[0].pk}"] = "Pas concerné"
     saved = client.post(reverse("projects:self_assessment_edit", kwargs={"pk": project.pk}), data)
@@ -117,7 +119,10 @@ def test_self_assessment_form_shows_saved_answers(client):
     criteria = list(Criterion.objects.filter(version=project.call.grid_version))
     client.force_login(project.owner)
     url = reverse("projects:self_assessment_edit", kwargs={"pk": project.pk})
-    client.post(url, {f"score_{criteria[0].pk}": "3", f"score_{criteria[1].pk}": "na"})
+    client.post(
+        url,
+        {"row_version": "0", f"score_{criteria[0].pk}": "3", f"score_{criteria[1].pk}": "na"},
+    )
 
     form = client.get(url).context["form"]
 
@@ -338,3 +343,48 @@ def test_holder_project_list_queries_do_not_grow(client):
 
     with count_queries(small.count):
         assert client.get(url).status_code == 200
+
+
+def test_two_co_holders_first_saves_cannot_both_succeed(client):
+    """Both loaded the empty form (row version 0) and save: the second is told it conflicts,
+    sees the saved answers, and nothing is lost silently."""
+    project = ProjectFactory()
+    co_holder = UserFactory()
+    MembershipFactory(user=co_holder, organisation=project.organisation, role=Role.HOLDER)
+    project.co_holders.add(co_holder)
+    first = Criterion.objects.filter(version=project.call.grid_version).first()
+    url = reverse("projects:self_assessment_edit", kwargs={"pk": project.pk})
+    client.force_login(project.owner)
+    owner_save = client.post(url, {"row_version": "0", f"score_{first.pk}": "3"})
+    client.force_login(co_holder)
+
+    co_holder_save = client.post(url, {"row_version": "0", f"score_{first.pk}": "1"})
+
+    assert owner_save.status_code == 302
+    assert co_holder_save.status_code == 200
+    assert "Quelqu&#x27;un a enregistré cette évaluation entre-temps" in (
+        co_holder_save.content.decode()
+    )
+    assessment = project.assessments.self_assessments().get()
+    assert [score.value for score in assessment.scores.all()] == [3]
+    # The form now carries the saved version: sending it again is a deliberate replacement.
+    assert co_holder_save.context["form"].data["row_version"] == assessment.row_version
+    assert client.post(url, co_holder_save.context["form"].data).status_code == 302
+    assert [score.value for score in assessment.scores.all()] == [1]
+
+
+@pytest.mark.parametrize("row_version", [None, "", "x", "-5", str(2**63)])
+def test_a_self_assessment_post_without_a_valid_row_version_saves_nothing(client, row_version):
+    project = ProjectFactory()
+    first = Criterion.objects.filter(version=project.call.grid_version).first()
+    client.force_login(project.owner)
+    data = {f"score_{first.pk}": "3"}
+    if row_version is not None:
+        data["row_version"] = row_version
+
+    response = client.post(
+        reverse("projects:self_assessment_edit", kwargs={"pk": project.pk}), data
+    )
+
+    assert response.status_code == 200
+    assert not project.assessments.exists()

@@ -1,13 +1,16 @@
 """Reviewers' pages: the scoring form, their list, conflicts, anti-anchoring, blind mode and
 invitations."""
 
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from pypdf import PdfReader
 
-from accounts.models import Membership, Role
+from accounts.models import AuditEvent, Membership, Role
 from projects import services
 from projects.models import (
     Assessment,
@@ -26,7 +29,7 @@ from tests.factories import (
     user_with_role,
 )
 from tests.projects.helpers import VISIBILITY_TABLE, criteria_of, second_reviewer
-from tests.projects.matrix import PDF_BYTES
+from tests.projects.matrix import PDF_BYTES, pdf_bytes
 from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +43,7 @@ def full_scores(call, value=None):
     }
 
 
-def form_data(call, value=None, action="draft", row_version="", **extra):
+def form_data(call, value=None, action="draft", row_version="0", **extra):
     data = {"action": action, "row_version": row_version, "opinion": "favourable"}
     for criterion_id, (score, comment) in full_scores(call, value).items():
         data[f"score_{criterion_id}"] = str(score)
@@ -121,6 +124,7 @@ def test_draft_is_saved_and_incomplete_submission_keeps_it(client):
         url,
         {
             "action": "submit",
+            "row_version": "0",
             f"score_{first.pk}": str(first.scale_max),
             f"comment_{first.pk}": "",
             "opinion": "",
@@ -166,7 +170,7 @@ def test_stale_form_shows_both_versions_and_overwrites_nothing(client):
         by=assignment.reviewer,
         scores=full_scores(call, 1),
         fields={},
-        row_version=None,
+        row_version=services.NEW_ASSESSMENT,
         assessment=None,
     )
     loaded_version = review.row_version
@@ -206,6 +210,32 @@ def test_double_submit_creates_one_assessment(client):
     assert second.status_code == 200
     assert 'id="stale-conflict"' in second.content.decode()
     assert Assessment.objects.count() == 1
+
+
+@pytest.mark.parametrize("row_version", [None, "", "abc", "-1", "1e3", str(10**20)])
+def test_a_post_without_a_valid_row_version_is_a_conflict_not_a_save(client, row_version):
+    assignment = AssignmentFactory()
+    review = services.review_save(
+        project=assignment.project,
+        by=assignment.reviewer,
+        scores=full_scores(assignment.project.call, 1),
+        fields={},
+        row_version=services.NEW_ASSESSMENT,
+    )
+    client.force_login(assignment.reviewer)
+    data = form_data(assignment.project.call, value=2)
+    if row_version is None:
+        del data["row_version"]
+    else:
+        data["row_version"] = row_version
+
+    response = client.post(
+        reverse("projects:review_edit", kwargs={"pk": assignment.project.pk}), data
+    )
+
+    assert response.status_code == 200
+    assert 'id="stale-conflict"' in response.content.decode()
+    assert {score.value for score in review.scores.all()} == {1}
 
 
 # --- Lists and conflicts --------------------------------------------------------------------
@@ -422,7 +452,9 @@ def test_review_list_query_count_does_not_grow(client):
 
 # The scoring form reads the same number of queries however many others reviewed the project
 # (`make bench` measures it at 2,000 projects × 5 reviewers).
-SCORING_FORM_QUERIES = {"get": 13, "post": 21}
+# The POST reads the review again under the assignment's row lock (optimistic locking of the
+# first save too); both read the assignment (anti-anchoring lock).
+SCORING_FORM_QUERIES = {"get": 14, "post": 21}
 
 
 @pytest.mark.parametrize("others", [1, 3])
@@ -434,7 +466,8 @@ def test_scoring_form_query_count_does_not_grow(client, method, others):
     project = assignment.project
     for _i in range(others):
         AssessmentFactory(assignment=second_reviewer(project, done=True), submitted=True, scores=2)
-    review = AssessmentFactory(assignment=assignment, submitted=True, scores=3)
+    # A draft for the POST: a submitted review whose author has seen the others is locked.
+    review = AssessmentFactory(assignment=assignment, submitted=method == "get", scores=3)
     client.force_login(assignment.reviewer)
     url = reverse("projects:review_edit", args=[project.pk])
     data = form_data(project.call, value=3, row_version=review.row_version)
@@ -446,3 +479,106 @@ def test_scoring_form_query_count_does_not_grow(client, method, others):
     assert response.status_code == (302 if method == "post" else 200)
     if method == "get":
         assert len(response.context["others"]) == others
+
+
+@pytest.mark.parametrize("blind", [True, False])
+def test_blind_mode_serves_attachments_without_their_metadata(client, blind):
+    assignment = AssignmentFactory(project__call__blind_mode=blind)
+    original = pdf_bytes(author="AUTEURMARQUEUR3318")
+    attachment = Attachment(
+        project=assignment.project, original_name="budget.pdf", size=len(original)
+    )
+    attachment.file.save("x.pdf", ContentFile(original), save=True)
+    client.force_login(assignment.reviewer)
+
+    response = client.get(reverse("projects:review_attachment", kwargs={"pk": attachment.pk}))
+
+    served = b"".join(response.streaming_content)
+    assert response.status_code == 200
+    if blind:
+        assert b"AUTEURMARQUEUR3318" not in served
+        reader = PdfReader(io.BytesIO(served))
+        assert not (reader.metadata or {}).get("/Author")
+        assert len(reader.pages) == 1
+    else:
+        assert served == original
+
+
+def test_an_attachment_that_cannot_be_anonymised_is_not_served_in_blind_mode(client):
+    assignment = AssignmentFactory(project__call__blind_mode=True)
+    attachment = Attachment(project=assignment.project, original_name="budget.pdf", size=10)
+    attachment.file.save("x.pdf", ContentFile(b"%PDF-1.4 AUTEURMARQUEUR garbage"), save=True)
+    client.force_login(assignment.reviewer)
+
+    response = client.get(reverse("projects:review_attachment", kwargs={"pk": attachment.pk}))
+
+    assert response.status_code == 302
+    assert b"AUTEURMARQUEUR" not in response.content
+
+
+def test_a_submitted_review_locks_once_its_author_has_seen_the_others(client):
+    """Anti-anchoring: submit a placeholder, read the others' scores, change one's own — the
+    last step is refused, and only the funder's reopening lets it through, journaled."""
+    assignment = AssignmentFactory(
+        project__call__reviewer_visibility=ReviewerVisibility.AFTER_OWN, done=True
+    )
+    project = assignment.project
+    AssessmentFactory(assignment=second_reviewer(project, done=True), submitted=True, scores=3)
+    review = AssessmentFactory(assignment=assignment, submitted=True, scores=0)
+    client.force_login(assignment.reviewer)
+    url = reverse("projects:review_edit", kwargs={"pk": project.pk})
+
+    page = client.get(url)  # the others' scores are shown: the review locks
+    changed = client.post(
+        url, form_data(project.call, value=3, row_version=str(review.row_version))
+    )
+
+    assert 'id="other-reviews"' in page.content.decode()
+    assert 'id="review-locked"' in page.content.decode()
+    assert changed.status_code == 302
+    assert {score.value for score in review.scores.all()} == {0}
+    assignment.refresh_from_db()
+    assert assignment.others_seen_at is not None
+    assert AuditEvent.objects.filter(action="review.others_seen").count() == 1
+
+    funder = user_with_role(Role.FUNDER, project.call.funder)
+    client.force_login(funder)
+    reopened = client.post(reverse("projects:assignment_reopen", kwargs={"pk": assignment.pk}))
+    client.force_login(assignment.reviewer)
+    review.refresh_from_db()
+    resaved = client.post(url, form_data(project.call, value=3, row_version=review.row_version))
+
+    assert reopened.status_code == 302
+    assert resaved.status_code == 302
+    assert {score.value for score in review.scores.all()} == {3}
+    assert Decimal(AuditEvent.objects.filter(action="review.reopen").get().before["total"]) == 0
+    assert "rouverte par le financeur" in client.get(url).content.decode()
+
+
+def test_the_analysis_page_locks_the_reviewers_submitted_review_too(client):
+    assignment = AssignmentFactory(
+        project__call__reviewer_visibility=ReviewerVisibility.ALWAYS, done=True
+    )
+    AssessmentFactory(assignment=assignment, submitted=True, scores=1)
+    client.force_login(assignment.reviewer)
+
+    client.get(reverse("projects:project_analysis", kwargs={"pk": assignment.project.pk}))
+
+    assignment.refresh_from_db()
+    assert assignment.others_seen_at is not None
+    with pytest.raises(ValidationError, match="verrouillée"):
+        services.review_save(
+            project=assignment.project,
+            by=assignment.reviewer,
+            scores={},
+            fields={},
+            row_version=Assessment.objects.get().row_version,
+        )
+
+
+def test_a_review_that_is_not_locked_cannot_be_reopened():
+    assignment = AssignmentFactory(done=True)
+    AssessmentFactory(assignment=assignment, submitted=True, scores=1)
+
+    with pytest.raises(ValidationError, match="pas verrouillée"):
+        services.review_reopen(assignment=assignment, by=user_with_role(None))
