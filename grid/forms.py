@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import SubmitOnceMixin
-from grid.interchange import MAX_LEVELS
+from grid.interchange import MAX_LEVELS, MAX_TEXT
 from grid.models import Criterion, CriterionKind, Grid, GridVersion
 
 
@@ -70,6 +70,59 @@ class AxisForm(RowVersionMixin):
     )
 
 
+def _add_descriptor_fields(form: forms.Form, value: int) -> None:
+    """The anchor of a level: what it means for this criterion, in French and in English."""
+    form.fields[f"level_{value}_description"] = forms.CharField(
+        label=_("Descripteur du niveau %(value)s (français)") % {"value": value},
+        help_text=_("Ce que ce niveau signifie concrètement pour ce critère, en une phrase."),
+        max_length=MAX_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    form.fields[f"level_{value}_description_en"] = forms.CharField(
+        label=_("Descripteur du niveau %(value)s (anglais)") % {"value": value},
+        max_length=MAX_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "lang": "en"}),
+    )
+
+
+def level_initial(levels) -> dict:
+    """Initial values of the level fields (label and descriptors) from saved levels."""
+    initial = {}
+    for level in levels:
+        initial[f"level_{level.value}"] = level.label
+        initial[f"level_{level.value}_description"] = level.description
+        initial[f"level_{level.value}_description_en"] = level.description_en
+    return initial
+
+
+class LevelFieldsMixin:
+    """Per level: its label and its two descriptors, grouped for the templates."""
+
+    level_values: list[int]
+
+    @property
+    def level_groups(self):
+        return [
+            (
+                self[f"level_{value}"],
+                self[f"level_{value}_description"],
+                self[f"level_{value}_description_en"],
+            )
+            for value in self.level_values
+        ]
+
+    def descriptors(self) -> dict[int, tuple[str, str]]:
+        return {
+            value: (
+                self.cleaned_data.get(f"level_{value}_description") or "",
+                self.cleaned_data.get(f"level_{value}_description_en") or "",
+            )
+            for value in self.level_values
+        }
+
+
 def _level_range(data, prefix_min, prefix_max, default: tuple[int, int]) -> range:
     """The level values to ask labels for: from the submitted scale when it is usable, so that
     changing the scale and saving shows the new levels' fields (no JavaScript needed)."""
@@ -84,7 +137,7 @@ def _level_range(data, prefix_min, prefix_max, default: tuple[int, int]) -> rang
     return range(low, high + 1)
 
 
-class CriterionForm(RowVersionMixin):
+class CriterionForm(LevelFieldsMixin, RowVersionMixin):
     code = forms.CharField(label=_("Code"), max_length=10)
     label = forms.CharField(label=_("Libellé"), max_length=200)
     description = forms.CharField(
@@ -127,10 +180,7 @@ class CriterionForm(RowVersionMixin):
                 max_length=200,
                 required=False,
             )
-
-    @property
-    def level_fields(self):
-        return [self[f"level_{value}"] for value in self.level_values]
+            _add_descriptor_fields(self, value)
 
     def levels(self) -> dict[int, str]:
         return {v: self.cleaned_data.get(f"level_{v}") or "" for v in self.level_values}
@@ -160,7 +210,7 @@ class CriterionForm(RowVersionMixin):
             self.add_error(field if field in self.fields else None, errors)
 
 
-class CriterionTextForm(RowVersionMixin):
+class CriterionTextForm(LevelFieldsMixin, RowVersionMixin):
     """Wording only: what a published version still lets an administrator correct."""
 
     label = forms.CharField(label=_("Libellé"), max_length=200)
@@ -178,6 +228,7 @@ class CriterionTextForm(RowVersionMixin):
             self.fields[f"level_{value}"] = forms.CharField(
                 label=_("Libellé du niveau %(value)s") % {"value": value}, max_length=200
             )
+            _add_descriptor_fields(self, value)
 
     def levels(self) -> dict[int, str]:
         return {v: self.cleaned_data[f"level_{v}"] for v in self.level_values}

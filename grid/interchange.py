@@ -61,12 +61,16 @@ def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _levels(levels) -> list[dict]:
+def _levels(levels, *, descriptors: bool = True) -> list[dict]:
+    """Levels with their descriptors (French `description`, English `description_en`), each
+    written only when not blank: a file without them stays valid."""
     rows = []
     for level in levels:
         row = {"value": level.value, "fr": level.label}
-        if level.description:
+        if descriptors and level.description:
             row["description"] = level.description
+        if descriptors and level.description_en:
+            row["description_en"] = level.description_en
         rows.append(row)
     return rows
 
@@ -91,7 +95,8 @@ def version_export(version) -> dict:
         "scale": {
             "min": first.scale_min if first else 0,
             "max": first.scale_max if first else 3,
-            "levels": _levels(first.levels.all()) if first else [],
+            # The default labels only: descriptors belong to each criterion's own scale.
+            "levels": _levels(first.levels.all(), descriptors=False) if first else [],
             "allows_not_applicable": first.allows_not_applicable if first else False,
         },
         "default_weights": default_weights,
@@ -125,6 +130,11 @@ def _text(value) -> str | None:
     if isinstance(value, dict):
         value = value.get("fr")
     return value.strip() if isinstance(value, str) else None
+
+
+def _descriptor(value) -> str:
+    """A level descriptor: optional text (older files have none)."""
+    return value.strip() if isinstance(value, str) else ""
 
 
 def _int(value) -> int | None:
@@ -163,7 +173,7 @@ def _parse_scale(scale, where: str, problems: list[str]) -> dict | None:
             % {"where": where, "count": MAX_LEVELS}
         )
         return None
-    levels, descriptions = {}, {}
+    levels, descriptions, descriptions_en = {}, {}, {}
     raw_levels = scale.get("levels", [])
     if not isinstance(raw_levels, list):
         problems.append(_("%(where)s : les niveaux doivent être une liste.") % {"where": where})
@@ -186,14 +196,21 @@ def _parse_scale(scale, where: str, problems: list[str]) -> dict | None:
             problems.append(problem)
         elif label:
             levels[value] = label
-            descriptions[value] = str(raw.get("description", "") or "")
+            descriptions[value] = _descriptor(raw.get("description"))
+            descriptions_en[value] = _descriptor(raw.get("description_en"))
     missing = [str(value) for value in range(low, high + 1) if value not in levels]
     if missing:
         problems.append(
             _("%(where)s : il manque le libellé des niveaux %(values)s.")
             % {"where": where, "values": ", ".join(missing)}
         )
-    return {"min": low, "max": high, "levels": levels, "level_descriptions": descriptions}
+    return {
+        "min": low,
+        "max": high,
+        "levels": levels,
+        "level_descriptions": descriptions,
+        "level_descriptions_en": descriptions_en,
+    }
 
 
 def _parse_weight(value, where: str, problems: list[str]) -> Decimal | None:

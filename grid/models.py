@@ -6,6 +6,7 @@ and database triggers (migration 0002) refuse direct writes too.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -225,7 +226,9 @@ class ScaleLevel(models.Model):
     )
     value = models.SmallIntegerField(_("valeur"))
     label = models.CharField(_("libellé"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    # The anchor: what this level means for this criterion, in French and in English.
+    description = models.TextField(_("descripteur"), blank=True)
+    description_en = models.TextField(_("descripteur (anglais)"), blank=True)
 
     class Meta:
         ordering = ["criterion", "value"]
@@ -237,3 +240,11 @@ class ScaleLevel(models.Model):
 
     def __str__(self):
         return f"{self.value} — {self.label}"
+
+    def descriptor(self, language: str | None = None) -> str:
+        """The descriptor in `language` (default: the active one): English when asked for and
+        written, French otherwise."""
+        language = language or get_language() or ""
+        if language.startswith("en") and self.description_en.strip():
+            return self.description_en
+        return self.description

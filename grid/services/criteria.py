@@ -83,13 +83,33 @@ def criterion_snapshot(criterion: Criterion) -> dict:
         "allows_not_applicable": criterion.allows_not_applicable,
         "threshold": criterion.threshold,
         "levels": {str(level.value): level.label for level in criterion.levels.all()},
+        "descriptors": {
+            str(level.value): {"fr": level.description, "en": level.description_en}
+            for level in criterion.levels.all()
+        },
     }
 
 
-def _replace_levels(criterion: Criterion, levels: dict[int, str]) -> None:
+Descriptors = dict[int, tuple[str, str]]
+
+
+def _replace_levels(criterion: Criterion, levels: dict[int, str], descriptors=None) -> None:
+    """Write every level of the criterion's scale with its label and descriptors (French,
+    English); without `descriptors`, a level keeps the ones it had."""
+    if descriptors is None:
+        descriptors = {
+            level.value: (level.description, level.description_en)
+            for level in criterion.levels.all()
+        }
     criterion.levels.all().delete()
     ScaleLevel.objects.bulk_create(
-        ScaleLevel(criterion=criterion, value=value, label=levels[value].strip())
+        ScaleLevel(
+            criterion=criterion,
+            value=value,
+            label=levels[value].strip(),
+            description=(descriptors.get(value) or ("", ""))[0].strip(),
+            description_en=(descriptors.get(value) or ("", ""))[1].strip(),
+        )
         for value in range(criterion.scale_min, criterion.scale_max + 1)
     )
 
@@ -130,9 +150,17 @@ CRITERION_FIELDS = (
 
 @transaction.atomic
 def criterion_create(
-    *, version: GridVersion, levels: dict[int, str], row_version=None, by=None, ip=None, **fields
+    *,
+    version: GridVersion,
+    levels: dict[int, str],
+    descriptors: Descriptors | None = None,
+    row_version=None,
+    by=None,
+    ip=None,
+    **fields,
 ) -> Criterion:
-    """Add a criterion at the end of its axis in a draft, with the label of every level."""
+    """Add a criterion at the end of its axis in a draft, with the label of every level and,
+    optionally, its descriptors (French, English) by value."""
     unknown = set(fields) - set(CRITERION_FIELDS)
     if unknown:
         raise TypeError(f"Unknown criterion fields: {sorted(unknown)}")
@@ -141,7 +169,7 @@ def criterion_create(
     criterion = Criterion(version=version, position=position, **fields)
     _check_criterion(version, criterion, levels)
     criterion.save()
-    _replace_levels(criterion, levels)
+    _replace_levels(criterion, levels, descriptors or {})
     touch_version(version)
     audit_version(by, "grid.criterion.create", version, after=criterion_snapshot(criterion), ip=ip)
     return criterion
@@ -149,9 +177,17 @@ def criterion_create(
 
 @transaction.atomic
 def criterion_update(
-    *, criterion: Criterion, by=None, row_version=None, levels=None, ip=None, **changes
+    *,
+    criterion: Criterion,
+    by=None,
+    row_version=None,
+    levels=None,
+    descriptors: Descriptors | None = None,
+    ip=None,
+    **changes,
 ) -> Criterion:
-    """Change a criterion of a draft version (and, with `levels`, the label of every level).
+    """Change a criterion of a draft version (and, with `levels`, the label of every level;
+    with `descriptors`, the French and English descriptor of every level).
     A published version refuses every change here; typo fixes on published labels have their
     own audited action, `criterion_fix_text`."""
     unknown = set(changes) - set(CRITERION_FIELDS) - {"position"}
@@ -166,7 +202,7 @@ def criterion_update(
         levels = {level.value: level.label for level in criterion.levels.all()}
     _check_criterion(version, criterion, levels, exclude_pk=criterion.pk)
     criterion.save()
-    _replace_levels(criterion, levels)
+    _replace_levels(criterion, levels, descriptors)
     touch_version(version)
     criterion = Criterion.objects.select_related("axis").get(pk=criterion.pk)
     after = criterion_snapshot(criterion)
@@ -220,11 +256,18 @@ TEXT_FIELDS = ("label", "description", "question")
 
 @transaction.atomic
 def criterion_fix_text(
-    *, criterion: Criterion, by=None, row_version=None, ip=None, levels=None, **changes
+    *,
+    criterion: Criterion,
+    by=None,
+    row_version=None,
+    ip=None,
+    levels=None,
+    descriptors: Descriptors | None = None,
+    **changes,
 ) -> Criterion:
-    """Fix the wording (label, description, question, level labels) of a criterion, also in a
-    published version: numbers and the set of criteria stay as they are (the database
-    triggers enforce it), and the fix is audited as such."""
+    """Fix the wording (label, description, question, level labels and descriptors) of a
+    criterion, also in a published version: numbers and the set of criteria stay as they are
+    (the database triggers enforce it), and the fix is audited as such."""
     unknown = set(changes) - set(TEXT_FIELDS)
     if unknown:
         raise TypeError(f"Only wording can be fixed, not: {sorted(unknown)}")
@@ -247,6 +290,14 @@ def criterion_fix_text(
         if label != level.label:
             level.label = label.strip()
             level.save(update_fields=["label"])
+    for level in criterion.levels.all():
+        pair = (descriptors or {}).get(level.value)
+        if pair is None:
+            continue
+        french, english = (text.strip() for text in pair)
+        if (french, english) != (level.description, level.description_en):
+            level.description, level.description_en = french, english
+            level.save(update_fields=["description", "description_en"])
     touch_version(version)
     criterion = Criterion.objects.select_related("axis").get(pk=criterion.pk)
     after = criterion_snapshot(criterion)

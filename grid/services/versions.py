@@ -107,7 +107,11 @@ def _copy_tree(source: GridVersion, target: GridVersion) -> None:
         )
         ScaleLevel.objects.bulk_create(
             ScaleLevel(
-                criterion=copy, value=level.value, label=level.label, description=level.description
+                criterion=copy,
+                value=level.value,
+                label=level.label,
+                description=level.description,
+                description_en=level.description_en,
             )
             for level in criterion.levels.all()
         )
@@ -153,6 +157,7 @@ def _build_tree(data: dict, target: GridVersion, predecessor: GridVersion | None
                 value=value,
                 label=label,
                 description=scale["level_descriptions"].get(value, ""),
+                description_en=scale["level_descriptions_en"].get(value, ""),
             )
             for value, label in sorted(scale["levels"].items())
         )

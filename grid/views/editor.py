@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import require
 from accounts.services import client_ip
 from accounts.web import attempt
-from grid.forms import AxisForm, CriterionForm, CriterionTextForm
+from grid.forms import AxisForm, CriterionForm, CriterionTextForm, level_initial
 from grid.models import Axis, Criterion, CriterionKind, GridVersion
 from grid.services import (
     GridVersionConflict,
@@ -127,7 +127,7 @@ def _criterion_form(request, version, criterion):
     if criterion is not None:
         initial.update({field: getattr(criterion, field) for field in CRITERION_LABELS})
         initial["weight"] = criterion.weight.normalize()
-        initial.update({f"level_{lv.value}": lv.label for lv in criterion.levels.all()})
+        initial.update(level_initial(criterion.levels.all()))
     else:
         initial.update(weight=1, scale_min=0, scale_max=3)
     form_kwargs = {"version": version, "criterion": criterion}
@@ -137,6 +137,7 @@ def _criterion_form(request, version, criterion):
         common = {
             "row_version": form.cleaned_data["row_version"],
             "levels": form.levels(),
+            "descriptors": form.descriptors(),
             "by": request.user,
             "ip": client_ip(request),
         }
@@ -176,7 +177,7 @@ def criterion_fix_text_view(request, pk):
         "label": criterion.label,
         "description": criterion.description,
         "question": criterion.question,
-        **{f"level_{level.value}": level.label for level in criterion.levels.all()},
+        **level_initial(criterion.levels.all()),
     }
     form = CriterionTextForm(request.POST or None, initial=initial, criterion=criterion)
     conflict = None
@@ -188,6 +189,7 @@ def criterion_fix_text_view(request, pk):
                 criterion=criterion,
                 row_version=data["row_version"],
                 levels=form.levels(),
+                descriptors=form.descriptors(),
                 by=request.user,
                 ip=client_ip(request),
                 **texts,

@@ -3,12 +3,13 @@
 from django import forms
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from projects.services import NEW_ASSESSMENT
 
 NOT_APPLICABLE = "na"
 ROW_VERSION_MAX = 2**31 - 1
+DESCRIPTOR_HTML = '<small class="d-block text-body-secondary level-descriptor">{}</small>'
 
 
 class RowVersionField(forms.IntegerField):
@@ -46,7 +47,13 @@ class AssessmentForm(forms.Form):
         )
         # Translated once per form rather than once per use: 20 criteria read them.
         not_applicable, justification = gettext("Sans objet"), gettext("Justification")
+        language = get_language() or ""
+        # Each level's anchor for its criterion (English when the page is), by choice value.
+        self.descriptors = {}
         for criterion in self.criteria:
+            self.descriptors[criterion.pk] = {
+                str(level.value): level.descriptor(language) for level in criterion.levels.all()
+            }
             choices = [
                 (str(level.value), f"{level.value} — {level.label}")
                 for level in criterion.levels.all()
@@ -99,12 +106,14 @@ class AssessmentForm(forms.Form):
                 mark_safe(' aria-invalid="true"') if score.errors else "",
                 format_html(' aria-describedby="{}"', help_id) if help_id else "",
             )
-            # One radio per level: <div class="form-check"><input …><label …>…</label></div>.
+            descriptors = self.descriptors.get(criterion.pk, {})
+            # One radio per level: <div class="form-check"><input …><label …>…</label></div>,
+            # the level's descriptor inside its label, so that it is read with the choice.
             radios = format_html_join(
                 "\n",
                 '<div class="form-check"><input type="radio" name="{}" value="{}" '
                 'class="form-check-input" id="{}"{}{}><label class="form-check-label" for="{}">'
-                "{}</label></div>",
+                "{}{}</label></div>",
                 (
                     (
                         score.html_name,
@@ -114,6 +123,9 @@ class AssessmentForm(forms.Form):
                         attributes,
                         f"{score_id}_{index}",
                         label,
+                        format_html(DESCRIPTOR_HTML, descriptors[value])
+                        if descriptors.get(value)
+                        else "",
                     )
                     for index, (value, label) in enumerate(score.field.choices)
                 ),
