@@ -395,6 +395,9 @@ def call_judgement(request, pk):
     if ranking not in RANKINGS:
         ranking = "raw"
     line = _int_parameter(request, "ligne", 1, max(quality.projects, 1))
+    if "ligne" not in request.GET and call.funding_target:
+        # By default, the number of projects the call means to fund (the committee's target).
+        line = min(call.funding_target, max(quality.projects, 1))
     rows = quality.by(ranking)
     grey = {row.project_id for row in quality.grey_zone(line, ranking)} if line else set()
     pages = max((len(rows) + JUDGEMENT_PAGE_SIZE - 1) // JUDGEMENT_PAGE_SIZE, 1)

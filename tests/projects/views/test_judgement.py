@@ -167,6 +167,18 @@ def test_judgement_panel_ignores_a_wrong_line_or_ranking(example, client):
     assert (response.context["line"], response.context["ranking"]) == (None, "raw")
 
 
+def test_judgement_funding_line_defaults_to_the_calls_number_of_projects_to_fund(example, client):
+    call = example["call"]
+    call.funding_target = 1
+    call.save()
+    client.force_login(example["funder"])
+
+    default = client.get(_url(call))
+    chosen = client.get(_url(call, ligne=2))
+
+    assert (default.context["line"], chosen.context["line"]) == (1, 2)
+
+
 def test_call_dashboard_switches_to_the_corrected_ranking_explicitly(example, client):
     call = example["call"]
     add_reviewed(call, 4, example["reviewers"][:3], lambda p, r: max(0, p % 3 - (r == 2)))
