@@ -7,13 +7,9 @@ from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.response import Response
 
 from api.access import found, require
+from api.figures import RankingSerializer
 from api.filters import CallFilter, DecisionFilter, ProjectFilter
-from api.serializers import (
-    CallProjectSerializer,
-    CallSerializer,
-    DecisionSerializer,
-    RankingSerializer,
-)
+from api.serializers import CallProjectSerializer, CallSerializer, DecisionSerializer
 from api.views.common import Action, Endpoint
 from projects import dashboards
 from projects.models import Call, Outcome, Project, ProjectStatus

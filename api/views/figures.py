@@ -7,7 +7,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from accounts.rules import is_administrator
-from api.serializers import TerritoryRowSerializer, TokenInfoSerializer
+from api.figures import TerritoryRowSerializer
+from api.serializers import TokenInfoSerializer
 from api.views.common import Action
 from projects import dashboards
 from projects.models import Call
