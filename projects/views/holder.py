@@ -4,7 +4,6 @@ self-assessment. The project page is also the call managers' and administrators'
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -34,7 +33,7 @@ from projects.selectors.submissions import (
     self_assessment_chart,
     self_assessment_of,
 )
-from projects.views.common import project_or_404
+from projects.views.common import pdf_download, project_or_404
 
 
 @login_required
@@ -224,14 +223,7 @@ def attachment_download(request, pk):
     """Only through here, after the project's permission; always as a download."""
     attachment = get_object_or_404(Attachment.objects.select_related("project__call"), pk=pk)
     require(request, "projects.view_project", attachment.project)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return pdf_download(attachment.file.open("rb"), attachment.original_name)
 
 
 @login_required

@@ -5,7 +5,6 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -36,7 +35,7 @@ from projects.selectors.reviewing import (
     review_status,
     reviewer_assignments,
 )
-from projects.views.common import project_or_404
+from projects.views.common import pdf_download, project_or_404
 
 
 @login_required
@@ -246,18 +245,5 @@ def review_attachment(request, pk):
                     ),
                 )
                 return redirect("projects:review_edit", pk=attachment.project_id)
-        response = FileResponse(
-            io.BytesIO(content),
-            as_attachment=True,
-            filename=f"piece-{attachment.pk}.pdf",
-            content_type="application/pdf",
-        )
-    else:
-        response = FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type="application/pdf",
-        )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+        return pdf_download(io.BytesIO(content), f"piece-{attachment.pk}.pdf")
+    return pdf_download(attachment.file.open("rb"), attachment.original_name)
