@@ -1,6 +1,6 @@
 import unicodedata
 
-from django.db.models import CharField, Func
+from django.db.models import Func, TextField
 
 
 def normalise(text: str) -> str:
@@ -42,7 +42,7 @@ def register_sqlite_fold(sender, connection, **kwargs):
 class Folded(Func):
     """`fold()` in SQL: translate(lower(x)) on PostgreSQL, the registered function on SQLite."""
 
-    output_field = CharField()
+    output_field = TextField()
     arity = 1
 
     def as_sqlite(self, compiler, connection, **extra_context):

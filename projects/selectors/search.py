@@ -15,7 +15,7 @@ only, never on the holder's name or commune (what the reviewer cannot see, they 
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Case, CharField, F, Q, Value, When
+from django.db.models import Case, F, Q, TextField, Value, When
 from django.db.models.functions import Coalesce, Concat
 
 from territories.text import Folded, fold
@@ -41,8 +41,8 @@ def _text(*fields: str):
     """The fields joined by spaces, a missing one (no commune) as empty."""
     parts = []
     for name in fields:
-        parts += [Coalesce(F(name), Value("")), Value(" ")]
-    return Concat(*parts, output_field=CharField())
+        parts += [Coalesce(F(name), Value(""), output_field=TextField()), Value(" ")]
+    return Concat(*parts, output_field=TextField())
 
 
 def _matching(queryset, document, query: str):
@@ -71,9 +71,9 @@ def search_projects(queryset, query: str, *, path: str = "", blind_for_reviewer:
         identity = Case(
             When(**{f"{path}call__blind_mode": False}, then=identity),
             default=Value(""),
-            output_field=CharField(),
+            output_field=TextField(),
         )
-    return _matching(queryset, Concat(public, identity, output_field=CharField()), query)
+    return _matching(queryset, Concat(public, identity, output_field=TextField()), query)
 
 
 def search_calls(queryset, query: str):
