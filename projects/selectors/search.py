@@ -56,7 +56,8 @@ def _matching(queryset, document, query: str):
     if connection.vendor != "postgresql":
         return queryset.filter(every_word)
     queryset = queryset.alias(search_vector=SearchVector("search_text", config="french"))
-    french = SearchQuery(" ".join(terms), config="french", search_type="websearch")
+    # plain: every word, stemmed; no operators ("or", quotes) read into what was typed.
+    french = SearchQuery(" ".join(terms), config="french", search_type="plain")
     return queryset.filter(every_word | Q(search_vector=french))
 
 
