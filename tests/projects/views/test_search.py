@@ -285,3 +285,19 @@ def test_the_map_zooms_to_the_region_on_drill_down(example, client):
     [overseas] = guadeloupe["frames"]
     assert [shape.code for shape in overseas.shapes] == ["971"]
     assert overseas.viewbox == "0 0 57 50"
+
+
+def test_a_list_search_box_is_labelled_and_reports_a_search_too_long(client):
+    owner = holder_user()
+    ProjectFactory(owner=owner, title="Atelier vélo")
+    client.force_login(owner)
+
+    response = client.get(reverse("projects:project_list"), {"q": "vélo" * 100})
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert project_titles(response) == ["Atelier vélo"]  # the search is left out
+    assert 'role="search" aria-label="Rechercher parmi mes projets"' in content
+    assert '<label class="form-label" for="id_q">Rechercher</label>' in content
+    assert 'aria-invalid="true"' in content
+    assert 'id="id_q-error"' in content
