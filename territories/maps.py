@@ -5,7 +5,7 @@ Outlines: territories/data/france-map.json, extracted by scripts/extract_dsfr_ma
 """
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -54,6 +54,7 @@ class Frame:
     height: int
     viewbox: str
     shapes: list[Shape] = field(default_factory=list)
+    boxed: bool = True  # an inset, drawn in a box with its label
 
 
 @dataclass
@@ -94,14 +95,19 @@ def france_map(
     value_format: Callable[[float], str] = default_format,
     url_for: Callable[[str], str] | None = None,
     title: str = "",
+    zoom: Sequence[str] = (),
 ) -> dict:
     """Everything territories/_france_map.html needs to draw a choropleth.
 
     level: "region" or "departement"; values: INSEE code → figure (None or missing: no data);
-    names: INSEE code → name, for each territory's tooltip and the accessible labels.
+    names: INSEE code → name, for each territory's tooltip and the accessible labels;
+    zoom: at the "departement" level, the départements of the région drilled down to: the map
+    zooms to them and draws them only.
     """
     if level not in ("region", "departement"):
         raise ValueError(f"Unknown map level: {level}")
+    if zoom and level != "departement":
+        raise ValueError("A map zooms to a région's départements only")
     data = outlines()
     source = data["regions"] if level == "region" else data["departements"]
     present = [float(value) for value in values.values() if value is not None]
@@ -119,6 +125,8 @@ def france_map(
             url=url_for(code) if url_for else "",
         )
 
+    if zoom:
+        return _zoomed_map(data, zoom, shape, values, value_format, title, present, breaks)
     mainland = Frame(
         key="metro",
         label=_("France métropolitaine"),
@@ -127,6 +135,7 @@ def france_map(
         width=MAINLAND_SIZE,
         height=MAINLAND_SIZE,
         viewbox=data["frames"]["metro"],
+        boxed=False,
         shapes=[shape(code) for code, item in source.items() if item["frame"] == "metro"],
     )
     insets = []
@@ -166,6 +175,64 @@ def france_map(
                 shapes=[shape(code) for code in PETITE_COURONNE],
             )
         )
+    return {
+        "title": title,
+        "level": level,
+        "zoomed": False,
+        "width": MAINLAND_SIZE + INSET_GAP + INSET_WIDTH,
+        "height": MAINLAND_SIZE,
+        "frames": [mainland, *insets],
+        "legend": _legend(present, breaks, value_format, [values.get(code) for code in source]),
+    }
+
+
+# Room around a région zoomed to, as a share of its larger side.
+ZOOM_MARGIN = 0.04
+
+
+def _zoomed_map(data, zoom, shape, values, value_format, title, present, breaks) -> dict:
+    """The map zoomed to one région: its départements filling the frame (on the mainland,
+    their outlines' box with a margin; overseas, the département's own frame)."""
+    codes = [code for code in zoom if code in data["departements"]]
+    frames = {data["departements"][code]["frame"] for code in codes}
+    if frames == {"metro"}:
+        boxes = [data["departements"][code]["bbox"] for code in codes]
+        left = min(box[0] for box in boxes)
+        top = min(box[1] for box in boxes)
+        width = max(box[0] + box[2] for box in boxes) - left
+        height = max(box[1] + box[3] for box in boxes) - top
+        margin = max(width, height) * ZOOM_MARGIN
+        viewbox = " ".join(
+            f"{number:g}"
+            for number in (left - margin, top - margin, width + 2 * margin, height + 2 * margin)
+        )
+    elif len(frames) == 1:
+        viewbox = data["frames"][frames.pop()]
+    else:
+        raise ValueError(f"Départements of several frames: {sorted(frames)}")
+    frame = Frame(
+        key="zoom",
+        label="",
+        x=0,
+        y=0,
+        width=MAINLAND_SIZE,
+        height=MAINLAND_SIZE,
+        viewbox=viewbox,
+        shapes=[shape(code) for code in codes],
+        boxed=False,
+    )
+    return {
+        "title": title,
+        "level": "departement",
+        "zoomed": True,
+        "width": MAINLAND_SIZE,
+        "height": MAINLAND_SIZE,
+        "frames": [frame],
+        "legend": _legend(present, breaks, value_format, [values.get(code) for code in codes]),
+    }
+
+
+def _legend(present, breaks, value_format, shown_values) -> list[LegendItem]:
     if not breaks:
         legend = []
     elif len(breaks) == 1:
@@ -176,13 +243,6 @@ def france_map(
             LegendItem(PALETTE[index], f"{value_format(low)} – {value_format(high)}")
             for index, (low, high) in enumerate(zip(lows, breaks, strict=True))
         ]
-    if any(values.get(code) is None for code in source):
+    if any(value is None for value in shown_values):
         legend.append(LegendItem(NO_DATA, _("pas de donnée")))
-    return {
-        "title": title,
-        "level": level,
-        "width": MAINLAND_SIZE + INSET_GAP + INSET_WIDTH,
-        "height": MAINLAND_SIZE,
-        "frames": [mainland, *insets],
-        "legend": legend,
-    }
+    return legend

@@ -270,6 +270,7 @@ def call_ranking(
     page: int = 1,
     page_size: int = PAGE_SIZE,
     corrected_ranks: dict[int, int] | None = None,
+    project_ids=None,
 ) -> RankingPage:
     """The call's projects with their review figures, sorted, filtered and paginated in SQL.
 
@@ -277,8 +278,14 @@ def call_ranking(
     projects without a decision. One query whatever the number of projects.
 
     `corrected_ranks` ({project id: rank}) joins the judgement panel's corrected ranking as
-    the `corrected` column and sort key; it never changes the raw figures."""
+    the `corrected` column and sort key; it never changes the raw figures.
+
+    `project_ids` (a queryset of project ids, e.g. a search's) keeps those projects only."""
     filters, params = "", []
+    if project_ids is not None:
+        subquery, subquery_params = project_ids.query.sql_with_params()
+        filters += f" AND p.id IN ({subquery})"
+        params += list(subquery_params)
     if territory:
         filters += " AND (p.region_id = %s OR p.departement_id = %s)"
         params += [territory, territory]

@@ -18,6 +18,7 @@ from projects.forms.reviewing import (
     PoolAddForm,
     ReviewForm,
 )
+from projects.forms.search import SearchForm, search_field
 from projects.forms.submissions import AttachmentForm, CoHolderForm, ProjectForm
 
 __all__ = [
@@ -40,6 +41,8 @@ __all__ = [
     "PublishForm",
     "RankingFilterForm",
     "ReviewForm",
+    "SearchForm",
+    "search_field",
     "posted_id",
     "posted_ids",
 ]

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import SubmitOnceMixin
 from grid.models import GridVersion
+from projects.forms.search import ValidFiltersMixin, search_field
 from projects.models import Call
 from territories.models import Departement, Region
 
@@ -83,10 +84,30 @@ class CallForm(SubmitOnceMixin, forms.ModelForm):
         return data
 
 
-class CallFilterForm(forms.Form):
+def departement_outside_region(departement, region) -> str:
+    """The message when a département is chosen with a région it is not in: said, never
+    silently resolved one way or the other."""
+    return _(
+        "Le département %(departement)s n'est pas dans la région %(region)s : "
+        "choisissez l'un de ses départements ou une seule des deux."
+    ) % {"departement": f"{departement.name} ({departement.code})", "region": region.name}
+
+
+class CallFilterForm(ValidFiltersMixin, forms.Form):
+    """The public list's search and filters. A département outside the chosen région is
+    reported at the field and left out; the région still applies."""
+
+    q = search_field()
     region = forms.ModelChoiceField(
         label=_("Région"), queryset=Region.objects.order_by("position"), required=False
     )
     departement = forms.ModelChoiceField(
         label=_("Département"), queryset=Departement.objects.order_by("position"), required=False
     )
+
+    def clean(self):
+        data = super().clean()
+        region, departement = data.get("region"), data.get("departement")
+        if region and departement and departement.region_id != region.pk:
+            self.add_error("departement", departement_outside_region(departement, region))
+        return data

@@ -2,9 +2,11 @@
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from projects.forms.search import ValidFiltersMixin, search_field
 from projects.models import HIDDEN_PROJECT_STATUSES, Outcome, ProjectStatus
 from territories.models import Departement, Region
 
@@ -12,10 +14,16 @@ VISIBLE_STATUSES = [
     (value, label) for value, label in ProjectStatus.choices if value not in HIDDEN_PROJECT_STATUSES
 ]
 
+VISIBLE_STATUS_VALUES = [value for value, _label in VISIBLE_STATUSES]
 
-class RankingFilterForm(forms.Form):
-    """The call dashboard's filters; invalid values are ignored rather than reported."""
 
+class RankingFilterForm(ValidFiltersMixin, forms.Form):
+    """The call dashboard's search and filters; an invalid filter is ignored, an invalid
+    search reported at its field. The territories offered are the call's: those of its
+    scope and of its projects, never all 18 régions and 101 départements. One choice,
+    région or département, so that the two cannot contradict each other."""
+
+    q = search_field()
     territory = forms.ChoiceField(label=gettext_lazy("Territoire"), required=False)
     status = forms.ChoiceField(
         label=gettext_lazy("Statut"),
@@ -29,13 +37,31 @@ class RankingFilterForm(forms.Form):
         + list(Outcome.choices),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, call, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select"
-        # Régions then their départements, from two small reference tables.
-        regions = list(Region.objects.values_list("code", "name"))
-        departements = list(Departement.objects.values_list("code", "name"))
+        for name, field in self.fields.items():
+            if name != "q":
+                field.widget.attrs["class"] = "form-select"
+        regions = list(
+            Region.objects.filter(
+                Q(calls=call)
+                | Q(departements__calls=call)
+                | Q(projects__call=call, projects__status__in=VISIBLE_STATUS_VALUES)
+            )
+            .distinct()
+            .order_by("position")
+            .values_list("code", "name")
+        )
+        departements = list(
+            Departement.objects.filter(
+                Q(calls=call)
+                | Q(region__calls=call)
+                | Q(projects__call=call, projects__status__in=VISIBLE_STATUS_VALUES)
+            )
+            .distinct()
+            .order_by("position")
+            .values_list("code", "name")
+        )
         self.fields["territory"].choices = [
             ("", _("Tous")),
             (_("Régions"), regions),

@@ -12,9 +12,11 @@ from accounts.permissions import allowed, require
 from grid.models import Criterion
 from projects import dashboards, services
 from projects.forms import DashboardQueryForm, RankingFilterForm
+from projects.forms.calls import departement_outside_region
 from projects.models import Call, Outcome, Project
 from projects.selectors.calls import TerritoryScope, territory_scope
 from projects.selectors.reviewing import reviewers_as_seen
+from projects.selectors.search import search_projects
 from projects.views.committee import evidence_context
 from projects.views.common import RANKINGS, ranking_in_view
 from territories.figures import format_figure, half_up
@@ -67,8 +69,9 @@ def call_dashboard(request, pk):
     """The call's ranking with disagreement, self-assessment and progress (journey 5)."""
     call = get_object_or_404(Call.objects.select_related("funder", "grid_version"), pk=pk)
     require(request, "projects.view_call_dashboard", call)
-    form = RankingFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    form = RankingFilterForm(request.GET or None, call=call)
+    filters = form.filters()
+    search = filters.get("q", "")
     ranking = ranking_in_view(request, call.pk, switch=request.GET.get("classement", ""))
     corrected_ranks = None
     if ranking == "corrected":
@@ -89,6 +92,9 @@ def call_dashboard(request, pk):
         outcome=filters.get("outcome", ""),
         page=page_number,
         corrected_ranks=corrected_ranks,
+        project_ids=search_projects(Project.objects.filter(call=call), search).values("pk")
+        if search
+        else None,
     )
     base = {key: value for key, value in filters.items() if value}
     sort_query = {**base, "sort": ("-" if descending else "") + order}
@@ -163,12 +169,23 @@ def territory_dashboard(request):
     base = {**scope.query(), "measure": measure}
     here = reverse("projects:territory_dashboard")
 
-    region = None
+    region = departement = None
+    territory_error = ""
+    if departement_code:
+        departement = get_object_or_404(
+            Departement.objects.select_related("region"), code=departement_code
+        )
     if region_code:
         region = get_object_or_404(Region, code=region_code)
+    elif departement:
+        region = departement.region  # a département alone drills down through its région
+    if departement and departement.region_id != region.code:
+        # Said, not silently resolved: the région applies, the département is left out.
+        territory_error = departement_outside_region(departement, region)
+        departement = None
     level = "departement" if region else "region"
     figures = dashboards.territory_figures(call_ids=scope.call_ids, level=level)
-    # The map draws every département; only the chosen région's carry figures.
+    # Drilled down, the map zooms to the région and draws its départements only.
     rows = [row for row in figures if row.region_code == region.code] if region else figures
     values = {row.code: row.measure(measure) for row in rows}
     names = {row.code: row.name for row in figures}
@@ -188,11 +205,10 @@ def territory_dashboard(request):
         value_format=lambda value: format_figure(value, places),
         url_for=url_for,
         title=str(MEASURE_LABELS[measure]),
+        zoom=list(values) if region else (),
     )
     projects = []
-    departement = None
-    if departement_code and region:
-        departement = get_object_or_404(Departement, code=departement_code, region=region)
+    if departement:
         projects = (
             Project.objects.submitted()
             .filter(departement=departement, call_id__in=scope.call_ids)
@@ -212,6 +228,7 @@ def territory_dashboard(request):
             "measures": list(MEASURE_LABELS.items()),
             "region": region,
             "departement": departement,
+            "territory_error": territory_error,
             "level": level,
             "map": territory_map,
             "rows": rows,

@@ -23,6 +23,7 @@ from projects.forms import (
     CallTransitionForm,
     DueDateForm,
     PoolAddForm,
+    SearchForm,
     posted_id,
     posted_ids,
 )
@@ -39,17 +40,23 @@ from projects.selectors.reminders import (
     review_turnaround,
 )
 from projects.selectors.reviewing import call_assignments, reviewer_progress
+from projects.selectors.search import search_calls
 from projects.selectors.submissions import call_projects
 
 
 @login_required
 def funder_call_list(request):
     require(request, "projects.list_calls")
-    calls = calls_for_funder(user=request.user)
+    search = SearchForm(request.GET or None)
+    calls = search_calls(calls_for_funder(user=request.user), search.query())
     return render(
         request,
         "projects/calls/call_manage_list.html",
-        {"calls": calls, "can_create": allowed(request, "projects.add_call")},
+        {
+            "calls": calls,
+            "search": search,
+            "can_create": allowed(request, "projects.add_call"),
+        },
     )
 
 

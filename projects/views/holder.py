@@ -20,6 +20,7 @@ from projects.forms import (
     AttachmentForm,
     CoHolderForm,
     ProjectForm,
+    SearchForm,
     posted_id,
 )
 from projects.models import (
@@ -28,6 +29,7 @@ from projects.models import (
     Decision,
 )
 from projects.scoring import summarise
+from projects.selectors.search import search_projects
 from projects.selectors.submissions import (
     projects_for_holder,
     self_assessment_chart,
@@ -40,8 +42,13 @@ from projects.views.common import pdf_download, project_or_404
 def project_list(request):
     """The holder's space: the projects of their organisations with their status."""
     require(request, "projects.list_projects")
-    projects = projects_for_holder(user=request.user)
-    return render(request, "projects/submissions/project_list.html", {"projects": projects})
+    search = SearchForm(request.GET or None)
+    projects = search_projects(projects_for_holder(user=request.user), search.query())
+    return render(
+        request,
+        "projects/submissions/project_list.html",
+        {"projects": projects, "search": search},
+    )
 
 
 @login_required

@@ -16,14 +16,18 @@ from projects.models import (
     Call,
 )
 from projects.selectors.calls import calls_open
+from projects.selectors.search import search_calls
 from projects.selectors.submissions import projects_for_holder
 
 
 def call_list(request):
-    """Open calls, filterable by région or département."""
+    """Open calls, searchable and filterable by région or département."""
     form = CallFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    calls = calls_open(region=filters.get("region"), departement=filters.get("departement"))
+    filters = form.filters()
+    calls = search_calls(
+        calls_open(region=filters.get("region"), departement=filters.get("departement")),
+        filters.get("q", ""),
+    )
     return render(
         request,
         "projects/calls/call_list.html",

@@ -19,6 +19,7 @@ from projects.forms import (
     AssessmentForm,
     ConflictForm,
     ReviewForm,
+    SearchForm,
 )
 from projects.models import (
     Assignment,
@@ -35,6 +36,7 @@ from projects.selectors.reviewing import (
     review_status,
     reviewer_assignments,
 )
+from projects.selectors.search import search_projects
 from projects.views.common import pdf_download, project_or_404
 
 
@@ -47,11 +49,27 @@ def review_list(request):
         assignment.status = review_status(assignment)
         assignment.status_label = REVIEW_STATUS_LABELS[assignment.status]
     active = [a for a in assignments if a.status != ReviewStatus.CONFLICT]
+    search = SearchForm(request.GET or None)
+    shown = active
+    if query := search.query():
+        # The progress line counts every assignment; the search narrows the table only,
+        # and never on what blind mode hides.
+        found = set(
+            search_projects(
+                Assignment.objects.filter(reviewer=request.user),
+                query,
+                path="project__",
+                blind_for_reviewer=True,
+            ).values_list("pk", flat=True)
+        )
+        shown = [a for a in active if a.pk in found]
     return render(
         request,
         "projects/reviewing/review_list.html",
         {
-            "assignments": active,
+            "assignments": shown,
+            "total_count": len(active),
+            "search": search,
             "conflicts": [a for a in assignments if a.status == ReviewStatus.CONFLICT],
             "done_count": sum(1 for a in active if a.status == ReviewStatus.SUBMITTED),
         },
