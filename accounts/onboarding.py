@@ -3,6 +3,8 @@ its organisation are created only when the address's owner follows the signed, s
 expiring link; an address that already has an account gets an e-mail saying so, and nothing
 is created. Nothing a visitor sees tells whether an address is registered."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core import signing
@@ -79,6 +81,10 @@ def signup_request(
 
 @transaction.atomic
 def _signup_request_create(*, email, password_hash, links, **fields) -> SignupRequest:
+    # Expired requests go: no password hash is kept longer than its link lives.
+    SignupRequest.objects.filter(
+        created_at__lt=timezone.now() - timedelta(hours=settings.SIGNUP_CONFIRM_HOURS)
+    ).delete()
     if User.objects.filter(email__iexact=email).exists():
         request = SignupRequest.objects.create(email=email, existing=True)
         send_templated_email_on_commit("signup_existing", {"links": links(None)}, [email])

@@ -229,6 +229,7 @@ REVIEW_ROWS: dict[str, Row] = {
     "projects:call_history": Row(only(200, "funder", "admin"), kwargs=_review_call),
 }
 
+
 def _once(ctx, name, make):
     """An object the row needs, created once per test context."""
     if name not in ctx:

@@ -38,7 +38,9 @@ def _confirm_link(message) -> str:
     return re.search(r"https?://\S+/inscription/confirmer/\S+/", message.body).group(0)
 
 
-def test_signup_creates_holder_account_and_organisation_once_the_address_is_confirmed(sending_client):
+def test_signup_creates_holder_account_and_organisation_once_the_address_is_confirmed(
+    sending_client,
+):
     client = sending_client
     response = client.post(reverse("accounts:signup"), VALID_SIGNUP)
 
@@ -90,7 +92,9 @@ def test_signup_bad_input_explains_and_creates_nothing(client, changes, field, m
     assert response.context["form"]["full_name"].value() == "Camille Martin"
 
 
-def test_signup_with_an_email_already_registered_answers_the_same_and_creates_nothing(sending_client):
+def test_signup_with_an_email_already_registered_answers_the_same_and_creates_nothing(
+    sending_client,
+):
     client = sending_client
     UserFactory(email="camille.martin@exemple.fr")
 

@@ -1,6 +1,9 @@
 """The journeys of design §1 as a person does them: clicking and typing."""
 
+import re
+
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from accounts.models import Membership, Role
@@ -40,9 +43,18 @@ def test_holder_signs_up_picking_the_commune_from_suggestions(site, page):
         commune.fill("Amiens (80000) — 80021")
     page.get_by_role("button", name="Créer mon compte").click()
 
-    expect(
-        page.get_by_text("Bienvenue ! Votre compte et votre structure sont créés.")
-    ).to_be_visible()
+    # Nothing exists until the address is confirmed through the e-mailed link.
+    expect(page.get_by_role("heading", name="Vérifiez votre messagerie")).to_be_visible()
+    assert not Membership.objects.filter(user__email="camille@exemple.fr").exists()
+    (message,) = mail.outbox
+    link = re.search(r"https?://\S+/inscription/confirmer/\S+/", message.body).group(0)
+    page.goto(link)
+    page.get_by_role("button", name="Confirmer et créer mon compte").click()
+
+    # The holder lands on their projects with the next step.
+    expect(page.get_by_text("Votre adresse est confirmée")).to_be_visible()
+    expect(page.locator("#next-step")).to_contain_text("choisissez un appel ouvert")
+    page.goto(site + "/comptes/mon-compte/")
     expect(page.get_by_role("cell", name="Les Jardins du Marais")).to_be_visible()
     membership = Membership.objects.select_related("organisation").get(
         user__email="camille@exemple.fr"
