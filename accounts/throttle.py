@@ -5,6 +5,7 @@ address typed and per client address, with django-ratelimit counting in the shar
 The counts are the same whether or not the address has an account: the throttle answers
 nothing about who is registered."""
 
+import ipaddress
 import math
 
 from django.conf import settings
@@ -18,6 +19,23 @@ RATES = {
     "signup": ("THROTTLE_SIGNUP_PER_EMAIL", "THROTTLE_SIGNUP_PER_IP"),
     "password_reset": ("THROTTLE_RESET_PER_EMAIL", "THROTTLE_RESET_PER_IP"),
 }
+
+
+def client_address(request) -> str:
+    """The client's address for the per-address counts (RATELIMIT_IP_META_KEY). Behind the
+    reverse proxy (BEHIND_PROXY) every request comes from the proxy: the client is the last
+    address the proxy appended to X-Forwarded-For (Caddy replaces a client's own header).
+    Never raises: an unreadable value falls back to REMOTE_ADDR, then to one shared bucket."""
+    candidates = []
+    if settings.BEHIND_PROXY:
+        candidates.append(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip())
+    candidates.append(request.META.get("REMOTE_ADDR", ""))
+    for candidate in candidates:
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            continue
+    return "0.0.0.0"
 
 
 def throttle_wait(request, *, action: str, email: str) -> int:

@@ -167,7 +167,9 @@ THROTTLE_SIGNUP_PER_IP = os.environ.get("THROTTLE_SIGNUP_PER_IP", "20/h")
 THROTTLE_RESET_PER_EMAIL = os.environ.get("THROTTLE_RESET_PER_EMAIL", "3/h")
 THROTTLE_RESET_PER_IP = os.environ.get("THROTTLE_RESET_PER_IP", "20/h")
 RATELIMIT_USE_CACHE = "ratelimit"
-RATELIMIT_IP_META_KEY = "REMOTE_ADDR"
+# The client's address: behind the proxy (BEHIND_PROXY), the one it appended to
+# X-Forwarded-For, else every client would share the proxy's address and its limit.
+RATELIMIT_IP_META_KEY = "accounts.throttle.client_address"
 # How long the link confirming a sign-up and an organisation's invitation stay valid.
 SIGNUP_CONFIRM_HOURS = int(os.environ.get("SIGNUP_CONFIRM_HOURS", "48"))
 ORGANISATION_INVITATION_DAYS = int(os.environ.get("ORGANISATION_INVITATION_DAYS", "14"))
@@ -276,7 +278,8 @@ CONTENT_SECURITY_POLICY = {
 # X-Forwarded-Proto is believed only behind a reverse proxy that sets it and that is the only
 # way in (docker-compose.yml: gunicorn is not published). Anywhere else any client could
 # claim HTTPS.
-if env_bool("BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)

@@ -282,3 +282,36 @@ def test_a_confirmed_sign_up_is_a_holder_who_lands_on_the_next_step(client):
     assert "Prochaine étape" in page
     assert reverse("projects:call_list") in page
     assert Membership.objects.get().role == Role.HOLDER
+
+
+@pytest.mark.parametrize(
+    ("behind_proxy", "forwarded", "remote", "expected"),
+    [
+        (True, "203.0.113.9", "10.0.0.2", "203.0.113.9"),
+        (True, "198.51.100.1, 203.0.113.9", "10.0.0.2", "203.0.113.9"),
+        (True, "pas-une-adresse", "10.0.0.2", "10.0.0.2"),
+        (True, "", "", "0.0.0.0"),
+        (False, "203.0.113.9", "10.0.0.2", "10.0.0.2"),
+    ],
+)
+def test_the_client_address_behind_the_proxy_is_the_one_it_forwarded(
+    rf, settings, behind_proxy, forwarded, remote, expected
+):
+    from accounts.throttle import client_address
+
+    settings.BEHIND_PROXY = behind_proxy
+    request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR=remote)
+
+    assert client_address(request) == expected
+
+
+def test_behind_the_proxy_each_client_has_its_own_count(client, settings):
+    settings.BEHIND_PROXY = True
+    settings.THROTTLE_RESET_PER_IP = "1/h"
+    url = reverse("accounts:password_reset")
+
+    first = client.post(url, {"email": "a@region.fr"}, HTTP_X_FORWARDED_FOR="203.0.113.1")
+    other = client.post(url, {"email": "b@region.fr"}, HTTP_X_FORWARDED_FOR="203.0.113.2")
+    again = client.post(url, {"email": "c@region.fr"}, HTTP_X_FORWARDED_FOR="203.0.113.1")
+
+    assert [first.status_code, other.status_code, again.status_code] == [302, 302, 429]
