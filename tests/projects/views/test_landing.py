@@ -146,7 +146,7 @@ def test_a_required_self_assessment_links_to_it(client):
     page = client.get(reverse("projects:project_submit", args=[project.pk])).content.decode()
 
     assert reverse("projects:self_assessment_edit", args=[project.pk]) in page
-    assert "Remplir l'auto-évaluation" in page
+    assert ">Compléter<" in page
 
 
 def test_a_complete_project_has_nothing_missing(client):
