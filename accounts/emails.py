@@ -69,6 +69,26 @@ REASONS = {
         "pas encore soumises.",
         "en": "You receive this message because reviews assigned to you are not submitted yet.",
     },
+    "signup_confirm": {
+        "fr": "Vous recevez ce message parce que cette adresse a été saisie dans le formulaire "
+        "d'inscription d'Évalis.",
+        "en": "You receive this message because this address was typed into Évalis' sign-up form.",
+    },
+    "signup_existing": {
+        "fr": "Vous recevez ce message parce que cette adresse a été saisie dans le formulaire "
+        "d'inscription d'Évalis.",
+        "en": "You receive this message because this address was typed into Évalis' sign-up form.",
+    },
+    "organisation_invitation": {
+        "fr": "Vous recevez ce message parce qu'un gestionnaire de cette structure a saisi votre "
+        "adresse pour vous inviter.",
+        "en": "You receive this message because a manager of this organisation entered your "
+        "address to invite you.",
+    },
+    "join_request": {
+        "fr": "Vous recevez ce message parce que vous gérez cette structure sur Évalis.",
+        "en": "You receive this message because you manage this organisation on Évalis.",
+    },
     "review_escalation": {
         "fr": "Vous recevez ce message parce que vous gérez cet appel et que des évaluations "
         "ont dépassé leur échéance.",

@@ -5,7 +5,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import LegalForm, Organisation, User
+from accounts.models import LegalForm, Organisation, Role, User
 from accounts.validators import clean_siren_or_siret
 from territories.forms import CommuneField
 
@@ -37,7 +37,7 @@ class SiretFieldMixin:
         return clean_siren_or_siret(value) if value.strip() else ""
 
 
-class HolderSignupForm(SiretFieldMixin, forms.Form):
+class HolderSignupForm(SubmitOnceMixin, SiretFieldMixin, forms.Form):
     full_name = forms.CharField(label=_("Nom complet"), max_length=150)
     email = forms.EmailField(
         label=_("Adresse e-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
@@ -62,26 +62,30 @@ class HolderSignupForm(SiretFieldMixin, forms.Form):
         help_text=_("9 chiffres (SIREN) ou 14 chiffres (SIRET), espaces acceptés."),
     )
     commune = CommuneField()
+    ask_to_join = forms.BooleanField(
+        label=_("Prévenir ses gestionnaires que je demande à la rejoindre"),
+        required=False,
+        help_text=_(
+            "Seulement si votre structure est déjà inscrite : ses gestionnaires reçoivent votre "
+            "nom et votre adresse et peuvent vous inviter."
+        ),
+    )
 
     def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _(
-                    "Un compte existe déjà avec cette adresse. Connectez-vous ou réinitialisez "
-                    "votre mot de passe."
-                ),
-                code="duplicate",
-            )
-        return email
+        # Whether the address has an account is never said here (accounts.onboarding).
+        return User.objects.normalize_email(self.cleaned_data["email"]).strip().lower()
 
     def clean_siret(self):
         siret = super().clean_siret()
-        if siret and Organisation.objects.filter(siret=siret).exists():
+        self.existing_organisation = (
+            Organisation.objects.filter(siret=siret).first() if siret else None
+        )
+        if self.existing_organisation is not None and not self.data.get("ask_to_join"):
             raise forms.ValidationError(
                 _(
-                    "Une organisation avec ce numéro est déjà inscrite : demandez à l'un de ses "
-                    "membres de vous inviter."
+                    "Cette structure est déjà inscrite sur Évalis : un de ses gestionnaires "
+                    "peut vous inviter depuis la page « Membres » de la structure. Cochez "
+                    "« Prévenir ses gestionnaires » pour leur demander une invitation."
                 ),
                 code="duplicate",
             )
@@ -123,3 +127,59 @@ class NotificationsForm(forms.ModelForm):
             "notify_submissions_digest",
         ]
         help_texts = {"language": _("Les pages restent en français.")}
+
+
+class InvitationForm(SubmitOnceMixin, forms.Form):
+    """A manager invites a colleague into their organisation."""
+
+    email = forms.EmailField(label=_("Adresse e-mail de la personne"), max_length=254)
+    role = forms.ChoiceField(label=_("Rôle"))
+
+    def __init__(self, *args, roles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(role, Role(role).label) for role in roles]
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Rôle"))
+
+    def __init__(self, *args, roles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(role, Role(role).label) for role in roles]
+
+
+class NewAccountForm(forms.Form):
+    """The account an invited person creates for the address the invitation proves."""
+
+    full_name = forms.CharField(label=_("Nom complet"), max_length=150)
+    password = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("12 caractères au moins, pas uniquement des chiffres, pas trop courant."),
+    )
+
+    def __init__(self, *args, email="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password"):
+            candidate = User(email=self.email, full_name=cleaned.get("full_name", ""))
+            try:
+                password_validation.validate_password(cleaned["password"], candidate)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return cleaned
+
+
+class OrganisationChoiceForm(forms.Form):
+    organisation = forms.TypedChoiceField(label=_("Structure"), coerce=int)
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisations = {organisation.pk: organisation for organisation in organisations}
+        self.fields["organisation"].choices = [
+            (organisation.pk, organisation.name) for organisation in organisations
+        ]

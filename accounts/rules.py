@@ -51,3 +51,5 @@ rules.add_perm("accounts.view_profile", rules.is_authenticated)
 # Platform staff: Django's admin site and the "Administrateur de la plateforme" role.
 rules.add_perm("accounts.administer_platform", is_administrator)
 rules.add_perm("accounts.change_organisation", is_administrator | manages_organisation)
+# The members page: who belongs, their roles, invitations.
+rules.add_perm("accounts.manage_members", is_administrator | manages_organisation)

@@ -20,12 +20,17 @@ def holder_signup(
     legal_form: str,
     siret: str,
     commune,
+    password_hash: str = "",
 ) -> User:
     """Create a project holder's account and organisation together, or neither. A concurrent
-    sign-up with the same address (a double click) is refused, not a server error."""
+    sign-up with the same address (a double click) is refused, not a server error. The
+    password is given in clear, or already hashed (`password_hash`, a confirmed sign-up)."""
     try:
         with transaction.atomic():
             user = User.objects.create_user(email=email, password=password, full_name=full_name)
+            if password_hash:
+                user.password = password_hash
+                user.save(update_fields=["password"])
     except IntegrityError:
         raise ValidationError(
             _("Un compte existe déjà avec cette adresse."), code="duplicate"

@@ -2,18 +2,46 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts import views
+from accounts import views, views_organisation
 
 app_name = "accounts"
 urlpatterns = [
     path("connexion/", views.EmailLoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("inscription/", views.signup, name="signup"),
+    path("inscription/envoyee/", views.signup_sent, name="signup_sent"),
+    path("inscription/confirmer/<str:token>/", views.signup_confirm, name="signup_confirm"),
     path("mon-compte/", views.profile, name="profile"),
     path("structures/<int:pk>/modifier/", views.organisation_edit, name="organisation_edit"),
     path(
+        "structures/<int:pk>/membres/",
+        views_organisation.organisation_members,
+        name="organisation_members",
+    ),
+    path(
+        "structures/<int:pk>/membres/<int:membership_pk>/role/",
+        views_organisation.membership_role,
+        name="membership_role",
+    ),
+    path(
+        "structures/<int:pk>/membres/<int:membership_pk>/retirer/",
+        views_organisation.membership_delete,
+        name="membership_delete",
+    ),
+    path(
+        "structures/<int:pk>/invitations/<int:invitation_pk>/annuler/",
+        views_organisation.invitation_cancel,
+        name="invitation_cancel",
+    ),
+    path(
+        "invitation/<str:token>/",
+        views_organisation.organisation_invitation_accept_view,
+        name="organisation_invitation_accept",
+    ),
+    path("structure-courante/", views_organisation.organisation_switch, name="organisation_switch"),
+    path(
         "mot-de-passe/oubli/",
-        auth_views.PasswordResetView.as_view(
+        views.ThrottledPasswordResetView.as_view(
             template_name="accounts/password_form.html",
             extra_context={
                 "page_title": _("Mot de passe oublié"),

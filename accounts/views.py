@@ -1,16 +1,28 @@
 from axes.utils import reset as axes_reset
 from django.contrib import messages
-from django.contrib.auth import authenticate, login
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView, PasswordResetConfirmView
+from django.contrib.auth.views import LoginView, PasswordResetConfirmView, PasswordResetView
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.forms import HolderSignupForm, LoginForm, NotificationsForm, OrganisationForm
+from accounts.forms import (
+    HolderSignupForm,
+    LoginForm,
+    NotificationsForm,
+    OrganisationChoiceForm,
+    OrganisationForm,
+)
+from accounts.membership import organisation_join_request
 from accounts.models import Organisation, User
+from accounts.onboarding import signup_confirm as signup_confirm_service
+from accounts.onboarding import signup_request, signup_request_from_token
 from accounts.permissions import login_name, require
-from accounts.services import holder_signup, organisation_update, user_set_notifications
+from accounts.services import organisation_update, user_set_notifications
+from accounts.throttle import throttle_message, throttle_wait
+from accounts.web import attempt, current_organisation
 
 
 class UnlockingPasswordResetConfirmView(PasswordResetConfirmView):
@@ -23,21 +35,81 @@ class UnlockingPasswordResetConfirmView(PasswordResetConfirmView):
         return response
 
 
+class ThrottledPasswordResetView(PasswordResetView):
+    """The password reset, throttled per address typed and per client address; the answer
+    is the same whether or not the address has an account."""
+
+    def form_valid(self, form):
+        wait = throttle_wait(
+            self.request, action="password_reset", email=form.cleaned_data["email"]
+        )
+        if wait:
+            form.add_error(None, throttle_message(wait))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
+
+
 class EmailLoginView(LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
 
+def _signup_links(request):
+    """The absolute addresses the sign-up e-mails carry (the host is one ALLOWED_HOSTS
+    accepted)."""
+
+    def links(token):
+        result = {
+            "login": request.build_absolute_uri(reverse("accounts:login")),
+            "password_reset": request.build_absolute_uri(reverse("accounts:password_reset")),
+        }
+        if token:
+            result["confirm"] = request.build_absolute_uri(
+                reverse("accounts:signup_confirm", args=[token])
+            )
+        return result
+
+    return links
+
+
 def signup(request):
-    """Sign-up for project holders: an account and its organisation."""
+    """Sign-up for project holders. Whatever the address, the answer is the same page: the
+    e-mail sent says what follows (confirm the address, or log in to the existing account)."""
     if request.user.is_authenticated:
         return redirect("accounts:profile")
     form = HolderSignupForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            user = holder_signup(
+        wait = throttle_wait(request, action="signup", email=data["email"])
+        if wait:
+            form.add_error(None, throttle_message(wait))
+            status = 429
+        elif form.existing_organisation is not None:
+            organisation_join_request(
+                organisation=form.existing_organisation,
+                email=data["email"],
+                full_name=data["full_name"],
+                link=request.build_absolute_uri(
+                    reverse("accounts:organisation_members", args=[form.existing_organisation.pk])
+                ),
+            )
+            messages.info(
+                request,
+                _(
+                    "Les gestionnaires de « %(organisation)s » sont prévenus : leur invitation "
+                    "vous arrivera par e-mail."
+                )
+                % {"organisation": form.existing_organisation.name},
+            )
+            return redirect("accounts:signup_sent")
+        else:
+            ok, _request = attempt(
+                request,
+                signup_request,
+                form=form,
+                key=data["once"],
                 email=data["email"],
                 password=data["password1"],
                 full_name=data["full_name"],
@@ -45,26 +117,38 @@ def signup(request):
                 legal_form=data["legal_form"],
                 siret=data["siret"],
                 commune=data["commune"],
+                links=_signup_links(request),
             )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+            if ok:
+                return redirect("accounts:signup_sent")
+    return render(request, "accounts/signup.html", {"form": form}, status=status)
+
+
+def signup_sent(request):
+    """The one answer to every sign-up."""
+    return render(request, "accounts/signup_sent.html")
+
+
+def signup_confirm(request, token):
+    """The link of the confirmation e-mail. Opening it shows a button (mail scanners that open
+    links must not use up the single-use link); pressing it creates the account and signs in."""
+    pending = signup_request_from_token(token)
+    if pending is None:
+        return render(request, "accounts/signup_confirm.html", {"invalid": True}, status=404)
+    if request.method == "POST":
+        done, user = attempt(request, signup_confirm_service, request=pending)
+        if done:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Bienvenue ! Votre compte et votre structure sont créés."))
-            return redirect("accounts:profile")
-    duplicate = form.is_bound and (
-        form.has_error("email", "duplicate") or form.has_error(None, "duplicate")
-    )
-    if duplicate:
-        # A double click on "Créer mon compte": the first request created the account with
-        # this very password, so the second one signs in like the first instead of failing.
-        user = authenticate(
-            request, username=request.POST.get("email", ""), password=request.POST.get("password1")
-        )
-        if user is not None:
-            login(request, user)
-            return redirect("accounts:profile")
-    return render(request, "accounts/signup.html", {"form": form})
+            messages.success(
+                request,
+                _(
+                    "Votre adresse est confirmée : votre compte et votre structure sont créés. "
+                    "Prochaine étape : choisir un appel ouvert et décrire votre projet."
+                ),
+            )
+            return redirect("projects:landing")
+        return redirect("accounts:login")
+    return render(request, "accounts/signup_confirm.html", {"pending": pending})
 
 
 @login_required
@@ -79,8 +163,22 @@ def profile(request):
         user_set_notifications(user=request.user, **form.cleaned_data)
         messages.success(request, _("Vos préférences d'e-mails sont enregistrées."))
         return redirect("accounts:profile")
+    organisations = list(
+        {membership.organisation.pk: membership.organisation for membership in memberships}.values()
+    )
     return render(
-        request, "accounts/profile.html", {"memberships": memberships, "notifications_form": form}
+        request,
+        "accounts/profile.html",
+        {
+            "memberships": memberships,
+            "notifications_form": form,
+            "current_organisation": current_organisation(request),
+            "switch_form": (
+                OrganisationChoiceForm(organisations=organisations)
+                if len(organisations) > 1
+                else None
+            ),
+        },
     )
 
 

@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 
+from accounts.models import Organisation
+
 
 def add_error_messages(request, error: ValidationError) -> None:
     for message in error.messages:
@@ -24,3 +26,33 @@ def attempt(request, service, /, *, success: str = "", form=None, field=None, **
     if success:
         messages.success(request, success)
     return True, result
+
+
+# The organisation a person works in now, when they belong to several (remembered in the
+# session, chosen with `accounts:organisation_switch`).
+CURRENT_ORGANISATION = "current_organisation"
+
+
+def current_organisation(request, role: str | None = None):
+    """The organisation the signed-in person works in: the one they chose if they still
+    belong to it (with `role`, when given), otherwise the first by name; None for no
+    membership. Everything that acts for "the user's organisation" asks this."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    memberships = user.memberships.all()
+    if role is not None:
+        memberships = memberships.filter(role=role)
+    organisations = Organisation.objects.filter(
+        pk__in=memberships.values("organisation_id")
+    ).order_by("name", "pk")
+    chosen = request.session.get(CURRENT_ORGANISATION)
+    if isinstance(chosen, int):
+        found = organisations.filter(pk=chosen).first()
+        if found is not None:
+            return found
+    return organisations.first()
+
+
+def current_organisation_set(request, organisation) -> None:
+    request.session[CURRENT_ORGANISATION] = organisation.pk

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_ratelimit",
     "territories",
     "accounts",
     "grid",
@@ -156,7 +157,25 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "home"
+# Sign-up and password reset throttling (django-ratelimit, in the "ratelimit" cache below):
+# per address typed and per client address, per hour. The same counting whether or not the
+# address has an account, so the throttle tells nothing about accounts. Waiting the time the
+# page states unlocks; an administrator unlocks everyone at once with `manage.py
+# throttle_reset`.
+THROTTLE_SIGNUP_PER_EMAIL = os.environ.get("THROTTLE_SIGNUP_PER_EMAIL", "3/h")
+THROTTLE_SIGNUP_PER_IP = os.environ.get("THROTTLE_SIGNUP_PER_IP", "20/h")
+THROTTLE_RESET_PER_EMAIL = os.environ.get("THROTTLE_RESET_PER_EMAIL", "3/h")
+THROTTLE_RESET_PER_IP = os.environ.get("THROTTLE_RESET_PER_IP", "20/h")
+RATELIMIT_USE_CACHE = "ratelimit"
+# The client's address: behind the proxy (BEHIND_PROXY), the one it appended to
+# X-Forwarded-For, else every client would share the proxy's address and its limit.
+RATELIMIT_IP_META_KEY = "accounts.throttle.client_address"
+# How long the link confirming a sign-up and an organisation's invitation stay valid.
+SIGNUP_CONFIRM_HOURS = int(os.environ.get("SIGNUP_CONFIRM_HOURS", "48"))
+ORGANISATION_INVITATION_DAYS = int(os.environ.get("ORGANISATION_INVITATION_DAYS", "14"))
+
+# After logging in, each person lands on their own page (projects:landing).
+LOGIN_REDIRECT_URL = "projects:landing"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "fr"
@@ -259,7 +278,8 @@ CONTENT_SECURITY_POLICY = {
 # X-Forwarded-Proto is believed only behind a reverse proxy that sets it and that is the only
 # way in (docker-compose.yml: gunicorn is not published). Anywhere else any client could
 # claim HTTPS.
-if env_bool("BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
@@ -317,8 +337,22 @@ CACHES = {
     "default": {
         "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
         "LOCATION": os.environ.get("CACHE_LOCATION", "evalis"),
-    }
+    },
+    # The throttles' counters must be shared by every web process: in the database by default
+    # (its table is created by `migrate`), in Redis when RATELIMIT_CACHE_BACKEND says so
+    # (django.core.cache.backends.redis.RedisCache and RATELIMIT_CACHE_LOCATION=redis://…).
+    "ratelimit": {
+        "BACKEND": os.environ.get(
+            "RATELIMIT_CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"
+        ),
+        "LOCATION": os.environ.get("RATELIMIT_CACHE_LOCATION", "evalis_ratelimit"),
+    },
 }
+# django-ratelimit flags the database cache because its increment is a read then a write:
+# simultaneous requests may count once. For limits of a few requests an hour per address the
+# shortfall is at most the number of processes; Redis (above) counts atomically.
+if CACHES["ratelimit"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 LOGGING = {
     "version": 1,

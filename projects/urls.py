@@ -1,9 +1,10 @@
 from django.urls import path
 
-from projects.views import committee, dashboards, funder, holder, public, reviewer
+from projects.views import committee, dashboards, funder, holder, landing, public, reviewer
 
 app_name = "projects"
 urlpatterns = [
+    path("accueil/", landing.landing, name="landing"),
     path("appels/", public.call_list, name="call_list"),
     path("appels/<int:pk>/", public.call_detail, name="call_detail"),
     path("appels/<int:call_pk>/deposer/", holder.project_create, name="project_create"),

@@ -229,6 +229,69 @@ REVIEW_ROWS: dict[str, Row] = {
     "projects:call_history": Row(only(200, "funder", "admin"), kwargs=_review_call),
 }
 
+
+def _once(ctx, name, make):
+    """An object the row needs, created once per test context."""
+    if name not in ctx:
+        ctx[name] = make(ctx)
+    return ctx[name]
+
+
+def _signup_token(ctx):
+    from accounts.models import SignupRequest
+    from accounts.onboarding import signup_token
+
+    pending = _once(
+        ctx,
+        "signup_request",
+        lambda ctx: SignupRequest.objects.create(
+            email="nouvelle@exemple.fr", full_name="Nouvelle", organisation_name="Asso"
+        ),
+    )
+    return {"token": signup_token(pending)}
+
+
+def _organisation_invitation(ctx):
+    from accounts.models import OrganisationInvitation, Role
+
+    return _once(
+        ctx,
+        "organisation_invitation",
+        lambda ctx: OrganisationInvitation.objects.create(
+            organisation=ctx["holder_organisation"], email="collegue@exemple.fr", role=Role.HOLDER
+        ),
+    )
+
+
+def _invitation_token(ctx):
+    from accounts.membership import invitation_token
+
+    return {"token": invitation_token(_organisation_invitation(ctx))}
+
+
+def _holder_membership(ctx):
+    return {
+        "pk": ctx["holder_organisation"].pk,
+        "membership_pk": ctx["users"]["holder"].memberships.get().pk,
+    }
+
+
+def _colleague_membership(ctx):
+    from accounts.models import Role
+    from tests.factories import MembershipFactory
+
+    colleague = _once(
+        ctx,
+        "colleague",
+        lambda ctx: MembershipFactory(organisation=ctx["holder_organisation"], role=Role.HOLDER),
+    )
+    return {"pk": ctx["holder_organisation"].pk, "membership_pk": colleague.pk}
+
+
+# An organisation's members: its managers and administrators (the holder manages
+# "holder_organisation"; the other roles belong to other organisations).
+MANAGERS = only(200, "holder", "admin")
+
 MATRIX: dict[str, Row] = {
     "home": Row(everyone(200)),
     "accounts:login": Row({**everyone(302), "anonymous": 200}),
@@ -239,6 +302,31 @@ MATRIX: dict[str, Row] = {
         {"anonymous": DENIED, "holder": 200, "reviewer": DENIED, "funder": DENIED, "admin": 200},
         kwargs=lambda ctx: {"pk": ctx["holder_organisation"].pk},
     ),
+    "accounts:signup_sent": Row(everyone(200)),
+    "accounts:signup_confirm": Row(everyone(200), kwargs=_signup_token),
+    "accounts:organisation_members": Row(
+        MANAGERS, kwargs=lambda ctx: {"pk": ctx["holder_organisation"].pk}
+    ),
+    "accounts:membership_role": Row(
+        only(302, "holder", "admin"),
+        kwargs=_holder_membership,
+        method="post",
+        data=lambda ctx: {"role": "holder"},
+    ),
+    "accounts:membership_delete": Row(
+        only(302, "holder", "admin"), kwargs=_colleague_membership, method="post"
+    ),
+    "accounts:invitation_cancel": Row(
+        only(302, "holder", "admin"),
+        kwargs=lambda ctx: {
+            "pk": ctx["holder_organisation"].pk,
+            "invitation_pk": _organisation_invitation(ctx).pk,
+        },
+        method="post",
+    ),
+    "accounts:organisation_invitation_accept": Row(everyone(200), kwargs=_invitation_token),
+    "accounts:organisation_switch": Row(signed_in(302), method="post"),
+    "projects:landing": Row(signed_in(302)),
     "accounts:password_reset": Row(everyone(200)),
     "accounts:password_reset_done": Row(everyone(200)),
     "accounts:password_reset_confirm": Row(

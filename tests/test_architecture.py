@@ -38,6 +38,8 @@ LAYERS = {
     "tasks": 2,  # background tasks (django-tasks): call services, queued by services
     "dashboards": 2,
     "emails": 2,
+    "onboarding": 2,  # accounts: sign-up confirmed by e-mail (services)
+    "membership": 2,  # accounts: organisation members and invitations (services)
     "interchange": 2,  # grid import/export, called by services and forms
     "reference": 2,
     "loading": 2,
@@ -50,6 +52,8 @@ LAYERS = {
     "pagination": 3,
     "authentication": 3,
     "throttling": 3,
+    "throttle": 3,  # accounts: sign-up and password reset throttling, asked by views
+    "web": 3,  # what views share: calling a service, the current organisation
     "access": 3,
     "errors": 3,
     "views": 4,

@@ -193,3 +193,23 @@ def test_another_organisations_reviewer_joins_a_pool_only_by_accepting(
     assert list(call.reviewers.all()) == [colleague]
     assert ReviewerInvitation.objects.get().email == stranger.email
     assert [message.to for message in mail.outbox] == [[stranger.email]]
+
+
+@pytest.mark.django_db
+def test_the_pool_answers_the_same_for_a_registered_and_an_unknown_address(client):
+    funder = user_with_role(Role.FUNDER)
+    call = CallFactory(funder=funder.memberships.get().organisation)
+    stranger = user_with_role(Role.REVIEWER)
+    client.force_login(funder)
+    url = reverse("projects:call_pool", kwargs={"pk": call.pk})
+
+    answers = [
+        client.post(url, {"email": email}, follow=True)
+        for email in (stranger.email, "inconnu@exemple.fr")
+    ]
+
+    assert [a.redirect_chain for a in answers][0] == [a.redirect_chain for a in answers][1]
+    assert [[str(m) for m in a.context["messages"]] for a in answers] == [
+        ["Une invitation est envoyée par e-mail."]
+    ] * 2
+    assert call.reviewers.count() == 0

@@ -38,6 +38,7 @@ def reviewer_assignments(*, user):
     return (
         Assignment.objects.filter(reviewer=user)
         .exclude(state=AssignmentState.RECUSED)
+        .with_due_date()
         .select_related("project__call", "project__departement", "project__organisation")
         .annotate(
             review_status=Subquery(own.values("status")[:1]),

@@ -1,5 +1,7 @@
 """Writes to projects: drafts, submission, withdrawal and co-holders."""
 
+from typing import NamedTuple
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -131,65 +133,106 @@ def in_call_territory(call: Call, commune) -> bool:
     return commune.region_id in region_ids or commune.departement_id in departement_ids
 
 
-def project_submission_problems(project: Project, *, now=None) -> list[str]:
-    """Everything that prevents submitting `project` now, each explained (empty: submittable)."""
+class Gap(NamedTuple):
+    """One thing that prevents submitting a project, and where it is fixed: the view name
+    (taking the project's pk) and the anchor of the field, or no fix (the call's dates)."""
+
+    message: str
+    fix: str = ""
+    anchor: str = ""
+
+
+def project_submission_gaps(project: Project, *, now=None) -> list[Gap]:
+    """Everything that prevents submitting `project` now, each explained with where to fix
+    it (empty: submittable). The holder's "what is missing" list and `project_submit` read
+    the same list."""
     now = now or timezone.now()
     call = project.call
-    problems = []
+    gaps = []
+    edit = "projects:project_edit"
     if project.status != ProjectStatus.DRAFT:
-        problems.append(
-            _("Le projet est déjà « %(status)s ».")
-            % {"status": ProjectStatus(project.status).label}
+        gaps.append(
+            Gap(
+                _("Le projet est déjà « %(status)s ».")
+                % {"status": ProjectStatus(project.status).label}
+            )
         )
     if call.status != CallStatus.OPEN:
-        problems.append(
-            _("L'appel est « %(status)s » : il n'accepte pas de dépôt.")
-            % {"status": CallStatus(call.status).label}
+        gaps.append(
+            Gap(
+                _("L'appel est « %(status)s » : il n'accepte pas de dépôt.")
+                % {"status": CallStatus(call.status).label}
+            )
         )
     elif now < call.opens_at:
-        problems.append(
-            _("L'appel n'ouvre que le %(date)s (heure de Paris).")
-            % {"date": paris_time(call.opens_at)}
+        gaps.append(
+            Gap(
+                _("L'appel n'ouvre que le %(date)s (heure de Paris).")
+                % {"date": paris_time(call.opens_at)}
+            )
         )
     elif now >= call.closes_at:
-        problems.append(
-            _(
-                "L'appel est clos depuis le %(date)s (heure de Paris) : "
-                "le dépôt n'est plus possible."
+        gaps.append(
+            Gap(
+                _(
+                    "L'appel est clos depuis le %(date)s (heure de Paris) : "
+                    "le dépôt n'est plus possible."
+                )
+                % {"date": paris_time(call.closes_at)}
             )
-            % {"date": paris_time(call.closes_at)}
         )
-    missing = [
-        label for field, label in PROJECT_REQUIRED.items() if getattr(project, field) in ("", None)
-    ]
-    if missing:
-        names = ", ".join(str(label) for label in missing)
-        problems.append(_("Il manque : %(fields)s.") % {"fields": names})
+    for field, label in PROJECT_REQUIRED.items():
+        if getattr(project, field) in ("", None):
+            gaps.append(Gap(_("Il manque %(field)s.") % {"field": label}, edit, f"div_id_{field}"))
     if project.commune_id and not in_call_territory(call, project.commune):
-        problems.append(
-            _("La commune %(commune)s est hors du territoire de l'appel.")
-            % {"commune": project.commune.name}
+        gaps.append(
+            Gap(
+                _("La commune %(commune)s est hors du territoire de l'appel.")
+                % {"commune": project.commune.name},
+                edit,
+                "div_id_commune",
+            )
         )
     if (
         call.max_amount is not None
         and project.amount_requested is not None
         and project.amount_requested > call.max_amount
     ):
-        problems.append(_("Le montant demandé dépasse le maximum de l'appel."))
+        gaps.append(
+            Gap(
+                _("Le montant demandé dépasse le maximum de l'appel."),
+                edit,
+                "div_id_amount_requested",
+            )
+        )
     ticked = set(project.eligibility_confirmed.values_list("pk", flat=True))
     unticked = [item.label for item in call.eligibility_items.all() if item.pk not in ticked]
     if unticked:
-        problems.append(
-            _("Critères d'éligibilité non attestés : %(items)s.") % {"items": " ; ".join(unticked)}
+        gaps.append(
+            Gap(
+                _(
+                    "Critères d'éligibilité non attestés : %(items)s. Cochez-les dans "
+                    "« Modifier », rubrique « Éligibilité »."
+                )
+                % {"items": " ; ".join(unticked)},
+                edit,
+                "div_id_eligibility",
+            )
         )
     if call.self_assessment_policy == SelfAssessmentPolicy.REQUIRED:
         assessment = project.assessments.self_assessments().first()
-        problems.extend(
+        messages = (
             self_assessment_problems(assessment)
             if assessment
             else [_("L'auto-évaluation est obligatoire pour cet appel : remplissez-la.")]
         )
-    return problems
+        gaps.extend(Gap(str(message), "projects:self_assessment_edit") for message in messages)
+    return gaps
+
+
+def project_submission_problems(project: Project, *, now=None) -> list[str]:
+    """Everything that prevents submitting `project` now, each explained (empty: submittable)."""
+    return [gap.message for gap in project_submission_gaps(project, now=now)]
 
 
 @transaction.atomic

@@ -13,9 +13,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Role, User
 from accounts.permissions import allowed, require
-from accounts.selectors import organisation_ids
 from accounts.services import client_ip, create_once
-from accounts.web import attempt
+from accounts.web import attempt, current_organisation
 from projects import services
 from projects.forms import (
     AutoAssignForm,
@@ -60,16 +59,12 @@ def funder_call_list(request):
     )
 
 
-def _funder_organisation(user):
-    ids = organisation_ids(user, Role.FUNDER)
-    return user.memberships.filter(organisation_id__in=ids).select_related("organisation").first()
-
-
 @login_required
 def call_create(request):
     require(request, "projects.add_call")
-    membership = _funder_organisation(request.user)
-    if membership is None:
+    # The funder the person works for now (accounts:organisation_switch).
+    funder = current_organisation(request, Role.FUNDER)
+    if funder is None:
         messages.error(request, _("Seul un membre d'un financeur peut créer un appel."))
         return redirect("projects:funder_call_list")
     form = CallForm(request.POST or None)
@@ -82,7 +77,7 @@ def call_create(request):
             key=form.cleaned_data["once"],
             user=request.user,
             create=lambda: services.call_create(
-                funder=membership.organisation, by=request.user, **form.service_kwargs()
+                funder=funder, by=request.user, **form.service_kwargs()
             ),
         )
         if done:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Organisation, Role, User
 from accounts.permissions import allowed, require
 from accounts.selectors import organisation_ids
-from accounts.web import attempt
+from accounts.web import attempt, current_organisation
 from grid.selectors import version_criteria
 from projects import services
 from projects.dashboards import project_feedback
@@ -31,6 +31,7 @@ from projects.models import (
 from projects.scoring import summarise
 from projects.selectors.search import search_projects
 from projects.selectors.submissions import (
+    holder_next_step,
     projects_for_holder,
     self_assessment_chart,
     self_assessment_of,
@@ -43,7 +44,9 @@ def project_list(request):
     """The holder's space: the projects of their organisations with their status."""
     require(request, "projects.list_projects")
     search = SearchForm(request.GET or None)
-    projects = search_projects(projects_for_holder(user=request.user), search.query())
+    projects = list(search_projects(projects_for_holder(user=request.user), search.query()))
+    for project in projects:
+        project.next_step = holder_next_step(project)
     return render(
         request,
         "projects/submissions/project_list.html",
@@ -60,11 +63,18 @@ def project_create(request, call_pk):
     ).order_by("name")
     if not organisations:
         raise PermissionDenied
-    form = ProjectForm(request.POST or None, call=call, organisations=organisations)
+    # A holder of several organisations says which one carries the project; the one they
+    # work for now (accounts:organisation_switch) is proposed.
+    current = current_organisation(request, Role.HOLDER)
+    form = ProjectForm(
+        request.POST or None,
+        call=call,
+        organisations=organisations,
+        initial={"organisation": current.pk},
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        # A holder of several organisations says which one carries the project.
-        organisation = data.pop("organisation", None) or organisations[0]
+        organisation = data.pop("organisation", None) or current
         done, project = attempt(
             request,
             services.project_create,
@@ -133,7 +143,7 @@ def project_detail(request, pk):
             "can_withdraw": allowed(request, "projects.withdraw_project", project),
             "can_manage_coholders": allowed(request, "projects.manage_coholders", project),
             "is_call_manager": is_call_manager,
-            "problems": services.project_submission_problems(project) if can_edit_draft else [],
+            "gaps": services.project_submission_gaps(project) if can_edit_draft else [],
             "attachment_form": AttachmentForm(),
         },
     )
@@ -178,11 +188,10 @@ def project_submit(request, pk):
         )
         if done:
             return redirect("projects:project_detail", pk=project.pk)
-    problems = services.project_submission_problems(project)
     return render(
         request,
         "projects/submissions/project_submit.html",
-        {"project": project, "problems": problems},
+        {"project": project, "gaps": services.project_submission_gaps(project)},
     )
 
 

@@ -4,12 +4,13 @@ import threading
 import uuid
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import Role, SubmittedForm, User
+from accounts.models import Role, SignupRequest, SubmittedForm, User
 from accounts.services import create_once, holder_signup
 from grid.models import Grid
 from projects.models import Call
@@ -100,15 +101,19 @@ def test_a_failed_creation_leaves_its_key_free():
 
 
 @pytest.mark.django_db
-def test_a_double_clicked_sign_up_signs_in_the_second_request_too():
-    first = Client().post(reverse("accounts:signup"), VALID_SIGNUP)
-    second_client = Client()
-    second = second_client.post(reverse("accounts:signup"), VALID_SIGNUP)
+def test_a_double_clicked_sign_up_answers_twice_the_same_and_sends_one_email(
+    django_capture_on_commit_callbacks,
+):
+    data = {**VALID_SIGNUP, "once": "0b7c7a4e-8d7f-4a55-9c1c-5f1f1d1a2b3c"}
+    with django_capture_on_commit_callbacks(execute=True):
+        first = Client().post(reverse("accounts:signup"), data)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = Client().post(reverse("accounts:signup"), data)
 
     assert first.status_code == second.status_code == 302
-    assert second["Location"] == reverse("accounts:profile")
-    assert User.objects.count() == 1
-    assert second_client.get(reverse("accounts:profile")).status_code == 200
+    assert second["Location"] == reverse("accounts:signup_sent")
+    assert SignupRequest.objects.count() == 1
+    assert len(mail.outbox) == 1
 
 
 @pytest.mark.django_db

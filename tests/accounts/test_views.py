@@ -21,11 +21,35 @@ VALID_SIGNUP = {
 }
 
 
-def test_signup_creates_holder_account_and_organisation(client):
+@pytest.fixture
+def sending_client(client, django_capture_on_commit_callbacks):
+    """The test client, with the e-mails a request queues on commit sent at once."""
+    post = client.post
+
+    def post_and_send(*args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return post(*args, **kwargs)
+
+    client.post = post_and_send
+    return client
+
+
+def _confirm_link(message) -> str:
+    return re.search(r"https?://\S+/inscription/confirmer/\S+/", message.body).group(0)
+
+
+def test_signup_creates_holder_account_and_organisation_once_the_address_is_confirmed(
+    sending_client,
+):
+    client = sending_client
     response = client.post(reverse("accounts:signup"), VALID_SIGNUP)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:profile")
+    assert response["Location"] == reverse("accounts:signup_sent")
+    assert User.objects.count() == 0
+    response = client.post(_confirm_link(mail.outbox[0]))
+
+    assert response["Location"] == reverse("projects:landing")
     user = User.objects.get()
     assert user.email == "camille.martin@exemple.fr"
     assert user.check_password("jardins-partages-2026")
@@ -68,30 +92,34 @@ def test_signup_bad_input_explains_and_creates_nothing(client, changes, field, m
     assert response.context["form"]["full_name"].value() == "Camille Martin"
 
 
-def test_signup_refuses_an_email_already_registered(client):
+def test_signup_with_an_email_already_registered_answers_the_same_and_creates_nothing(
+    sending_client,
+):
+    client = sending_client
     UserFactory(email="camille.martin@exemple.fr")
 
     response = client.post(reverse("accounts:signup"), VALID_SIGNUP)
 
-    assert "Un compte existe déjà avec cette adresse" in str(response.context["form"].errors)
+    assert response["Location"] == reverse("accounts:signup_sent")
     assert Organisation.objects.count() == 0
+    assert "déjà un compte" in mail.outbox[0].body
 
 
-def test_signup_refuses_an_organisation_already_registered(client):
+def test_signup_with_an_organisation_already_registered_points_to_its_managers(client):
     MembershipFactory(organisation__siret="73282932000074")
 
     response = client.post(reverse("accounts:signup"), VALID_SIGNUP)
 
-    assert "Une organisation avec ce numéro est déjà inscrite" in str(
-        response.context["form"].errors
-    )
+    errors = str(response.context["form"].errors)
+    assert "un de ses gestionnaires peut vous inviter" in errors
     assert User.objects.count() == 1
 
 
-def test_signup_accepts_a_unique_postal_code_for_the_commune(client):
-    response = client.post(reverse("accounts:signup"), {**VALID_SIGNUP, "commune": "59000"})
+def test_signup_accepts_a_unique_postal_code_for_the_commune(sending_client):
+    client = sending_client
+    client.post(reverse("accounts:signup"), {**VALID_SIGNUP, "commune": "59000"})
+    client.post(_confirm_link(mail.outbox[0]))
 
-    assert response.status_code == 302
     assert Organisation.objects.get().commune.name == "Lille"
 
 

@@ -1,6 +1,9 @@
 """The journeys of design §1 as a person does them: clicking and typing."""
 
+import re
+
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from accounts.models import Membership, Role
@@ -40,9 +43,18 @@ def test_holder_signs_up_picking_the_commune_from_suggestions(site, page):
         commune.fill("Amiens (80000) — 80021")
     page.get_by_role("button", name="Créer mon compte").click()
 
-    expect(
-        page.get_by_text("Bienvenue ! Votre compte et votre structure sont créés.")
-    ).to_be_visible()
+    # Nothing exists until the address is confirmed through the e-mailed link.
+    expect(page.get_by_role("heading", name="Vérifiez votre messagerie")).to_be_visible()
+    assert not Membership.objects.filter(user__email="camille@exemple.fr").exists()
+    (message,) = mail.outbox
+    link = re.search(r"https?://\S+/inscription/confirmer/\S+/", message.body).group(0)
+    page.goto(link)
+    page.get_by_role("button", name="Confirmer et créer mon compte").click()
+
+    # The holder lands on their projects with the next step.
+    expect(page.get_by_text("Votre adresse est confirmée")).to_be_visible()
+    expect(page.locator("#next-step")).to_contain_text("choisissez un appel ouvert")
+    page.goto(site + "/comptes/mon-compte/")
     expect(page.get_by_role("cell", name="Les Jardins du Marais")).to_be_visible()
     membership = Membership.objects.select_related("organisation").get(
         user__email="camille@exemple.fr"
@@ -66,7 +78,14 @@ def test_signup_with_a_bad_siret_keeps_what_was_typed(site, page):
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/comptes/connexion/", "/comptes/inscription/", "/comptes/mot-de-passe/oubli/"]
+    "path",
+    [
+        "/",
+        "/comptes/connexion/",
+        "/comptes/inscription/",
+        "/comptes/inscription/envoyee/",
+        "/comptes/mot-de-passe/oubli/",
+    ],
 )
 def test_public_pages_have_no_serious_accessibility_violation(site, page, assert_accessible, path):
     page.goto(site + path)
@@ -88,6 +107,8 @@ ROLE_PAGES = {
         "/projets/{project}/",
         "/projets/{project}/auto-evaluation/",
         "/projets/{project}/modifier/",
+        "/projets/{project}/deposer/",
+        "/comptes/structures/{organisation}/membres/",
         "/appels/",
         "/appels/{call}/",
     ],
@@ -125,9 +146,35 @@ def test_signed_in_pages_have_no_serious_accessibility_violation(
         "project": project.pk,
         "call": project.call_id,
         "version": GridVersion.objects.get(number=1).pk,
+        "organisation": project.organisation_id,
     }
     for email, paths in ROLE_PAGES.items():
         login(email, DEMO_PASSWORD)
         for path in paths:
             page.goto(site + path.format(**ids))
             assert_accessible(f"{email} {path}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_holder_invites_a_colleague_who_joins_from_the_e_mailed_link(site, page, login):
+    from tests.factories import MembershipFactory
+
+    manager = MembershipFactory(role=Role.HOLDER, organisation__name="Les Jardins du Marais")
+    login(manager.user.email)
+    page.goto(site + "/comptes/mon-compte/")
+    page.get_by_role("link", name="Membres").click()
+    page.get_by_label("Adresse e-mail de la personne").fill("alex@exemple.fr")
+    page.get_by_role("button", name="Envoyer l'invitation").click()
+    expect(page.get_by_text("L'invitation est envoyée à alex@exemple.fr.")).to_be_visible()
+
+    page.context.clear_cookies()
+    (message,) = mail.outbox
+    page.goto(re.search(r"https?://\S+/comptes/invitation/\S+/", message.body).group(0))
+    page.get_by_label("Nom complet").fill("Alex Collègue")
+    page.get_by_label("Mot de passe").fill("un-mot-de-passe-2026")
+    page.get_by_role("button", name="Créer mon compte et rejoindre").click()
+
+    expect(page.get_by_text("Vous avez rejoint « Les Jardins du Marais ».")).to_be_visible()
+    assert Membership.objects.filter(
+        user__email="alex@exemple.fr", organisation=manager.organisation, role=Role.HOLDER
+    ).exists()
