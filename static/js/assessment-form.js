@@ -8,8 +8,20 @@
   "use strict";
 
   var summary = document.getElementById("error-summary");
-  if (summary && document.activeElement !== summary) {
-    summary.focus();
+  if (summary) {
+    if (document.activeElement !== summary) {
+      summary.focus();
+    }
+    // A link of the summary puts the cursor in the field to fix, not only the page there.
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var field = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (field) {
+        event.preventDefault();
+        field.scrollIntoView({ block: "center" });
+        field.focus({ preventScroll: true });
+      }
+    });
   }
 
   var form = document.querySelector("form.assessment-form");
@@ -42,6 +54,16 @@
   var dirty = false;
   var stopped = false;
 
+  // What the answers are, row version and token aside: a change event that changes nothing
+  // (a field left as it was) sends nothing.
+  function answers() {
+    var data = new FormData(form);
+    data.delete("row_version");
+    data.delete("csrfmiddlewaretoken");
+    return new URLSearchParams(data).toString();
+  }
+  var lastSaved = answers();
+
   function say(text, failed) {
     if (status) {
       status.textContent = text;
@@ -59,13 +81,16 @@
       return inFlight.then(save);
     }
     dirty = false;
-    var data = new FormData(form);
-    data.delete("action");
+    var sending = answers();
+    if (sending === lastSaved) {
+      return Promise.resolve();
+    }
     inFlight = fetch(url, {
       method: "POST",
-      body: data,
+      body: new FormData(form),
       credentials: "same-origin",
       headers: { "X-Requested-With": "fetch" },
+      keepalive: true, // a save started as the page is left still reaches the server
     })
       .then(function (response) {
         return response.json().then(function (body) {
@@ -74,6 +99,7 @@
       })
       .then(function (result) {
         if (result.body.saved) {
+          lastSaved = sending;
           form.querySelector("input[name=row_version]").value = result.body.row_version;
           say(result.body.message, false);
         } else {
