@@ -246,6 +246,17 @@ def screenshot(page, tmp_path):
             return None
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / f"{name}{'-phone' if on_phone else ''}.png"
+        if on_phone:
+            # What the phone's screen shows, its sticky bars where they stay: a full-page
+            # picture would draw them at the top of an unscrolled page.
+            # Instantly: Bootstrap makes scrolling smooth, and the picture would catch it midway.
+            page.evaluate("window.scrollTo({top: 0, behavior: 'instant'})")
+            if start:
+                page.locator(start).first.evaluate(
+                    "(element) => element.scrollIntoView({behavior: 'instant'})"
+                )
+            page.screenshot(path=path, animations="disabled", caret="hide")
+            return path
         # From the top, or sticky elements are drawn where the page happened to be scrolled.
         page.evaluate("window.scrollTo(0, 0)")
         height = page.evaluate("document.documentElement.scrollHeight")

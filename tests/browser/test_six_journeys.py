@@ -373,7 +373,7 @@ def test_funder_assigns_reviewers_who_score_one_with_the_keyboard_alone(
     expect(page.locator("#id_opinion")).to_have_value("reserved")
     tab_to(page, "#id_weaknesses")
     page.keyboard.type("Le besoin n'est pas démontré.")
-    screenshot("3-scoring-form", phone=True)
+    screenshot("3-scoring-form", phone=True, start="#axis-B + fieldset")
     tab_to(page, "button[value='submit']")
     page.keyboard.press("Enter")
     expect(page.get_by_text("Votre évaluation est soumise.")).to_be_visible()
