@@ -29,6 +29,11 @@ urlpatterns = [
         holder.self_assessment_total,
         name="self_assessment_total",
     ),
+    path(
+        "projets/<int:pk>/auto-evaluation/brouillon/",
+        holder.self_assessment_autosave,
+        name="self_assessment_autosave",
+    ),
     path("projets/<int:pk>/pieces/", holder.attachment_upload, name="attachment_upload"),
     path("pieces/<int:pk>/telecharger/", holder.attachment_download, name="attachment_download"),
     path("pieces/<int:pk>/supprimer/", holder.attachment_delete, name="attachment_delete"),
@@ -63,6 +68,11 @@ urlpatterns = [
     path("evaluations/", reviewer.review_list, name="review_list"),
     path("evaluations/projets/<int:pk>/", reviewer.review_edit, name="review_edit"),
     path("evaluations/projets/<int:pk>/total/", reviewer.review_total, name="review_total"),
+    path(
+        "evaluations/projets/<int:pk>/brouillon/",
+        reviewer.review_autosave,
+        name="review_autosave",
+    ),
     path("evaluations/projets/<int:pk>/conflit/", reviewer.review_conflict, name="review_conflict"),
     path("evaluations/pieces/<int:pk>/", reviewer.review_attachment, name="review_attachment"),
     path("invitations/<str:token>/", public.invitation_accept, name="invitation_accept"),

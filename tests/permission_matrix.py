@@ -148,6 +148,10 @@ PROJECT_ROWS: dict[str, Row] = {
     "projects:project_coholders": Row(only(200, "holder"), kwargs=_project),
     "projects:self_assessment_edit": Row(only(200, "holder"), kwargs=_project),
     "projects:self_assessment_total": Row(only(200, "holder"), kwargs=_project, method="post"),
+    # The draft saved as the holder types: a first save (row version 0) creates it.
+    "projects:self_assessment_autosave": Row(
+        only(200, "holder"), kwargs=_project, method="post", data=lambda ctx: {"row_version": 0}
+    ),
     "projects:attachment_upload": Row(only(200, "holder"), kwargs=_project),
     "projects:attachment_download": Row(
         only(200, "holder", "admin"), kwargs=lambda ctx: {"pk": ctx["attachment"].pk}
@@ -178,6 +182,12 @@ REVIEW_ROWS: dict[str, Row] = {
     "projects:review_list": Row(only(200, "reviewer")),
     "projects:review_edit": Row(only(200, "reviewer"), kwargs=_review_project),
     "projects:review_total": Row(only(200, "reviewer"), kwargs=_review_project, method="post"),
+    "projects:review_autosave": Row(
+        only(200, "reviewer"),
+        kwargs=_review_project,
+        method="post",
+        data=lambda ctx: {"row_version": 0},
+    ),
     "projects:review_conflict": Row(only(200, "reviewer"), kwargs=_review_project),
     "projects:review_attachment": Row(
         only(200, "reviewer"), kwargs=lambda ctx: {"pk": ctx["review_attachment"].pk}

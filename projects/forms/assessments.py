@@ -89,7 +89,19 @@ class AssessmentForm(forms.Form):
         Rows are plain dicts of ready strings, each criterion's radios one ready block of
         HTML: rendering 20 × 7 radio widgets through Django's widget templates, or even
         through a template loop, and looking up bound-field attributes one by one, took most
-        of the scoring page's time, whose budget is 50 ms."""
+        of the scoring page's time, whose budget is 50 ms. Built once per form: the page reads
+        them twice (the summary's links, then the fieldsets)."""
+        if self._rows is None:
+            self._rows = self._build_rows()
+        return self._rows
+
+    _rows = None
+
+    def comment_hint(self, criterion) -> str:
+        """When the criterion's justification is required; nothing in a form without the rule."""
+        return ""
+
+    def _build_rows(self):
         groups = []
         for criterion in self.criteria:
             if not groups or groups[-1][0] != criterion.axis:
@@ -100,11 +112,13 @@ class AssessmentForm(forms.Form):
             current = "" if current is None else str(current)
             score_id, comment_id = score.auto_id, comment.auto_id
             help_id = f"{score_id}_help" if criterion.question else ""
+            description_id = f"{score_id}_description" if criterion.description else ""
+            described_by = " ".join(i for i in (description_id, help_id) if i)
             attributes = format_html(
                 "{}{}{}",
                 mark_safe(" disabled") if score.field.disabled else "",
                 mark_safe(' aria-invalid="true"') if score.errors else "",
-                format_html(' aria-describedby="{}"', help_id) if help_id else "",
+                format_html(' aria-describedby="{}"', described_by) if described_by else "",
             )
             descriptors = self.descriptors.get(criterion.pk, {})
             # One radio per level: <div class="form-check"><input …><label …>…</label></div>,
@@ -131,11 +145,17 @@ class AssessmentForm(forms.Form):
                 ),
             )
             comment_value = comment.value()
+            comment_hint = self.comment_hint(criterion)
             groups[-1][1].append(
                 {
                     "code": criterion.code,
+                    "anchor": f"critere-{criterion.pk}",
+                    "answered": bool(current),
+                    "has_errors": bool(score.errors or comment.errors),
                     "is_core": criterion.is_core,
                     "label": score.label,
+                    "description": criterion.description,
+                    "description_id": description_id,
                     "question": criterion.question,
                     "help_id": help_id,
                     "radios": radios,
@@ -145,11 +165,32 @@ class AssessmentForm(forms.Form):
                     "comment_label": comment.label,
                     "comment_value": "" if comment_value is None else comment_value,
                     "comment_errors": comment.errors,
-                    "comment_help": comment.help_text,
-                    "comment_help_id": f"{comment_id}_help" if comment.help_text else "",
+                    "comment_help": comment_hint,
+                    "comment_help_id": f"{comment_id}_help" if comment_hint else "",
                 }
             )
         return groups
+
+    def error_summary(self) -> list[dict]:
+        """Every error of the form, each with the id of the field to fix (the first radio of
+        a criterion), in page order: the list at the top of the page (GOV.UK / DSFR pattern)."""
+        if not self.is_bound or not self.errors:
+            return []
+        entries = [{"target": "", "message": error} for error in self.non_field_errors()]
+        prefixes = {}
+        for criterion in self.criteria:
+            prefixes[f"score_{criterion.pk}"] = (criterion.code, "_0")
+            prefixes[f"comment_{criterion.pk}"] = (criterion.code, "")
+        for name, field in self.fields.items():
+            if name not in self.errors or name == "row_version":
+                continue
+            bound = self[name]
+            code, suffix = prefixes.get(name, (str(field.label), ""))
+            for error in self.errors[name]:
+                entries.append(
+                    {"target": f"{bound.auto_id}{suffix}", "message": f"{code} — {error}"}
+                )
+        return entries
 
     def scores(self) -> dict[int, tuple[int | None, str]]:
         """Answered criteria only: criterion id → (value, or None for "sans objet"; comment)."""

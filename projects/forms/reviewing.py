@@ -19,7 +19,9 @@ class ReviewForm(AssessmentForm):
     criterion's threshold) needs a justification, checked here so that the error sits next to
     the criterion and everything typed is shown again."""
 
-    def __init__(self, *args, criteria, assessment=None, **kwargs):
+    def __init__(self, *args, criteria, assessment=None, require_justifications=True, **kwargs):
+        """`require_justifications`: False for a draft saved as the reviewer types, which
+        keeps a low score whose justification is not written yet."""
         super().__init__(*args, criteria=criteria, assessment=assessment, **kwargs)
         self.fields["opinion"] = forms.ChoiceField(
             label=_("Avis global"),
@@ -51,14 +53,20 @@ class ReviewForm(AssessmentForm):
             widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.01"}),
             initial=assessment.recommended_amount if assessment else None,
         )
-        required_help = gettext(
-            "Obligatoire pour une note au minimum de l'échelle ou sous le seuil."
-        )
-        for criterion in self.criteria:
-            self.fields[f"comment_{criterion.pk}"].help_text = required_help
+        self.require_justifications = require_justifications
+
+    def comment_hint(self, criterion) -> str:
+        """The criterion's own rule, rather than one sentence repeated under 20 fields."""
+        if criterion.threshold is not None and criterion.threshold > criterion.scale_min + 1:
+            return gettext("Obligatoire pour une note inférieure à %(threshold)s.") % {
+                "threshold": criterion.threshold
+            }
+        return gettext("Obligatoire pour la note %(minimum)s.") % {"minimum": criterion.scale_min}
 
     def clean(self):
         cleaned = super().clean()
+        if not self.require_justifications:
+            return cleaned
         for criterion in self.criteria:
             choice = cleaned.get(f"score_{criterion.pk}")
             if not choice or choice == NOT_APPLICABLE:

@@ -1,7 +1,10 @@
 """What the projects app's views share."""
 
-from django.http import FileResponse, Http404
-from django.utils.translation import gettext_lazy
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, JsonResponse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.permissions import require
 from projects.models import Project
@@ -45,3 +48,29 @@ def pdf_download(source, filename: str) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def draft_saved(assessment) -> JsonResponse:
+    """The answer to a draft saved as the person types: the row version the next save must
+    carry (optimistic locking) and when it was saved, to show beside the form."""
+    saved_at = timezone.localtime(assessment.updated_at)
+    return JsonResponse(
+        {
+            "saved": True,
+            "row_version": assessment.row_version,
+            "message": gettext("Brouillon enregistré à %(time)s")
+            % {"time": date_format(saved_at, "H:i")},
+        }
+    )
+
+
+def draft_refused(reason, *, status: int = 400) -> JsonResponse:
+    """A draft not saved, with why in French; the form keeps what was typed. 409 when the
+    saved version changed or the form no longer saves drafts; 400 for input to fix."""
+    if isinstance(reason, ValidationError):
+        reason = " ".join(reason.messages)
+    elif hasattr(reason, "errors"):  # a form: its first messages, field by field
+        reason = " ".join(
+            str(message) for messages in reason.errors.values() for message in messages
+        )
+    return JsonResponse({"saved": False, "message": str(reason)}, status=status)

@@ -36,7 +36,7 @@ from projects.selectors.submissions import (
     self_assessment_chart,
     self_assessment_of,
 )
-from projects.views.common import pdf_download, project_or_404
+from projects.views.common import draft_refused, draft_saved, pdf_download, project_or_404
 
 
 @login_required
@@ -353,3 +353,33 @@ def self_assessment_total(request, pk):
     values = {criterion_id: value for criterion_id, (value, _c) in form.scores().items()}
     summary = summarise(criteria, values)
     return render(request, "projects/assessments/_assessment_total.html", {"summary": summary})
+
+
+@login_required
+@require_POST
+def self_assessment_autosave(request, pk):
+    """The self-assessment saved as the holder types (the form's script): the same service
+    and row version as the form's button; the page works without it."""
+    project = project_or_404(request, pk, "projects.change_project")
+    if not project.is_draft or not project.call.asks_self_assessment:
+        return draft_refused(_("Ce projet ne peut plus être modifié."), status=409)
+    criteria = version_criteria(project.call.grid_version_id)
+    form = AssessmentForm(
+        request.POST,
+        criteria=criteria,
+        assessment=project.assessments.self_assessments().first(),
+    )
+    if not form.is_valid():
+        return draft_refused(form)
+    try:
+        assessment = services.self_assessment_save(
+            project=project,
+            scores=form.scores(),
+            by=request.user,
+            row_version=form.cleaned_data["row_version"],
+        )
+    except services.StaleAssessment as error:
+        return draft_refused(error, status=409)
+    except ValidationError as error:
+        return draft_refused(error)
+    return draft_saved(assessment)

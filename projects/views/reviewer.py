@@ -37,7 +37,7 @@ from projects.selectors.reviewing import (
     reviewer_assignments,
 )
 from projects.selectors.search import search_projects
-from projects.views.common import pdf_download, project_or_404
+from projects.views.common import draft_refused, draft_saved, pdf_download, project_or_404
 
 
 @login_required
@@ -214,6 +214,41 @@ def review_total(request, pk):
         "projects/assessments/_assessment_total.html",
         {"summary": summarise(criteria, values)},
     )
+
+
+@login_required
+@require_POST
+def review_autosave(request, pk):
+    """The draft saved as the reviewer types (the form's script): the same service and row
+    version as "Enregistrer le brouillon", without the justification rule, so that a low
+    score typed before its justification is kept. A submitted review changes only through
+    the form's own button."""
+    project = _review_project(request, pk, "projects.review_project")
+    assessment = own_review(project=project, user=request.user)
+    if assessment is not None and assessment.is_submitted:
+        return draft_refused(
+            _("Cette évaluation est soumise : enregistrez vos modifications avec le bouton."),
+            status=409,
+        )
+    criteria = version_criteria(project.call.grid_version_id)
+    form = ReviewForm(
+        request.POST, criteria=criteria, assessment=assessment, require_justifications=False
+    )
+    if not form.is_valid():
+        return draft_refused(form)
+    try:
+        assessment = services.review_save(
+            project=project,
+            by=request.user,
+            scores=form.scores(),
+            fields=form.review_fields(),
+            row_version=form.cleaned_data["row_version"],
+        )
+    except services.StaleAssessment as error:
+        return draft_refused(error, status=409)
+    except ValidationError as error:
+        return draft_refused(error)
+    return draft_saved(assessment)
 
 
 @login_required

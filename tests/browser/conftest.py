@@ -2,6 +2,10 @@
 
 Chromium is looked up on PATH (or in $CHROMIUM). Without it the browser tests are skipped with
 the reason, except under CI, where a missing browser is a failure.
+
+Every test runs twice, on a desktop (1,440 px) and on a phone (390 px), and every page it
+loads is audited: the page must not scroll sideways, and axe-core must find no serious or
+critical violation (`page_audit`).
 """
 
 import os
@@ -53,6 +57,79 @@ def browser_type_launch_args(browser_type_launch_args):
             "args": CHROMIUM_ARGS}  # fmt: skip
 
 
+# A desktop screen and a phone (an iPhone 12-15's CSS width); the phone honours the page's
+# viewport meta tag and has a touch screen, as a real one.
+VIEWPORTS = {
+    "desktop": {"viewport": {"width": 1440, "height": 900}},
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+}
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def browser_context_args(browser_context_args, request):
+    return {**browser_context_args, **VIEWPORTS[request.param]}
+
+
+@pytest.fixture
+def is_phone(page) -> bool:
+    return page.viewport_size["width"] < 768
+
+
+AXE_SCRIPT = Path(__file__).resolve().parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+
+# Run in every document the page loads, before its own scripts (through DevTools: the CSP,
+# which refuses inline scripts, does not apply). On "load": the page's width at once, then
+# axe-core's serious and critical violations, both sent back to the test.
+AUDIT_SCRIPT = """
+(() => {
+  if (window.top !== window) { return; }
+  window.addEventListener("load", () => {
+    const root = document.documentElement;
+    const url = location.pathname + location.search;
+    window.__evalisAudit({kind: "width", url, scrollWidth: root.scrollWidth,
+                          clientWidth: root.clientWidth});
+    window.axe.run(document, {resultTypes: ["violations"]}).then((result) => {
+      const serious = result.violations
+        .filter((v) => v.impact === "serious" || v.impact === "critical")
+        .map((v) => `${v.id} (${v.impact}): `
+                    + v.nodes.slice(0, 5).map((n) => n.target[0]).join(", "));
+      window.__evalisAudit({kind: "axe", url, serious});
+    });
+  });
+})();
+"""
+
+
+@pytest.fixture(autouse=True)
+def page_audit(request, page):
+    """Every page a browser test loads, at either width: no horizontal overflow
+    (document.documentElement.scrollWidth <= clientWidth) and no serious or critical axe-core
+    violation. Pages left before axe finished are only width-checked; `assert_accessible`
+    checks a page in a given state (after typing, with errors shown)."""
+    reports: list[dict] = []
+    page.expose_binding("__evalisAudit", lambda _source, report: reports.append(report))
+    page.context.add_init_script(script=AXE_SCRIPT.read_text(encoding="utf-8") + AUDIT_SCRIPT)
+    yield reports
+    # The page as the test leaves it, after its clicks and htmx swaps (unless it closed it).
+    if not page.is_closed():
+        reports.append({"kind": "width", "url": page.url, **page_width(page)})
+    too_wide = [
+        f"{r['url']}: {r['scrollWidth']} px for {r['clientWidth']}"
+        for r in reports
+        if r["kind"] == "width" and r["scrollWidth"] > r["clientWidth"]
+    ]
+    violations = [f"{r['url']}: {v}" for r in reports if r["kind"] == "axe" for v in r["serious"]]
+    assert too_wide == [], f"pages wider than the screen: {too_wide}"
+    assert violations == [], f"serious accessibility violations: {violations}"
+
+
+def page_width(page) -> dict:
+    return page.evaluate(
+        "({scrollWidth: document.documentElement.scrollWidth,"
+        " clientWidth: document.documentElement.clientWidth})"
+    )
+
+
 @pytest.fixture
 def reference_data(transactional_db):
     """Live-server tests flush the database after each test, migrated data included:
@@ -97,16 +174,15 @@ def site(live_server, reference_data, page, browser_errors):
     return live_server.url
 
 
-AXE_SCRIPT = Path(__file__).resolve().parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
-
-
 @pytest.fixture
 def assert_accessible(page):
-    """Run axe-core on the current page; fail on any serious or critical violation."""
+    """Run axe-core on the current page as it is now; fail on any serious or critical
+    violation, or if the page scrolls sideways."""
 
     def check(context: str = "") -> None:
-        # Evaluated through DevTools rather than a <script> tag, which the CSP would refuse.
-        page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))
+        width = page_width(page)
+        assert width["scrollWidth"] <= width["clientWidth"], f"{context or page.url}: {width}"
+        # axe is already in the page (page_audit's init script).
         result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
         serious = [
             f"{violation['id']} ({violation['impact']}): "
@@ -120,6 +196,21 @@ def assert_accessible(page):
 
 
 @pytest.fixture
+def menu(page):
+    """A link of the main navigation, by name; on a phone the collapsed menu is opened first,
+    with its toggle button, as a person does."""
+
+    def link(name: str, **kwargs):
+        toggler = page.locator(".navbar-toggler")
+        if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+            toggler.click()
+            expect(page.locator("#nav-main")).to_be_visible()
+        return page.locator("#nav-main").get_by_role("link", name=name, **kwargs)
+
+    return link
+
+
+@pytest.fixture
 def login(page, site):
     """Sign in as `email` through the login form (after signing out whoever was in)."""
 
@@ -129,7 +220,10 @@ def login(page, site):
         page.get_by_label("Adresse e-mail").fill(email)
         page.get_by_label("Mot de passe").fill(password)
         page.get_by_role("button", name="Se connecter").click()
-        expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+        # Attached rather than visible: on a phone it sits in the collapsed menu.
+        expect(
+            page.get_by_role("button", name="Se déconnecter", include_hidden=True)
+        ).to_be_attached()
 
     return sign_in
 
@@ -142,11 +236,27 @@ def screenshot(page, tmp_path):
     more in a README, and weighs a megabyte."""
     directory = Path(os.environ.get("EVALIS_SCREENSHOTS") or tmp_path)
 
-    def take(name: str, max_height: int = 1600, start: str = "") -> Path:
+    def take(name: str, max_height: int = 1600, start: str = "", phone: bool = False):
         """`start`: a CSS selector; the picture then begins just above that element, for a
-        page whose point is far down (the holder's comparison under the project's text)."""
+        page whose point is far down (the holder's comparison under the project's text).
+        On the phone run, only the pictures asked with `phone=True` are taken, as
+        <name>-phone.png."""
+        on_phone = page.viewport_size["width"] < 768
+        if on_phone and not phone:
+            return None
         directory.mkdir(parents=True, exist_ok=True)
-        path = directory / f"{name}.png"
+        path = directory / f"{name}{'-phone' if on_phone else ''}.png"
+        if on_phone:
+            # What the phone's screen shows, its sticky bars where they stay: a full-page
+            # picture would draw them at the top of an unscrolled page.
+            # Instantly: Bootstrap makes scrolling smooth, and the picture would catch it midway.
+            page.evaluate("window.scrollTo({top: 0, behavior: 'instant'})")
+            if start:
+                page.locator(start).first.evaluate(
+                    "(element) => element.scrollIntoView({behavior: 'instant'})"
+                )
+            page.screenshot(path=path, animations="disabled", caret="hide")
+            return path
         # From the top, or sticky elements are drawn where the page happened to be scrolled.
         page.evaluate("window.scrollTo(0, 0)")
         height = page.evaluate("document.documentElement.scrollHeight")

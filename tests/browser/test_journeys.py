@@ -20,9 +20,9 @@ def test_visitor_reads_the_reference_grid(site, page):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_holder_signs_up_picking_the_commune_from_suggestions(site, page):
+def test_holder_signs_up_picking_the_commune_from_suggestions(site, page, menu):
     page.goto(site + "/")
-    page.get_by_role("link", name="Créer un compte porteur").click()
+    menu("Créer un compte porteur").click()
 
     page.get_by_label("Nom complet").fill("Camille Martin")
     page.get_by_label("Adresse e-mail").fill("camille@exemple.fr")

@@ -193,7 +193,7 @@ def test_funder_opens_a_call_for_the_hauts_de_france(
     expect(page.get_by_text("Montant maximal")).to_be_visible()
     expect(page.locator("#grid-title + p")).to_contain_text("version 1. 20 critères dont 8 socles.")
     assert_accessible("call page")
-    screenshot("2-call")
+    screenshot("2-call", phone=True)
     call = Call.objects.get()
     assert (call.status, list(call.regions.values_list("code", flat=True))) == ("open", ["32"])
 
@@ -373,7 +373,7 @@ def test_funder_assigns_reviewers_who_score_one_with_the_keyboard_alone(
     expect(page.locator("#id_opinion")).to_have_value("reserved")
     tab_to(page, "#id_weaknesses")
     page.keyboard.type("Le besoin n'est pas démontré.")
-    screenshot("3-scoring-form")
+    screenshot("3-scoring-form", phone=True, start="#axis-B + fieldset")
     tab_to(page, "button[value='submit']")
     page.keyboard.press("Enter")
     expect(page.get_by_text("Votre évaluation est soumise.")).to_be_visible()
@@ -531,7 +531,7 @@ def heatmap_loaded(page) -> None:
 
 
 def test_funder_reads_the_territory_map_and_drills_down_to_projects(
-    site, page, login, assert_accessible, screenshot
+    site, page, login, menu, assert_accessible, screenshot
 ):
     funder = region_funder()
     manager = member("financeur@exemple.fr", Role.FUNDER, funder)
@@ -557,7 +557,7 @@ def test_funder_reads_the_territory_map_and_drills_down_to_projects(
 
     login("financeur@exemple.fr")
     page.goto(site + "/appels/")
-    page.get_by_role("link", name="Territoires").click()
+    menu("Territoires").click()
     heatmap_loaded(page)
     # Coloured by projects submitted: Hauts-de-France (3) darkest, Auvergne-Rhône-Alpes (2),
     # Provence-Alpes-Côte d'Azur (1); every other région, Nouvelle-Aquitaine included (another
