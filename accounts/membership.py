@@ -4,7 +4,6 @@ single-use, expiring links), set their roles and remove them, never the last man
 from datetime import timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.emails import send_templated_email_on_commit
 from accounts.models import Membership, Organisation, OrganisationInvitation, Role, User
 from accounts.rules import ORGANISATION_MANAGER_ROLES
-from accounts.services import audit_record, create_once
+from accounts.services import audit_record, create_once, emailed_token, emailed_token_read
 
 INVITATION_SALT = "accounts.organisation-invitation"
 
@@ -30,25 +29,23 @@ def organisation_roles(organisation: Organisation) -> list[str]:
 
 
 def invitation_token(invitation: OrganisationInvitation) -> str:
-    return signing.dumps({"i": invitation.pk, "e": invitation.email}, salt=INVITATION_SALT)
+    return emailed_token(invitation, salt=INVITATION_SALT)
 
 
 def invitation_from_token(token: str) -> OrganisationInvitation | None:
     """The pending invitation a signed token designates, or None (forged, expired, used,
     cancelled)."""
-    try:
-        data = signing.loads(
-            token, salt=INVITATION_SALT, max_age=invitation_max_age().total_seconds()
-        )
-    except signing.BadSignature:
+    found = emailed_token_read(
+        token, salt=INVITATION_SALT, max_age=invitation_max_age().total_seconds()
+    )
+    if found is None:
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("i"), int):
-        return None
+    pk, email = found
     return (
         OrganisationInvitation.objects.select_related("organisation", "invited_by")
         .filter(
-            pk=data["i"],
-            email=data.get("e"),
+            pk=pk,
+            email=email,
             accepted_at__isnull=True,
             cancelled_at__isnull=True,
         )

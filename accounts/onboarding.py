@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -15,28 +14,28 @@ from django.utils.translation import gettext as _
 
 from accounts.emails import send_templated_email_on_commit
 from accounts.models import SignupRequest, User
-from accounts.services import create_once, holder_signup
+from accounts.services import create_once, emailed_token, emailed_token_read, holder_signup
 
 SIGNUP_SALT = "accounts.signup-confirm"
 
 
 def signup_token(request: SignupRequest) -> str:
-    return signing.dumps({"r": request.pk, "e": request.email}, salt=SIGNUP_SALT)
+    return emailed_token(request, salt=SIGNUP_SALT)
 
 
 def signup_request_from_token(token: str) -> SignupRequest | None:
     """The unconfirmed sign-up a signed token designates, or None (forged, expired, used)."""
-    try:
-        data = signing.loads(token, salt=SIGNUP_SALT, max_age=settings.SIGNUP_CONFIRM_HOURS * 3600)
-    except signing.BadSignature:
+    found = emailed_token_read(
+        token, salt=SIGNUP_SALT, max_age=settings.SIGNUP_CONFIRM_HOURS * 3600
+    )
+    if found is None:
         return None
-    if not isinstance(data, dict):
-        return None
+    pk, email = found
     return (
         SignupRequest.objects.select_related("commune")
         .filter(
-            pk=data.get("r") if isinstance(data.get("r"), int) else None,
-            email=data.get("e"),
+            pk=pk,
+            email=email,
             existing=False,
             confirmed_at__isnull=True,
         )

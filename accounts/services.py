@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -160,3 +161,21 @@ def create_once(*, key, user, create):
     record.object_id = str(obj.pk)
     record.save(update_fields=["content_type", "object_id"])
     return obj
+
+
+def emailed_token(row, *, salt: str) -> str:
+    """A signed token naming one row sent by e-mail (an invitation, a sign-up request): its
+    primary key and the address it went to, so a link only works for that row and address."""
+    return signing.dumps({"i": row.pk, "e": row.email}, salt=salt)
+
+
+def emailed_token_read(token: str, *, salt: str, max_age: float) -> tuple[int, str] | None:
+    """The (primary key, address) an `emailed_token` carries, or None when it is forged,
+    expired or malformed."""
+    try:
+        data = signing.loads(token, salt=salt, max_age=max_age)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("i"), int):
+        return None
+    return data["i"], data.get("e")

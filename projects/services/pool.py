@@ -1,6 +1,5 @@
 """A call's reviewer pool and the invitations to join it."""
 
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -8,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.emails import send_templated_email_on_commit
 from accounts.models import Membership, Role, User
-from accounts.services import audit_record
+from accounts.services import audit_record, emailed_token, emailed_token_read
 from projects.models import (
     Call,
     ReviewerInvitation,
@@ -19,18 +18,18 @@ INVITATION_MAX_AGE = 30 * 24 * 3600
 
 
 def invitation_token(invitation: ReviewerInvitation) -> str:
-    return signing.dumps({"i": invitation.pk, "e": invitation.email}, salt=INVITATION_SALT)
+    return emailed_token(invitation, salt=INVITATION_SALT)
 
 
 def invitation_from_token(token: str) -> ReviewerInvitation | None:
     """The pending invitation a signed token designates, or None (forged, expired, used)."""
-    try:
-        data = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
-    except signing.BadSignature:
+    found = emailed_token_read(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
+    if found is None:
         return None
+    pk, email = found
     return (
         ReviewerInvitation.objects.select_related("call__funder")
-        .filter(pk=data.get("i"), email=data.get("e"), accepted_at__isnull=True)
+        .filter(pk=pk, email=email, accepted_at__isnull=True)
         .first()
     )
 
