@@ -64,3 +64,34 @@ def _fresh_rate_limits():
 def _private_media(settings, tmp_path):
     # Uploads must never land in the project's media/.
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test (browser journeys, concurrency) ends by flushing every table,
+    migrated reference data included. Put the territories and the reference grid back at once,
+    so that the tests that follow on this process (under xdist, any test) find them."""
+    yield
+    if not _is_transactional(item):
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    from grid.models import Grid
+    from grid.reference import install_reference_grid
+    from territories.loading import load_territories
+    from territories.models import Commune, Departement, Region
+
+    with item.config.stash[blocking_manager_key].unblock():
+        if not Commune.objects.exists():
+            load_territories(Region, Departement, Commune)
+        if not Grid.objects.exists():
+            from django.apps import apps
+
+            install_reference_grid(apps.get_model)
