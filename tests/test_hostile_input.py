@@ -253,9 +253,12 @@ def _refused(response) -> bool:
 
 
 def _refusal(response) -> bool:
-    """Whether the answer says no: an error status, the login page, a form shown again with
+    """Whether the answer says no: an error status, "log in first", a form shown again with
     its errors, or a warning or error message waiting for the next page."""
-    if 400 <= response.status_code < 500 or _refused(response):
+    if 400 <= response.status_code < 500:
+        return True
+    # Sent to log in first (`?next=`); not the login page a completed sign-up leads to.
+    if _refused(response) and "next=" in response.get("Location", ""):
         return True
     request = response.wsgi_request
     storage = getattr(request, "_messages", None)
