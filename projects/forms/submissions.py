@@ -3,9 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import ConstraintErrorsAtFieldsMixin
 from projects.models import Call, EligibilityItem, Project
 from projects.services import PROJECT_FIELDS
-from territories.forms import CommuneField
+from territories.forms import CommaDecimalField, CommuneField
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -19,7 +20,7 @@ PROJECT_SECTIONS = [
 ]
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(ConstraintErrorsAtFieldsMixin, forms.ModelForm):
     """The project form, rendered in sections. Nothing but the title is required to save a
     draft; completeness is checked at submission."""
 
@@ -34,6 +35,7 @@ class ProjectForm(forms.ModelForm):
     class Meta:
         model = Project
         fields = list(PROJECT_FIELDS)  # the service saves exactly these
+        field_classes = {"budget": CommaDecimalField, "amount_requested": CommaDecimalField}
         widgets = {
             name: forms.Textarea(attrs={"rows": 4})
             for name in ("summary", "social_need", "solution", "beneficiaries", "partners")

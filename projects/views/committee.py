@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.permissions import allowed, require
 from accounts.services import client_ip
@@ -262,7 +262,11 @@ def decisions_publish(request, pk):
             if published:
                 messages.success(
                     request,
-                    _("%(n)s décision(s) publiée(s) ; les porteurs sont prévenus par e-mail.")
+                    ngettext(
+                        "%(n)s décision publiée ; le porteur est prévenu par e-mail.",
+                        "%(n)s décisions publiées ; les porteurs sont prévenus par e-mail.",
+                        len(published),
+                    )
                     % {"n": len(published)},
                 )
             else:

@@ -233,10 +233,10 @@ def test_holder_describes_self_assesses_and_submits_a_project(
     commune = page.get_by_label("Commune")
     commune.press_sequentially("Amien", delay=30)
     suggestion = page.locator("#commune-suggestions option").first
-    expect(suggestion).to_have_attribute("value", "Amiens (80000) — 80021")
+    expect(suggestion).to_have_attribute("value", "Amiens (80000)")
     expect(suggestion).to_have_text("Somme")
     with page.expect_response(lambda response: "/communes/recherche/" in response.url):
-        commune.fill("Amiens (80000) — 80021")
+        commune.fill("Amiens (80000)")
     page.get_by_label("Échelle d'intervention").select_option(label="Communal")
     page.get_by_label("Budget total (€)").fill("80000")
     page.get_by_label("Montant demandé (€)").fill("30000")
