@@ -415,6 +415,9 @@ def test_history_page_shows_who_what_before_after_and_address(client, committee)
     assert "203.0.113.5" in html
     assert str(funder) in html
     assert 'data-action="decision.propose"' in html
+    # Labels, not field names and codes.
+    change = response.context["events"][0]["changes"][0]
+    assert (str(change["key"]), str(change["after"])) == ("Décision", "Liste d'attente")
 
 
 @pytest.mark.parametrize("size", [1, 3])
