@@ -7,6 +7,7 @@ from accounts.forms import ConstraintErrorsAtFieldsMixin
 from projects.models import Call, EligibilityItem, Project
 from projects.services import PROJECT_FIELDS
 from territories.forms import CommaDecimalField, CommuneField
+from territories.typography import format_euros
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -54,11 +55,9 @@ class ProjectForm(ConstraintErrorsAtFieldsMixin, forms.ModelForm):
                 self.instance.eligibility_confirmed.values_list("pk", flat=True)
             )
         if call.max_amount is not None:
-            self.fields["amount_requested"].help_text = _("%(max)s € au plus pour cet appel.") % {
-                "max": f"{call.max_amount:,.0f}".replace(",", "\u202f")
+            self.fields["amount_requested"].help_text = _("%(max)s au plus pour cet appel.") % {
+                "max": format_euros(call.max_amount)
             }
-        for name in ("budget", "amount_requested"):
-            self.fields[name].widget.attrs.update({"min": 0, "step": "0.01"})
 
     def sections(self):
         return [
