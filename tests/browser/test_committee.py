@@ -67,7 +67,7 @@ def test_committee_decides_on_evidence_within_the_envelope_and_publishes(
     expect(page.locator("[data-review]")).to_have_count(2)
     expect(page.locator("#evidence")).to_contain_text("Rita")
     expect(page.locator("#evidence")).to_contain_text("Le modèle économique reste à construire.")
-    expect(page.locator("#evidence-summary")).to_contain_text("1 favorable(s) · 1 réservé(s)")
+    expect(page.locator("#evidence-summary")).to_contain_text("1 favorable · 1 réservé")
     assert_accessible("decision page")
     page.get_by_role("link", name="Retour au comité").click()
 
