@@ -3,6 +3,8 @@ import uuid
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import LegalForm, Organisation, Role, User
@@ -15,6 +17,65 @@ class SubmitOnceMixin(forms.Form):
     a double click or a resent form does not create twice."""
 
     once = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
+
+
+def constraint_fields(constraint) -> list[str]:
+    """The fields a model constraint is about, in the order its condition names them (the
+    first is the one a person corrects: the threshold of "threshold within the scale")."""
+    names = list(getattr(constraint, "fields", ()) or ())
+
+    def walk(node):
+        for child in node.children:
+            if isinstance(child, Q):
+                walk(child)
+            else:
+                name = child[0].split("__")[0]
+                if name not in names:
+                    names.append(name)
+
+    if getattr(constraint, "condition", None) is not None:
+        walk(constraint.condition)
+    for expression in getattr(constraint, "expressions", ()):
+        for node in expression.flatten():
+            if isinstance(node, F) and node.name not in names:
+                names.append(node.name)
+    return names
+
+
+class ConstraintErrorsAtFieldsMixin:
+    """Shows a model constraint's message at the field it is about rather than in a banner
+    above the form (Django puts every check constraint's message there): at the first field
+    the constraint names that the form has, or at the one `constraint_field` says."""
+
+    constraint_field: dict[str, str] = {}
+
+    def _update_errors(self, errors):
+        error_dict = getattr(errors, "error_dict", None)
+        if error_dict and NON_FIELD_ERRORS in error_dict:
+            fields_by_message = {
+                constraint.get_violation_error_message(): [
+                    *filter(None, [self.constraint_field.get(constraint.name)]),
+                    *constraint_fields(constraint),
+                ]
+                for constraint in self._meta.model._meta.constraints
+            }
+            kept = []
+            for error in error_dict.pop(NON_FIELD_ERRORS):
+                target = next(
+                    (
+                        name
+                        for name in fields_by_message.get(str(error.message), ())
+                        if name in self.fields
+                    ),
+                    NON_FIELD_ERRORS,
+                )
+                if target == NON_FIELD_ERRORS:
+                    kept.append(error)
+                else:
+                    error_dict.setdefault(target, []).append(error)
+            if kept:
+                error_dict[NON_FIELD_ERRORS] = kept
+        super()._update_errors(errors)
 
 
 class LoginForm(AuthenticationForm):
@@ -105,7 +166,7 @@ class HolderSignupForm(SubmitOnceMixin, SiretFieldMixin, forms.Form):
         return cleaned
 
 
-class OrganisationForm(SiretFieldMixin, forms.ModelForm):
+class OrganisationForm(ConstraintErrorsAtFieldsMixin, SiretFieldMixin, forms.ModelForm):
     commune = CommuneField(required=False)
 
     class Meta:
@@ -114,7 +175,7 @@ class OrganisationForm(SiretFieldMixin, forms.ModelForm):
         widgets = {"siret": forms.TextInput(attrs={"inputmode": "numeric"})}
 
 
-class NotificationsForm(forms.ModelForm):
+class NotificationsForm(ConstraintErrorsAtFieldsMixin, forms.ModelForm):
     """The optional e-mails a person receives and their language. Assignments, invitations,
     reminders of reviews and decisions always go out."""
 

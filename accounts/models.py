@@ -96,7 +96,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("utilisateur")
         verbose_name_plural = _("utilisateurs")
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+            models.UniqueConstraint(
+                Lower("email"),
+                name="accounts_user_email_ci_unique",
+                violation_error_message=_(
+                    "Cette adresse e-mail est déjà utilisée par un autre compte."
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -177,10 +183,14 @@ class Membership(models.Model):
         verbose_name_plural = _("adhésions")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "organisation", "role"], name="accounts_membership_unique"
+                fields=["user", "organisation", "role"],
+                name="accounts_membership_unique",
+                violation_error_message=_("Cette personne a déjà ce rôle dans cette structure."),
             ),
             models.CheckConstraint(
-                condition=models.Q(role__in=Role.values), name="accounts_membership_role_valid"
+                condition=models.Q(role__in=Role.values),
+                name="accounts_membership_role_valid",
+                violation_error_message=_("Choisissez un rôle de la liste."),
             ),
         ]
 
@@ -297,6 +307,7 @@ class EmailDelivery(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=DeliveryStatus.values),
                 name="accounts_emaildelivery_status_valid",
+                violation_error_message=_("Cet état d’envoi n’existe pas."),
             ),
         ]
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
@@ -437,6 +448,7 @@ class OrganisationInvitation(models.Model):
             models.CheckConstraint(
                 condition=models.Q(role__in=Role.values),
                 name="accounts_organisationinvitation_role_valid",
+                violation_error_message=_("Choisissez un rôle de la liste."),
             ),
         ]
 

@@ -57,7 +57,13 @@ class IdempotentRequest(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="api_idempotent_request_unique")
+            models.UniqueConstraint(
+                fields=["user", "key"],
+                name="api_idempotent_request_unique",
+                violation_error_message=_(
+                    "Cette requête a déjà été reçue avec la même clé d’idempotence."
+                ),
+            )
         ]
 
     def __str__(self):

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "crispy_forms",
     "crispy_bootstrap5",
     "rules.apps.AutodiscoverRulesConfig",
@@ -105,9 +106,15 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # French typography everywhere without a {% load %} (dates, euros, file sizes).
+            "builtins": ["territories.templatetags.typography"],
         },
     },
 ]
+
+# Form widgets use the project's templates (and so its overrides: "— Choisir —" rather than
+# Django's "---------" as the empty choice of a list).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: DATABASE_URL, or a SQLite file next to the project for a single machine.
 DATABASES = {

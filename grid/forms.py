@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import SubmitOnceMixin
 from grid.interchange import MAX_LEVELS, MAX_TEXT
 from grid.models import Criterion, CriterionKind, Grid, GridVersion
+from territories.forms import CommaDecimalField
 
 
 class RowVersionMixin(forms.Form):
@@ -148,7 +149,7 @@ class CriterionForm(LevelFieldsMixin, RowVersionMixin):
     )
     axis = forms.ModelChoiceField(label=_("Axe"), queryset=None, empty_label=None)
     kind = forms.ChoiceField(label=_("Nature"), choices=CriterionKind.choices)
-    weight = forms.DecimalField(label=_("Poids"), max_digits=6, decimal_places=2)
+    weight = CommaDecimalField(label=_("Poids"), max_digits=6, decimal_places=2)
     scale_min = forms.IntegerField(label=_("Échelle : minimum"), min_value=-100, max_value=100)
     scale_max = forms.IntegerField(
         label=_("Échelle : maximum"),

@@ -26,6 +26,7 @@ class Grid(models.Model):
                 fields=["is_default"],
                 condition=models.Q(is_default=True),
                 name="grid_grid_single_default",
+                violation_error_message=_("Une seule grille peut être la grille par défaut."),
             ),
         ]
 
@@ -84,7 +85,11 @@ class GridVersion(models.Model):
         verbose_name = _("version de grille")
         verbose_name_plural = _("versions de grille")
         constraints = [
-            models.UniqueConstraint(fields=["grid", "number"], name="grid_version_number_unique"),
+            models.UniqueConstraint(
+                fields=["grid", "number"],
+                name="grid_version_number_unique",
+                violation_error_message=_("Cette grille a déjà une version de ce numéro."),
+            ),
             models.UniqueConstraint(
                 fields=["grid"],
                 condition=models.Q(status="draft"),
@@ -94,10 +99,14 @@ class GridVersion(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=VersionStatus.values),
                 name="grid_version_status_valid",
+                violation_error_message=_("Ce statut de version n’existe pas."),
             ),
             models.CheckConstraint(
                 condition=models.Q(status="draft") | models.Q(published_at__isnull=False),
                 name="grid_version_published_has_date",
+                violation_error_message=_(
+                    "Une version publiée doit avoir une date de publication."
+                ),
             ),
         ]
 
@@ -128,7 +137,11 @@ class Axis(models.Model):
         verbose_name = _("axe")
         verbose_name_plural = _("axes")
         constraints = [
-            models.UniqueConstraint(fields=["version", "code"], name="grid_axis_code_unique"),
+            models.UniqueConstraint(
+                fields=["version", "code"],
+                name="grid_axis_code_unique",
+                violation_error_message=_("Un autre axe de cette version a déjà ce code."),
+            ),
         ]
 
     def __str__(self):
@@ -191,13 +204,22 @@ class Criterion(models.Model):
         verbose_name = _("critère")
         verbose_name_plural = _("critères")
         constraints = [
-            models.UniqueConstraint(fields=["version", "code"], name="grid_criterion_code_unique"),
+            models.UniqueConstraint(
+                fields=["version", "code"],
+                name="grid_criterion_code_unique",
+                violation_error_message=_("Un autre critère de cette version a déjà ce code."),
+            ),
             models.CheckConstraint(
-                condition=models.Q(weight__gt=0), name="grid_criterion_weight_gt_0"
+                condition=models.Q(weight__gt=0),
+                name="grid_criterion_weight_gt_0",
+                violation_error_message=_("Le poids doit être supérieur à zéro."),
             ),
             models.CheckConstraint(
                 condition=models.Q(scale_min__lt=models.F("scale_max")),
                 name="grid_criterion_scale_min_lt_max",
+                violation_error_message=_(
+                    "Le bas de l’échelle doit être inférieur au haut de l’échelle."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(threshold__isnull=True)
@@ -206,9 +228,12 @@ class Criterion(models.Model):
                     & models.Q(threshold__lte=models.F("scale_max"))
                 ),
                 name="grid_criterion_threshold_in_scale",
+                violation_error_message=_("Le seuil doit être compris dans l’échelle du critère."),
             ),
             models.CheckConstraint(
-                condition=models.Q(kind__in=CriterionKind.values), name="grid_criterion_kind_valid"
+                condition=models.Q(kind__in=CriterionKind.values),
+                name="grid_criterion_kind_valid",
+                violation_error_message=_("Choisissez socle ou complémentaire."),
             ),
         ]
 
@@ -235,7 +260,11 @@ class ScaleLevel(models.Model):
         verbose_name = _("niveau d'échelle")
         verbose_name_plural = _("niveaux d'échelle")
         constraints = [
-            models.UniqueConstraint(fields=["criterion", "value"], name="grid_level_value_unique"),
+            models.UniqueConstraint(
+                fields=["criterion", "value"],
+                name="grid_level_value_unique",
+                violation_error_message=_("Ce critère a déjà un niveau de cette valeur."),
+            ),
         ]
 
     def __str__(self):

@@ -121,7 +121,16 @@ ACTION_LABELS = {
 }
 
 
-def _event_value(value):
+# Recorded values that are codes of a choice: shown by their label ("Publiée", not "published").
+EVENT_FIELD_CHOICES = {"status": VersionStatus, "kind": CriterionKind}
+
+
+def _event_value(value, key: str = ""):
+    choices = EVENT_FIELD_CHOICES.get(key)
+    if choices is not None and value in choices.values:
+        return str(choices(value).label)
+    if isinstance(value, bool):
+        return str(_("oui") if value else _("non"))
     if isinstance(value, dict):
         return " ; ".join(f"{key} : {item}" for key, item in value.items())
     if isinstance(value, list):
@@ -140,8 +149,8 @@ def _event_changes(before, after) -> list[dict]:
             rows.append(
                 {
                     "key": EVENT_FIELD_LABELS.get(key, key),
-                    "before": _event_value(old),
-                    "after": _event_value(new),
+                    "before": _event_value(old, key),
+                    "after": _event_value(new, key),
                 }
             )
     return rows

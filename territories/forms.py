@@ -1,4 +1,5 @@
-"""A commune picked by name or postal code, with or without JavaScript."""
+"""A commune picked by name or postal code, with or without JavaScript; a decimal typed the
+French way."""
 
 import re
 
@@ -7,10 +8,24 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from territories.models import Commune
+from territories.text import normalise
+from territories.typography import parse_decimal
 
-# A label ends with the INSEE code: "Amiens (80000) — 80021".
+# A picked label: "Amiens (80000)"; an INSEE code typed, alone or after a label (labels
+# used to end with it: "Amiens (80000) — 80021").
+LABEL = re.compile(r"^(?P<name>.+?)\s*\((?P<postal>\d{5})\)$")
 CODE_AT_END = re.compile(r"(\d[\dAB]\d{2,3})\s*$")
 SUGGESTIONS = 8
+
+
+def _told_apart(communes) -> list[str]:
+    """Their labels; followed by the INSEE code only where two labels are the same (homonyms
+    sharing a postal code), which `CommuneField` reads back."""
+    labels = [commune.label for commune in communes]
+    return [
+        f"{commune.label} — {commune.code}" if labels.count(commune.label) > 1 else commune.label
+        for commune in communes
+    ]
 
 
 class CommuneField(forms.CharField):
@@ -49,12 +64,21 @@ class CommuneField(forms.CharField):
         text = super().clean(value)
         if not text:
             return None
-        match = CODE_AT_END.search(text)
-        if match:
-            commune = Commune.objects.filter(code=match.group(1)).first()
-            if commune:
-                return commune
-        candidates = list(Commune.objects.search(text)[: SUGGESTIONS + 1])
+        label = LABEL.match(text)
+        candidates = []
+        if label:
+            candidates = list(
+                Commune.objects.filter(
+                    search_name=normalise(label["name"]), postal_codes__contains=label["postal"]
+                )[: SUGGESTIONS + 1]
+            )
+        if not candidates:
+            match = CODE_AT_END.search(text)
+            if match:
+                commune = Commune.objects.filter(code=match.group(1)).first()
+                if commune:
+                    return commune
+            candidates = list(Commune.objects.search(text)[: SUGGESTIONS + 1])
         if len(candidates) == 1:
             return candidates[0]
         if not candidates:
@@ -73,6 +97,28 @@ class CommuneField(forms.CharField):
             code="ambiguous",
             params={
                 "text": text,
-                "names": ", ".join(commune.label for commune in candidates[:SUGGESTIONS]),
+                "names": ", ".join(_told_apart(candidates[:SUGGESTIONS])),
             },
         )
+
+
+class CommaDecimalField(forms.DecimalField):
+    """A decimal typed with a comma ("1,5", "1 250,50") or a dot, shown with a comma. A text
+    input (with the decimal keypad on phones): a browser's number input reads "1,5" as 15
+    under an English locale, or refuses it."""
+
+    widget = forms.TextInput
+    MAX_TEXT = 100  # longer is not a number anyone typed
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("localize", True)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        number = parse_decimal(value) if len(str(value)) <= self.MAX_TEXT else None
+        if number is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return number

@@ -108,5 +108,6 @@ class Commune(models.Model):
 
     @property
     def label(self) -> str:
-        """What a person types or picks: "Amiens (80000) — 80021"."""
-        return f"{self.name} ({self.first_postal_code}) — {self.code}"
+        """What a person types or picks: "Amiens (80000)". The INSEE code is no word of
+        theirs; the rare homonyms sharing a postal code are told apart when picked."""
+        return f"{self.name} ({self.first_postal_code})"

@@ -31,6 +31,7 @@ LAYERS = {
     "agreement": 0,  # agreement between reviewers: pure numpy functions
     "figures": 0,  # the one rounding of figures shown, at the bottom for maps and dashboards
     "text": 0,
+    "typography": 0,  # French dates, amounts and sizes, on top of figures; forms and filters use it
     "rules": 1,
     "selectors": 1,
     "permissions": 1,  # asking the rules: views, templates and selectors alike

@@ -1,6 +1,7 @@
 """The hostile-input battery: every URL pattern of the URLconf × every role × hostile values in
 the path, the query string and every form field the page offers, and malformed bodies. No
-answer may be a server error.
+answer may be a server error, and an answer that refuses (4xx, the login page, a form shown
+again with its errors, an error message) must leave the database as it found it.
 
 Nothing here lists the application's URLs or fields by hand: the patterns are read from the
 resolver (a pattern added later is attacked too, and the permission matrix supplies the
@@ -13,11 +14,14 @@ from html.parser import HTMLParser
 from urllib.parse import quote, urlencode
 
 import pytest
+from django.contrib import messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.forms import BaseForm, BaseFormSet
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RegexPattern, RoutePattern
 
+from tests import fingerprint
 from tests.permission_matrix import ROLES, all_rows
 from tests.projects.matrix import projects_matrix_context
 
@@ -197,13 +201,20 @@ def hostile_context(role_users):
     }
 
 
+# Tables a refusal may write by design: the session (where flash messages wait) and the
+# login throttle's record of failed attempts.
+WRITTEN_ON_REFUSAL = ["django_session", "axes_"]
+
+
 class Battery:
     def __init__(self, clients):
         self.clients = clients
         self.failures = []
+        fingerprint.install()
 
     def send(self, role, method, url, **kwargs):
         client = self.clients[role]
+        before = fingerprint.take()
         try:
             if method == "generic":
                 response = client.generic(kwargs.pop("verb"), url, **kwargs)
@@ -216,6 +227,13 @@ class Battery:
             return None
         if response.status_code >= 500:
             self.failures.append(f"{role} {method.upper()} {url[:200]}: {response.status_code}")
+        elif _refusal(response):
+            written = fingerprint.changed(before, fingerprint.take(), ignore=WRITTEN_ON_REFUSAL)
+            if written:
+                self.failures.append(
+                    f"{role} {method.upper()} {url[:200]}: refused ({response.status_code}) "
+                    f"but wrote {', '.join(written)}"
+                )
         return response
 
 
@@ -232,6 +250,43 @@ def _refused(response) -> bool:
         return True
     location = response.get("Location", "")
     return response.status_code == 302 and ("/connexion/" in location or "/login/" in location)
+
+
+def _refusal(response) -> bool:
+    """Whether the answer says no: an error status, "log in first", a form shown again with
+    its errors, or a warning or error message waiting for the next page."""
+    if 400 <= response.status_code < 500:
+        return True
+    # Sent to log in first (`?next=`); not the login page a completed sign-up leads to.
+    if _refused(response) and "next=" in response.get("Location", ""):
+        return True
+    request = response.wsgi_request
+    storage = getattr(request, "_messages", None)
+    queued = getattr(storage, "_queued_messages", ())
+    if any(message.level >= messages.WARNING for message in queued):
+        return True
+    return any(_has_errors(value) for value in _context_values(response.context))
+
+
+def _context_values(context):
+    if context is None:
+        return
+    for layer in context if isinstance(context, list) else [context]:
+        for scope in layer.dicts:
+            yield from scope.values()
+
+
+def _has_errors(value) -> bool:
+    # Read the errors a rendered form already computed; asking `.errors` would clean it anew.
+    if isinstance(value, BaseForm):
+        return bool(value.is_bound and value._errors)
+    if isinstance(value, BaseFormSet):
+        return bool(
+            value.is_bound
+            and value._errors is not None
+            and (any(value._errors) or value._non_form_errors)
+        )
+    return False
 
 
 def _clients(users) -> dict[str, Client]:

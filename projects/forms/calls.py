@@ -3,18 +3,21 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import SubmitOnceMixin
+from accounts.forms import ConstraintErrorsAtFieldsMixin, SubmitOnceMixin
 from grid.models import GridVersion
 from projects.forms.search import ValidFiltersMixin, search_field
 from projects.models import Call
+from territories.forms import CommaDecimalField
 from territories.models import Departement, Region
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class CallForm(SubmitOnceMixin, forms.ModelForm):
+class CallForm(ConstraintErrorsAtFieldsMixin, SubmitOnceMixin, forms.ModelForm):
     """Call settings. Date-times are typed and shown in Europe/Paris (the active time zone)
     and stored in UTC."""
+
+    constraint_field = {"projects_call_opens_before_closes": "closes_at"}
 
     eligibility = forms.CharField(
         label=_("Liste d'éligibilité"),
@@ -45,6 +48,7 @@ class CallForm(SubmitOnceMixin, forms.ModelForm):
             "escalation_days",
             "draft_reminder_days",
         ]
+        field_classes = {"max_amount": CommaDecimalField, "budget_envelope": CommaDecimalField}
         widgets = {
             "review_deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "opens_at": DATETIME_INPUT,

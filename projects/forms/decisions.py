@@ -4,7 +4,9 @@ the committee view, and the publication of the call's decisions."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import ConstraintErrorsAtFieldsMixin
 from projects.models import Decision, Outcome
+from territories.forms import CommaDecimalField
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # The fields a decision form may send; the rest of a decision is kept as it is.
@@ -22,7 +24,7 @@ DECISION_FORM_FIELDS = [
 ]
 
 
-class DecisionForm(forms.ModelForm):
+class DecisionForm(ConstraintErrorsAtFieldsMixin, forms.ModelForm):
     """A proposed decision, or the correction of a published one (`correction_reason` is then
     asked). The checks (amount, envelope, motivation) are the service's; their messages land on
     these fields."""
@@ -37,6 +39,7 @@ class DecisionForm(forms.ModelForm):
     class Meta:
         model = Decision
         fields = DECISION_FORM_FIELDS
+        field_classes = {"amount_granted": CommaDecimalField, "budget_share": CommaDecimalField}
         widgets = {
             "motivation": forms.Textarea(attrs={"rows": 4}),
             "override_reason": forms.Textarea(attrs={"rows": 2}),

@@ -9,6 +9,7 @@ from projects.forms.assessments import NOT_APPLICABLE, AssessmentForm
 from projects.models import Opinion
 from projects.scoring import comment_required
 from projects.services import REVIEW_FIELDS
+from territories.forms import CommaDecimalField
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -44,13 +45,13 @@ class ReviewForm(AssessmentForm):
             widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
             initial=assessment.weaknesses if assessment else "",
         )
-        self.fields["recommended_amount"] = forms.DecimalField(
+        self.fields["recommended_amount"] = CommaDecimalField(
             label=_("Montant recommandé (€)"),
             required=False,
             min_value=0,
             max_digits=12,
             decimal_places=2,
-            widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.01"}),
+            widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "decimal"}),
             initial=assessment.recommended_amount if assessment else None,
         )
         self.require_justifications = require_justifications

@@ -3,9 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import ConstraintErrorsAtFieldsMixin
 from projects.models import Call, EligibilityItem, Project
 from projects.services import PROJECT_FIELDS
-from territories.forms import CommuneField
+from territories.forms import CommaDecimalField, CommuneField
+from territories.typography import format_euros
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -19,7 +21,7 @@ PROJECT_SECTIONS = [
 ]
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(ConstraintErrorsAtFieldsMixin, forms.ModelForm):
     """The project form, rendered in sections. Nothing but the title is required to save a
     draft; completeness is checked at submission."""
 
@@ -34,6 +36,7 @@ class ProjectForm(forms.ModelForm):
     class Meta:
         model = Project
         fields = list(PROJECT_FIELDS)  # the service saves exactly these
+        field_classes = {"budget": CommaDecimalField, "amount_requested": CommaDecimalField}
         widgets = {
             name: forms.Textarea(attrs={"rows": 4})
             for name in ("summary", "social_need", "solution", "beneficiaries", "partners")
@@ -52,11 +55,9 @@ class ProjectForm(forms.ModelForm):
                 self.instance.eligibility_confirmed.values_list("pk", flat=True)
             )
         if call.max_amount is not None:
-            self.fields["amount_requested"].help_text = _("%(max)s € au plus pour cet appel.") % {
-                "max": f"{call.max_amount:,.0f}".replace(",", "\u202f")
+            self.fields["amount_requested"].help_text = _("%(max)s au plus pour cet appel.") % {
+                "max": format_euros(call.max_amount)
             }
-        for name in ("budget", "amount_requested"):
-            self.fields[name].widget.attrs.update({"min": 0, "step": "0.01"})
 
     def sections(self):
         return [

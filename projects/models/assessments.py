@@ -106,34 +106,42 @@ class Assessment(models.Model):
         verbose_name_plural = _("évaluations")
         constraints = [
             models.UniqueConstraint(
-                fields=["project", "author", "kind"], name="projects_assessment_unique"
+                fields=["project", "author", "kind"],
+                name="projects_assessment_unique",
+                violation_error_message=_("Cette personne a déjà une évaluation de ce projet."),
             ),
             # A project has one self-assessment, whichever holder edits it.
             models.UniqueConstraint(
                 fields=["project"],
                 condition=models.Q(kind="self"),
                 name="projects_assessment_single_self",
+                violation_error_message=_("Ce projet a déjà une auto-évaluation."),
             ),
             models.CheckConstraint(
                 condition=models.Q(kind__in=AssessmentKind.values),
                 name="projects_assessment_kind_valid",
+                violation_error_message=_("Ce type d’évaluation n’existe pas."),
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=AssessmentStatus.values),
                 name="projects_assessment_status_valid",
+                violation_error_message=_("Ce statut d’évaluation n’existe pas."),
             ),
             models.CheckConstraint(
                 condition=models.Q(opinion="") | models.Q(opinion__in=Opinion.values),
                 name="projects_assessment_opinion_valid",
+                violation_error_message=_("Choisissez un avis de la liste."),
             ),
             models.CheckConstraint(
                 condition=models.Q(total__isnull=True) | models.Q(total__gte=0, total__lte=100),
                 name="projects_assessment_total_range",
+                violation_error_message=_("La note totale doit être comprise entre 0 et 100."),
             ),
             models.CheckConstraint(
                 condition=models.Q(core_total__isnull=True)
                 | models.Q(core_total__gte=0, core_total__lte=100),
                 name="projects_assessment_core_total_range",
+                violation_error_message=_("La note du socle doit être comprise entre 0 et 100."),
             ),
         ]
         indexes = [models.Index(fields=["project", "kind", "status"])]
@@ -171,16 +179,22 @@ class Score(models.Model):
         verbose_name_plural = _("notes")
         constraints = [
             models.UniqueConstraint(
-                fields=["assessment", "criterion"], name="projects_score_unique"
+                fields=["assessment", "criterion"],
+                name="projects_score_unique",
+                violation_error_message=_("Ce critère a déjà une note dans cette évaluation."),
             ),
             models.CheckConstraint(
                 condition=models.Q(scale_min__lt=models.F("scale_max")),
                 name="projects_score_scale_valid",
+                violation_error_message=_(
+                    "Le bas de l’échelle doit être inférieur au haut de l’échelle."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(value__isnull=True)
                 | models.Q(value__gte=models.F("scale_min"), value__lte=models.F("scale_max")),
                 name="projects_score_value_in_scale",
+                violation_error_message=_("La note doit être comprise dans l’échelle du critère."),
             ),
         ]
 

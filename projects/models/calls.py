@@ -202,31 +202,41 @@ class Call(models.Model):
                 violation_error_message=_("La clôture doit suivre l'ouverture."),
             ),
             models.CheckConstraint(
-                condition=models.Q(status__in=CallStatus.values), name="projects_call_status_valid"
+                condition=models.Q(status__in=CallStatus.values),
+                name="projects_call_status_valid",
+                violation_error_message=_("Ce statut d’appel n’existe pas."),
             ),
             models.CheckConstraint(
                 condition=models.Q(self_assessment_policy__in=SelfAssessmentPolicy.values),
                 name="projects_call_self_policy_valid",
+                violation_error_message=_("Choisissez une règle d’auto-évaluation de la liste."),
             ),
             models.CheckConstraint(
                 condition=models.Q(reviewer_visibility__in=ReviewerVisibility.values),
                 name="projects_call_visibility_valid",
+                violation_error_message=_("Choisissez une visibilité des notes de la liste."),
             ),
             models.CheckConstraint(
                 condition=models.Q(feedback_policy__in=FeedbackPolicy.values),
                 name="projects_call_feedback_valid",
+                violation_error_message=_("Choisissez un retour aux porteurs de la liste."),
             ),
             models.CheckConstraint(
                 condition=models.Q(max_amount__isnull=True) | models.Q(max_amount__gt=0),
                 name="projects_call_max_amount_positive",
+                violation_error_message=_("Le montant maximal doit être supérieur à zéro."),
             ),
             models.CheckConstraint(
                 condition=models.Q(budget_envelope__isnull=True) | models.Q(budget_envelope__gt=0),
                 name="projects_call_envelope_positive",
+                violation_error_message=_("L’enveloppe budgétaire doit être supérieure à zéro."),
             ),
             models.CheckConstraint(
                 condition=models.Q(funding_target__isnull=True) | models.Q(funding_target__gt=0),
                 name="projects_call_target_positive",
+                violation_error_message=_(
+                    "Le nombre de projets à financer doit être supérieur à zéro."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["status", "closes_at"])]

@@ -120,34 +120,48 @@ class Decision(models.Model):
             models.CheckConstraint(
                 condition=models.Q(outcome__in=Outcome.values),
                 name="projects_decision_outcome_valid",
+                violation_error_message=_("Choisissez une décision de la liste."),
             ),
             # Money goes to selected projects only.
             models.CheckConstraint(
                 condition=models.Q(amount_granted__isnull=True)
                 | models.Q(outcome="selected", amount_granted__gte=0),
                 name="projects_decision_amount_if_selected",
+                violation_error_message=_(
+                    "Un montant accordé n’est possible que pour un projet retenu "
+                    "et ne peut pas être négatif."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=DecisionStatus.values),
                 name="projects_decision_status_valid",
+                violation_error_message=_("Ce statut de décision n’existe pas."),
             ),
             models.CheckConstraint(
                 condition=models.Q(status="proposed") | models.Q(published_at__isnull=False),
                 name="projects_decision_published_has_date",
+                violation_error_message=_(
+                    "Une décision publiée doit avoir une date de publication."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(aid_nature="") | models.Q(aid_nature__in=AidNature.values),
                 name="projects_decision_nature_valid",
+                violation_error_message=_("Choisissez une nature d’aide de la liste."),
             ),
             models.CheckConstraint(
                 condition=models.Q(payment_terms="")
                 | models.Q(payment_terms__in=PaymentTerms.values),
                 name="projects_decision_terms_valid",
+                violation_error_message=_("Choisissez des modalités de versement de la liste."),
             ),
             models.CheckConstraint(
                 condition=models.Q(budget_share__isnull=True)
                 | models.Q(budget_share__gte=0, budget_share__lte=100),
                 name="projects_decision_share_range",
+                violation_error_message=_(
+                    "La part du budget doit être comprise entre 0 et 100 %%."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["status"])]

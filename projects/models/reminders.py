@@ -78,16 +78,21 @@ class Reminder(models.Model):
             models.CheckConstraint(
                 condition=models.Q(kind__in=ReminderKind.values),
                 name="projects_reminder_kind_valid",
+                violation_error_message=_("Ce type de relance n’existe pas."),
             ),
             models.UniqueConstraint(
                 fields=["assignment", "kind", "offset", "due"],
                 condition=models.Q(assignment__isnull=False) & ~models.Q(kind="manual"),
                 name="projects_reminder_assignment_once",
+                violation_error_message=_(
+                    "Cette relance a déjà été envoyée pour cette affectation."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["project", "kind", "offset"],
                 condition=models.Q(project__isnull=False),
                 name="projects_reminder_project_once",
+                violation_error_message=_("Cette relance a déjà été envoyée pour ce projet."),
             ),
         ]
 

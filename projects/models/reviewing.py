@@ -74,15 +74,19 @@ class Assignment(models.Model):
         verbose_name_plural = _("assignations")
         constraints = [
             models.UniqueConstraint(
-                fields=["project", "reviewer"], name="projects_assignment_unique"
+                fields=["project", "reviewer"],
+                name="projects_assignment_unique",
+                violation_error_message=_("Cet évaluateur est déjà affecté à ce projet."),
             ),
             models.CheckConstraint(
                 condition=models.Q(state__in=AssignmentState.values),
                 name="projects_assignment_state_valid",
+                violation_error_message=_("Cet état d’affectation n’existe pas."),
             ),
             models.CheckConstraint(
                 condition=~models.Q(state="conflict") | ~models.Q(conflict_reason=""),
                 name="projects_assignment_conflict_has_reason",
+                violation_error_message=_("Indiquez la raison du conflit d’intérêts."),
             ),
         ]
 

@@ -134,32 +134,42 @@ class Project(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=ProjectStatus.values),
                 name="projects_project_status_valid",
+                violation_error_message=_("Ce statut de projet n’existe pas."),
             ),
             models.CheckConstraint(
                 condition=models.Q(stage="") | models.Q(stage__in=Stage.values),
                 name="projects_project_stage_valid",
+                violation_error_message=_("Choisissez un stade de la liste."),
             ),
             models.CheckConstraint(
                 condition=models.Q(scope_level="") | models.Q(scope_level__in=ScopeLevel.values),
                 name="projects_project_scope_valid",
+                violation_error_message=_("Choisissez une échelle d’action de la liste."),
             ),
             models.CheckConstraint(
                 condition=models.Q(budget__isnull=True) | models.Q(budget__gte=0),
                 name="projects_project_budget_positive",
+                violation_error_message=_("Le budget ne peut pas être négatif."),
             ),
             models.CheckConstraint(
                 condition=models.Q(amount_requested__isnull=True)
                 | models.Q(amount_requested__gte=0),
                 name="projects_project_amount_positive",
+                violation_error_message=_("Le montant demandé ne peut pas être négatif."),
             ),
             models.CheckConstraint(
                 condition=models.Q(commune__isnull=True)
                 | models.Q(departement__isnull=False, region__isnull=False),
                 name="projects_project_territory_derived",
+                violation_error_message=_(
+                    "Choisissez une commune de la liste : "
+                    "le département et la région s’en déduisent."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(status="draft") | models.Q(submitted_at__isnull=False),
                 name="projects_project_submitted_has_date",
+                violation_error_message=_("Un projet déposé doit avoir une date de dépôt."),
             ),
         ]
         indexes = [
@@ -237,6 +247,9 @@ class Attachment(models.Model):
             models.CheckConstraint(
                 condition=models.Q(size__gt=0, size__lte=MAX_ATTACHMENT_BYTES),
                 name="projects_attachment_size_limit",
+                violation_error_message=_(
+                    "Le fichier doit être non vide et ne pas dépasser 10 Mo."
+                ),
             ),
         ]
 

@@ -5,7 +5,6 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.emails import send_templated_email_on_commit
@@ -21,6 +20,7 @@ from projects.models import (
     EligibilityItem,
     ProjectStatus,
 )
+from territories.typography import format_date
 
 CALL_FIELDS = (
     "title",
@@ -44,7 +44,7 @@ CALL_FIELDS = (
 
 def paris_time(moment) -> str:
     """A date and time as French people read them: in Paris time."""
-    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    return format_date(timezone.localtime(moment), "long_time")
 
 
 def _set_call_scope(call: Call, regions, departements, eligibility: Iterable[str] | None):

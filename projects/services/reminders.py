@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.emails import deliveries_create, deliveries_enqueue_on_commit
@@ -35,6 +35,7 @@ from projects.models import (
 )
 from projects.models.calls import parse_day_offsets
 from projects.selectors.reminders import PARIS, call_manager_users, paris_date
+from territories.typography import format_date
 
 # "Relancer maintenant" at most once a day per reviewer and call (automatic reminders count).
 MANUAL_REMINDER_INTERVAL = timedelta(hours=24)
@@ -312,8 +313,8 @@ def reviewer_remind_now(*, call: Call, reviewer: User, by: User, now=None) -> in
             )
             % {
                 "name": reviewer,
-                "last": formats.date_format(timezone.localtime(last, PARIS), "j F Y à H:i"),
-                "again": formats.date_format(again, "j F Y à H:i"),
+                "last": format_date(timezone.localtime(last, PARIS), "long_time"),
+                "again": format_date(again, "long_time"),
             },
             code="too_soon",
         )

@@ -22,6 +22,7 @@ from projects.models import (
 )
 from projects.services.assessments import assessment_submit, self_assessment_problems
 from projects.services.calls import paris_time
+from territories.typography import format_euros
 
 PROJECT_FIELDS = (
     "title",
@@ -57,10 +58,8 @@ def _check_amount(project: Project) -> None:
     if maximum is not None and requested is not None and requested > maximum:
         raise ValidationError(
             {
-                "amount_requested": _(
-                    "Le montant demandé dépasse le maximum de l'appel (%(max)s €)."
-                )
-                % {"max": f"{maximum:,.0f}".replace(",", "\u202f")}
+                "amount_requested": _("Le montant demandé dépasse le maximum de l'appel (%(max)s).")
+                % {"max": format_euros(maximum)}
             },
             code="amount",
         )

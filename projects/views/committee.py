@@ -6,11 +6,13 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.permissions import allowed, require
 from accounts.services import client_ip
@@ -262,7 +264,11 @@ def decisions_publish(request, pk):
             if published:
                 messages.success(
                     request,
-                    _("%(n)s décision(s) publiée(s) ; les porteurs sont prévenus par e-mail.")
+                    ngettext(
+                        "%(n)s décision publiée ; le porteur est prévenu par e-mail.",
+                        "%(n)s décisions publiées ; les porteurs sont prévenus par e-mail.",
+                        len(published),
+                    )
                     % {"n": len(published)},
                 )
             else:
@@ -300,14 +306,42 @@ ACTION_LABELS = {
 }
 
 
-def _changes(before, after) -> list[dict]:
+def _changes(before, after, model=None) -> list[dict]:
+    """The values an event changed, named and shown as the page names them: the field's
+    label rather than its name, a choice's label rather than its code ("Statut : Ouvert →
+    En évaluation", not "status : open → review")."""
     before = before if isinstance(before, dict) else {}
     after = after if isinstance(after, dict) else {}
     return [
-        {"key": key, "before": before.get(key), "after": after.get(key)}
+        {
+            "key": _field_label(model, key),
+            "before": _value_label(model, key, before.get(key)),
+            "after": _value_label(model, key, after.get(key)),
+        }
         for key in dict.fromkeys([*before, *after])
         if before.get(key) != after.get(key)
     ]
+
+
+def _field(model, key):
+    try:
+        return model._meta.get_field(key) if model is not None else None
+    except FieldDoesNotExist:
+        return None
+
+
+def _field_label(model, key) -> str:
+    field = _field(model, key)
+    return capfirst(field.verbose_name) if getattr(field, "verbose_name", None) else key
+
+
+def _value_label(model, key, value):
+    if isinstance(value, bool):
+        return gettext_lazy("oui") if value else gettext_lazy("non")
+    field = _field(model, key)
+    if field is not None and getattr(field, "choices", None) and isinstance(value, str | int):
+        return dict(field.flatchoices).get(value, value)
+    return value
 
 
 @login_required
@@ -322,7 +356,7 @@ def call_history(request, pk):
         {
             "event": event,
             "label": ACTION_LABELS.get(event.action, event.action),
-            "changes": _changes(event.before, event.after),
+            "changes": _changes(event.before, event.after, event.content_type.model_class()),
         }
         for event in page.object_list
     ]

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role, User
@@ -278,8 +278,12 @@ def call_assign(request, pk):
         ip=client_ip(request),
     )
     if done:
-        messages.success(request, _("%(n)s assignation(s) créée(s).") % {"n": created})
+        messages.success(request, _assignments_created(created))
     return redirect("projects:call_reviewers", pk=call.pk)
+
+
+def _assignments_created(count: int) -> str:
+    return ngettext("%(n)s assignation créée.", "%(n)s assignations créées.", count) % {"n": count}
 
 
 @login_required
@@ -298,7 +302,7 @@ def call_assign_auto(request, pk):
             ip=client_ip(request),
         )
         if done:
-            messages.success(request, _("%(n)s assignation(s) créée(s).") % {"n": created})
+            messages.success(request, _assignments_created(created))
         if not done:
             return _reviewers_page(request, call, auto_form=form)
     else:
@@ -427,7 +431,13 @@ def call_due_dates(request, pk):
         )
         if done:
             messages.success(
-                request, _("Échéance modifiée pour %(n)s assignation(s).") % {"n": changed}
+                request,
+                ngettext(
+                    "Échéance modifiée pour %(n)s assignation.",
+                    "Échéance modifiée pour %(n)s assignations.",
+                    changed,
+                )
+                % {"n": changed},
             )
     else:
         for errors in form.errors.values():

@@ -17,7 +17,7 @@ VALID_SIGNUP = {
     "organisation_name": "Les Jardins du Marais",
     "legal_form": "association",
     "siret": "732 829 320 00074",
-    "commune": "Amiens (80000) — 80021",
+    "commune": "Amiens (80000)",
 }
 
 

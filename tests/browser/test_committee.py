@@ -67,7 +67,7 @@ def test_committee_decides_on_evidence_within_the_envelope_and_publishes(
     expect(page.locator("[data-review]")).to_have_count(2)
     expect(page.locator("#evidence")).to_contain_text("Rita")
     expect(page.locator("#evidence")).to_contain_text("Le modèle économique reste à construire.")
-    expect(page.locator("#evidence-summary")).to_contain_text("1 favorable(s) · 1 réservé(s)")
+    expect(page.locator("#evidence-summary")).to_contain_text("1 favorable · 1 réservé")
     assert_accessible("decision page")
     page.get_by_role("link", name="Retour au comité").click()
 
@@ -104,7 +104,7 @@ def test_committee_decides_on_evidence_within_the_envelope_and_publishes(
     expect(page.locator("#publication caption")).to_have_text("2 e-mails partiront")
     assert_accessible("publication confirmation")
     page.get_by_role("button", name="Publier et envoyer les 2 e-mails").click()
-    expect(page.get_by_text("2 décision(s) publiée(s)")).to_be_visible()
+    expect(page.get_by_text("2 décisions publiées")).to_be_visible()
     assert sorted(m.to[0] for m in mail.outbox) == sorted([garage.owner.email, holder.email])
 
     login("camille@exemple.fr")

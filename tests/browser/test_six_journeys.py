@@ -117,7 +117,7 @@ def test_admin_publishes_version_2_and_earlier_scores_stay_on_version_1(
     expect(s1).to_contain_text("poids 3, échelle 0–3")
 
     page.get_by_role("link", name="Publier…").click()
-    expect(page.get_by_text("0 critère(s) ajouté(s), 0 supprimé(s), 1 modifié(s).")).to_be_visible()
+    expect(page.get_by_text("0 critères ajoutés, 0 supprimés, 1 modifié.")).to_be_visible()
     change = page.locator("table.diff-table tbody tr")
     expect(change).to_have_count(1)
     expect(change.locator("td")).to_have_text(["Poids", "2", "3"])
@@ -233,10 +233,10 @@ def test_holder_describes_self_assesses_and_submits_a_project(
     commune = page.get_by_label("Commune")
     commune.press_sequentially("Amien", delay=30)
     suggestion = page.locator("#commune-suggestions option").first
-    expect(suggestion).to_have_attribute("value", "Amiens (80000) — 80021")
+    expect(suggestion).to_have_attribute("value", "Amiens (80000)")
     expect(suggestion).to_have_text("Somme")
     with page.expect_response(lambda response: "/communes/recherche/" in response.url):
-        commune.fill("Amiens (80000) — 80021")
+        commune.fill("Amiens (80000)")
     page.get_by_label("Échelle d'intervention").select_option(label="Communal")
     page.get_by_label("Budget total (€)").fill("80000")
     page.get_by_label("Montant demandé (€)").fill("30000")
@@ -325,11 +325,11 @@ def test_funder_assigns_reviewers_who_score_one_with_the_keyboard_alone(
     page.get_by_label("Garage solidaire").check()
     page.get_by_label("Rita", exact=True).check()
     page.get_by_role("button", name="Assigner", exact=True).click()
-    expect(page.get_by_text("1 assignation(s) créée(s).")).to_be_visible()
+    expect(page.get_by_text("1 assignation créée.")).to_be_visible()
     expect(page.locator(f"tr[data-project='{garage.pk}']")).to_contain_text("Rita — Assigné")
     page.get_by_label("Évaluateurs par projet").fill("2")
     page.get_by_role("button", name="Assigner automatiquement").click()
-    expect(page.get_by_text("3 assignation(s) créée(s).")).to_be_visible()
+    expect(page.get_by_text("3 assignations créées.")).to_be_visible()
     expect(page.locator("#call-progress")).to_have_text("0/4 évaluations soumises pour l'appel")
     for project in (garage, grocery):
         expect(page.locator(f"tr[data-project='{project.pk}'] [data-progress]")).to_have_text(
@@ -481,7 +481,7 @@ def test_funder_ranks_compares_and_decides_and_the_holder_reads_the_feedback(
     page.get_by_role("link", name="Comité de sélection").click()
     page.get_by_role("button", name="Publier la décision cochée…").click()
     page.get_by_role("button", name="Publier et envoyer l’e-mail").click()
-    expect(page.get_by_text("1 décision(s) publiée(s)")).to_be_visible()
+    expect(page.get_by_text("1 décision publiée")).to_be_visible()
     page.get_by_role("navigation", name="Fil d’Ariane").get_by_role("link").click()
     page.get_by_role("link", name="Passer au statut « Décidé »…").click()
     page.get_by_role("button", name="Confirmer le passage au statut « Décidé »").click()

@@ -8,8 +8,13 @@ from django.urls import reverse
 from accounts.models import AuditEvent, Role
 from grid.interchange import version_export
 from grid.models import Criterion, Grid, GridVersion
-from grid.selectors import grid_version_detail
-from grid.services import criterion_update, grid_create, grid_version_import
+from grid.selectors import grid_version_detail, grid_version_history
+from grid.services import (
+    criterion_update,
+    grid_create,
+    grid_version_import,
+    grid_version_publish,
+)
 from tests.factories import (
     draft_of_reference,
     grid_payload,
@@ -376,3 +381,17 @@ def test_publish_and_delete_without_a_valid_row_version_are_conflicts(admin_clie
     draft.refresh_from_db()
     assert draft.is_draft
     assert draft.criteria.filter(pk=criterion.pk).exists()
+
+
+def test_history_shows_statuses_by_their_french_labels():
+    admin = user_with_role(None)
+    version = draft_of_reference()
+    grid_version_publish(version=version, by=admin, row_version=version.row_version)
+
+    published = next(
+        event
+        for event in grid_version_history(version=GridVersion.objects.get(pk=version.pk))
+        if event.action == "grid.version.publish"
+    )
+
+    assert published.changes == [{"key": "Statut", "before": "Brouillon", "after": "Publiée"}]

@@ -54,7 +54,8 @@ def test_commune_search_view_returns_options(client):
     response = client.get(reverse("territories:commune_search"), {"q": "Amiens"})
 
     html = response.content.decode()
-    assert '<option value="Amiens (80000) — 80021">Somme</option>' in html
+    assert '<option value="Amiens (80000)">Somme</option>' in html
+    assert "80021" not in html  # the INSEE code is no word of the person's
 
 
 def test_commune_search_view_escapes_and_handles_nothing(client):
@@ -66,7 +67,12 @@ def test_commune_search_view_escapes_and_handles_nothing(client):
 
 @pytest.mark.parametrize(
     ("typed", "code"),
-    [("Amiens (80000) — 80021", "80021"), ("80021", "80021"), ("amiens", "80021")],
+    [
+        ("Amiens (80000)", "80021"),
+        ("Amiens (80000) — 80021", "80021"),  # as labels used to read
+        ("80021", "80021"),
+        ("amiens", "80021"),
+    ],
 )
 def test_commune_field_resolves_one_commune(typed, code):
     assert CommuneField().clean(typed).code == code

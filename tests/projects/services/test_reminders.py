@@ -260,7 +260,7 @@ def test_the_holder_gets_a_receipt_summarising_the_submission(
     (receipt,) = mailoutbox
     assert receipt.to == [project.owner.email]
     assert receipt.subject == "Évalis : accusé de réception de votre projet « Tiers-lieu »"
-    assert "- montant demandé : 20\xa0000 €" in receipt.body
+    assert "- montant demandé : 20\xa0000\xa0€" in receipt.body
     assert "- commune : Amiens" in receipt.body
 
 

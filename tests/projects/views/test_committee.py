@@ -119,10 +119,10 @@ def test_decision_page_shows_each_reviewer_opinion_with_names(client, committee)
     assert html.count("data-review>") == 2
     assert "Expert favourable" in html
     assert "FORCES-Haut-2" in html and "FAIBLESSES-Haut-3" in html
-    assert "2 favorable(s) · 0 réservé(s) · 0 défavorable(s)" in html
+    assert "2 favorables · 0 réservés · 0 défavorables" in html
     # Recommended 32 000 and 33 000: mean and median 32 500, beside the 40 000 requested.
-    assert "moyenne 32\xa0500 € · médiane 32\xa0500 €" in html
-    assert "40\xa0000 €" in html
+    assert "moyenne 32\xa0500\xa0€ · médiane 32\xa0500\xa0€" in html
+    assert "40\xa0000\xa0€" in html
 
 
 def test_analysis_page_shows_the_opinions_anonymised_to_a_reviewer(client, committee):
@@ -415,6 +415,9 @@ def test_history_page_shows_who_what_before_after_and_address(client, committee)
     assert "203.0.113.5" in html
     assert str(funder) in html
     assert 'data-action="decision.propose"' in html
+    # Labels, not field names and codes.
+    change = response.context["events"][0]["changes"][0]
+    assert (str(change["key"]), str(change["after"])) == ("Décision", "Liste d'attente")
 
 
 @pytest.mark.parametrize("size", [1, 3])
@@ -479,7 +482,7 @@ def test_the_funder_sets_the_envelope_and_the_call_page_shows_it(client):
     assert response.status_code == 302
     call.refresh_from_db()
     assert (call.budget_envelope, call.funding_target) == (Decimal(120000), 4)
-    assert "Enveloppe : 120\xa0000 €" in page and "4 projets à financer" in page
+    assert "Enveloppe : 120\xa0000\xa0€" in page and "4 projets à financer" in page
     event = AuditEvent.objects.for_object(call).get(action="call.update")
     assert event.ip == "192.0.2.44"
     assert event.after["funding_target"] == 4

@@ -96,6 +96,31 @@ def test_funder_creates_a_call_with_paris_dates(client):
     ]
 
 
+def test_a_call_amount_below_zero_is_explained_at_its_field_in_french(client):
+    client.force_login(user_with_role(Role.FUNDER))
+
+    response = client.post(
+        reverse("projects:call_create"),
+        {
+            "title": "Appel gratuit",
+            "grid_version": published_version().pk,
+            "opens_at": "2026-12-01T09:00",
+            "closes_at": "2027-01-15T18:00",
+            "max_amount": "0",
+            "self_assessment_policy": "optional",
+            "reviewer_visibility": "after_own",
+            "feedback_policy": "comments",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "max_amount": ["Le montant maximal doit être supérieur à zéro."]
+    }
+    assert "projects_call" not in response.content.decode()
+    assert not Call.objects.filter(title="Appel gratuit").exists()
+
+
 def test_open_call_edit_form_freezes_the_grid_version(client):
     funder = user_with_role(Role.FUNDER)
     call = CallFactory(funder=funder.memberships.get().organisation)
@@ -124,7 +149,8 @@ def test_call_closing_before_opening_is_explained(client):
     )
 
     assert response.status_code == 200
-    assert response.context["form"].non_field_errors() == ["La clôture doit suivre l'ouverture."]
+    form = response.context["form"]
+    assert form.errors == {"closes_at": ["La clôture doit suivre l'ouverture."]}
     assert not Call.objects.filter(title="Appel à l'envers").exists()
 
 

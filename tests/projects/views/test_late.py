@@ -70,7 +70,7 @@ def test_managers_see_done_due_and_late_reviews_per_reviewer(client, late_call):
     assert [a.is_late for a in page.context["pending"]] == [True, False]
     html = page.content.decode()
     assert "1 évaluation en retard." in html
-    assert "médiane 4,0 jours, 90e centile 4,0 jours (1 évaluations soumises)" in html
+    assert "médiane 4,0 jours, 90e centile 4,0 jours (1 évaluation soumise)" in html
 
 
 def test_remind_now_emails_the_reviewer_once_a_day_and_shows_the_date(
@@ -88,7 +88,7 @@ def test_remind_now_emails_the_reviewer_once_a_day_and_shows_the_date(
     assert [m.to for m in mailoutbox] == [[reviewer.email]]
     assert "« En retard »" in mailoutbox[0].body and "« À rendre »" in mailoutbox[0].body
     assert "est relancé par e-mail" in first.content.decode()
-    assert "20 mars 2026 10:00" in first.content.decode()  # the last reminder, Paris time
+    assert "20 mars 2026 à 10:00" in first.content.decode()  # the last reminder, Paris time
     assert "a déjà été relancé le 20 mars 2026 à 10:00" in second.content.decode()
     assert Reminder.objects.filter(kind=ReminderKind.MANUAL).count() == 2
     assert AuditEvent.objects.filter(action="reviewer.remind").count() == 1
@@ -182,7 +182,7 @@ def test_the_call_page_says_how_many_reviews_are_late(client, late_call):
     with time_machine.travel(NOW, tick=False):
         page = client.get(reverse("projects:call_manage", kwargs={"pk": late_call["call"].pk}))
 
-    assert "1 évaluation en retard (1 évaluateur(s))." in page.content.decode()
+    assert "1 évaluation en retard (1 évaluateur)." in page.content.decode()
     assert _late_url(late_call["call"]) in page.content.decode()
 
 
