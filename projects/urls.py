@@ -1,6 +1,15 @@
 from django.urls import path
 
-from projects.views import committee, dashboards, funder, holder, landing, public, reviewer
+from projects.views import (
+    committee,
+    dashboards,
+    exports,
+    funder,
+    holder,
+    landing,
+    public,
+    reviewer,
+)
 
 app_name = "projects"
 urlpatterns = [
@@ -101,6 +110,8 @@ urlpatterns = [
         committee.decisions_publish,
         name="decisions_publish",
     ),
+    # Downloads
+    path("financeur/appels/<int:pk>/export/", exports.call_export, name="call_export"),
     path("financeur/appels/<int:pk>/historique/", committee.call_history, name="call_history"),
     path(
         "financeur/assignations/<int:pk>/rouvrir/",

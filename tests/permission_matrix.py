@@ -162,6 +162,8 @@ PROJECT_ROWS: dict[str, Row] = {
     "projects:territory_dashboard": Row(only(200, "funder", "admin")),
     "projects:territory_heatmap": Row(only(200, "funder", "admin")),
     "projects:project_analysis": Row(only(200, "funder", "admin"), kwargs=_submitted_project),
+    # Spreadsheets of a call: what its dashboard shows, to the same people.
+    "projects:call_export": Row(only(200, "funder", "admin"), kwargs=_call),
     "projects:attachment_delete": Row(
         only(302, "holder"), kwargs=lambda ctx: {"pk": ctx["attachment"].pk}, method="post"
     ),
