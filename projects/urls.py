@@ -112,6 +112,21 @@ urlpatterns = [
     ),
     # Downloads
     path("financeur/appels/<int:pk>/export/", exports.call_export, name="call_export"),
+    path(
+        "financeur/appels/<int:pk>/donnees-ouvertes/",
+        exports.call_open_data,
+        name="call_open_data",
+    ),
+    path(
+        "financeur/appels/<int:pk>/donnees-ouvertes/subventions.csv",
+        exports.export_scdl,
+        name="export_scdl",
+    ),
+    path(
+        "financeur/appels/<int:pk>/donnees-ouvertes/dispositif-aide.csv",
+        exports.export_dispositif,
+        name="export_dispositif",
+    ),
     path("financeur/appels/<int:pk>/historique/", committee.call_history, name="call_history"),
     path(
         "financeur/assignations/<int:pk>/rouvrir/",

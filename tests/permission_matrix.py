@@ -164,6 +164,11 @@ PROJECT_ROWS: dict[str, Row] = {
     "projects:project_analysis": Row(only(200, "funder", "admin"), kwargs=_submitted_project),
     # Spreadsheets of a call: what its dashboard shows, to the same people.
     "projects:call_export": Row(only(200, "funder", "admin"), kwargs=_call),
+    # Open data: the call's managers. The matrix's funder has no SIRET, so the subsidies file
+    # is refused (409) with the list of what to complete.
+    "projects:call_open_data": Row(only(200, "funder", "admin"), kwargs=_call),
+    "projects:export_scdl": Row(only(409, "funder", "admin"), kwargs=_call),
+    "projects:export_dispositif": Row(only(200, "funder", "admin"), kwargs=_call),
     "projects:attachment_delete": Row(
         only(302, "holder"), kwargs=lambda ctx: {"pk": ctx["attachment"].pk}, method="post"
     ),

@@ -2,11 +2,11 @@
 predicate of the page it mirrors, before any work."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
 
 from accounts.permissions import require
-from projects.exports import spreadsheet, tables
+from projects.exports import dispositif, scdl, spreadsheet, tables
 from projects.models import Call
 from projects.views.dashboards import ranking_query
 
@@ -34,3 +34,54 @@ def call_export(request, pk):
     if file_format == "csv":
         return spreadsheet.csv_response(table, filename)
     return spreadsheet.xlsx_response([table], filename)
+
+
+def _managed_call(request, pk) -> Call:
+    call = get_object_or_404(Call.objects.select_related("funder"), pk=pk)
+    require(request, "projects.manage_call", call)
+    return call
+
+
+@login_required
+def call_open_data(request, pk):
+    """The call's open-data files: what they hold, and what is missing for them to be valid."""
+    call = _managed_call(request, pk)
+    found = scdl.scdl_file(call)
+    return render(
+        request,
+        "projects/exports/call_open_data.html",
+        {"call": call, "subsidies": len(found.rows), "problems": found.problems},
+    )
+
+
+@login_required
+def export_scdl(request, pk):
+    """The published subsidies of the call as an SCDL « subventions » 2.1.1 CSV; refused
+    (409, with the list of what to complete) while the file would not validate."""
+    call = _managed_call(request, pk)
+    found = scdl.scdl_file(call)
+    if found.problems:
+        return render(
+            request,
+            "projects/exports/call_open_data.html",
+            {"call": call, "subsidies": len(found.rows), "problems": found.problems},
+            status=409,
+        )
+    response = StreamingHttpResponse(
+        (line.encode() for line in scdl.scdl_lines(found.rows)), content_type=spreadsheet.CSV_TYPE
+    )
+    response["Content-Disposition"] = f'attachment; filename="{scdl.scdl_filename(call)}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def export_dispositif(request, pk):
+    """The call as an Etalab « dispositif d'aide » CSV (one row)."""
+    call = _managed_call(request, pk)
+    response = HttpResponse(dispositif.dispositif_csv(call), content_type=spreadsheet.CSV_TYPE)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{dispositif.dispositif_filename(call)}"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
