@@ -112,6 +112,12 @@ urlpatterns = [
     ),
     # Downloads
     path("financeur/appels/<int:pk>/export/", exports.call_export, name="call_export"),
+    path("projets/<int:pk>/pdf/", exports.project_pdf, name="project_pdf"),
+    path(
+        "financeur/appels/<int:pk>/comite/livret.pdf",
+        exports.call_booklet_pdf,
+        name="call_booklet_pdf",
+    ),
     path(
         "financeur/appels/<int:pk>/donnees-ouvertes/",
         exports.call_open_data,

@@ -169,6 +169,9 @@ PROJECT_ROWS: dict[str, Row] = {
     "projects:call_open_data": Row(only(200, "funder", "admin"), kwargs=_call),
     "projects:export_scdl": Row(only(409, "funder", "admin"), kwargs=_call),
     "projects:export_dispositif": Row(only(200, "funder", "admin"), kwargs=_call),
+    # The project file as PDF: whoever reads the project (here a draft: its holders and
+    # administrators); reviewers' and funders' cases are in tests/projects/exports.
+    "projects:project_pdf": Row(only(200, "holder", "admin"), kwargs=_project),
     "projects:attachment_delete": Row(
         only(302, "holder"), kwargs=lambda ctx: {"pk": ctx["attachment"].pk}, method="post"
     ),
@@ -244,6 +247,7 @@ REVIEW_ROWS: dict[str, Row] = {
     "projects:call_committee": Row(only(200, "funder", "admin"), kwargs=_review_call),
     "projects:decisions_publish": Row(only(200, "funder", "admin"), kwargs=_review_call),
     "projects:call_history": Row(only(200, "funder", "admin"), kwargs=_review_call),
+    "projects:call_booklet_pdf": Row(only(200, "funder", "admin"), kwargs=_review_call),
 }
 
 

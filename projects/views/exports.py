@@ -5,9 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from accounts.permissions import require
+from accounts.permissions import allowed, require
+from projects.dashboards import project_feedback
 from projects.exports import dispositif, scdl, spreadsheet, tables
-from projects.models import Call
+from projects.exports.pdf import pdf_response, render_pdf
+from projects.models import Assessment, AssessmentStatus, Call, Decision, Project, Score
+from projects.selectors.committee import project_reviews
+from projects.selectors.submissions import self_assessment_of
+from projects.views.committee import committee_rows
 from projects.views.dashboards import ranking_query
 
 EXPORT_KINDS = {"ranking": "classement", "scores": "notes", "projects": "projets"}
@@ -85,3 +90,110 @@ def export_dispositif(request, pk):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- PDFs -----------------------------------------------------------------------------------
+
+
+@login_required
+def project_pdf(request, pk):
+    """The project file as PDF, holding what the viewer may read on the pages: the call's
+    managers everything (reviews with their authors); the holders their self-assessment,
+    the published decision and the feedback the call's policy gives; an assigned reviewer
+    their own review, and in blind mode no holder identity, file name included."""
+    project = get_object_or_404(
+        Project.objects.select_related(
+            "call__funder", "call__grid_version", "organisation", "commune", "departement", "region"
+        ),
+        pk=pk,
+    )
+    sees_project = allowed(request, "projects.view_project", project)
+    is_reviewer = allowed(request, "projects.view_review", project)
+    if not (sees_project or is_reviewer):
+        require(request, "projects.view_project", project)
+    is_manager = sees_project and allowed(request, "projects.manage_call", project.call)
+    is_holder = sees_project and not is_manager
+    decision = (
+        Decision.objects.filter(project=project).first()
+        if allowed(request, "projects.view_decision", project)
+        else None
+    )
+    self_assessment = None
+    if is_manager or is_holder:
+        self_assessment = self_assessment_of(project)
+        if self_assessment and is_manager and self_assessment.status != AssessmentStatus.SUBMITTED:
+            self_assessment = None  # a draft is the holder's own business
+    reviews, feedback = [], []
+    if is_manager:
+        reviews = list(project_reviews(project=project))
+    elif is_holder:
+        if decision is not None:
+            feedback = project_feedback(project=project)[0]
+    else:
+        reviews = list(
+            Assessment.objects.reviews()
+            .filter(project=project, author=request.user)
+            .select_related("author")
+        )
+    content = render_pdf(
+        "projects/exports/pdf_project.html",
+        {
+            "project": project,
+            "hide_identity": (not sees_project) and project.call.blind_mode,
+            "self_assessment": self_assessment,
+            "self_scores": _scores(self_assessment) if self_assessment else [],
+            "reviews": [(review, _scores(review)) for review in reviews],
+            "show_reviewer_names": is_manager,
+            "feedback": feedback,
+            "decision": decision,
+        },
+        request,
+    )
+    return pdf_response(content, f"projet-{project.pk}.pdf")
+
+
+def _scores(assessment) -> list:
+    """The assessment's scores in the grid's order (one query)."""
+    return list(
+        Score.objects.filter(assessment=assessment)
+        .select_related("criterion__axis")
+        .order_by("criterion__axis__position", "criterion__position", "criterion__code")
+    )
+
+
+@login_required
+def call_booklet_pdf(request, pk):
+    """The committee booklet: the summary table of the committee page, then one page per
+    project with its figures, the reviewers' opinions and comments, and the decision."""
+    call = get_object_or_404(Call.objects.select_related("funder", "grid_version"), pk=pk)
+    require(request, "projects.view_committee", call)
+    rows, envelope, _decisions = committee_rows(call=call)
+    projects = Project.objects.select_related("organisation", "commune", "departement").in_bulk(
+        [row["ranking"].project_id for row in rows]
+    )
+    reviews: dict[int, list] = {}
+    for review in (
+        Assessment.objects.counted_reviews()
+        .filter(project__call=call)
+        .select_related("author")
+        .order_by("project_id", "pk")
+    ):
+        reviews.setdefault(review.project_id, []).append(review)
+    content = render_pdf(
+        "projects/exports/pdf_booklet.html",
+        {
+            "call": call,
+            "rows": rows,
+            "envelope": envelope,
+            "pages": [
+                (
+                    row,
+                    projects[row["ranking"].project_id],
+                    reviews.get(row["ranking"].project_id, []),
+                )
+                for row in rows
+            ],
+        },
+        request,
+    )
+    return pdf_response(content, f"comite-appel-{call.pk}.pdf")
