@@ -27,7 +27,6 @@ def bench_export_memory(*, call, exports=EXPORTS) -> dict:
         response = client.get(url, {"kind": kind, "format": file_format})
         assert response.status_code == 200, (kind, file_format, response.status_code)
         size = sum(len(chunk) for chunk in response.streaming_content)
-        response.close()
         seconds = time.perf_counter() - started
         _current, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
