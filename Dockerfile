@@ -1,6 +1,9 @@
 FROM python:3.12-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
+# WeasyPrint (PDF exports) draws text with Debian's Pango and HarfBuzz.
+COPY scripts/pdf-libraries.sh ./scripts/
+RUN bash scripts/pdf-libraries.sh && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml README.md ./
 COPY config ./config
 COPY accounts ./accounts

@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import LegalForm, Organisation, Role, User
-from accounts.validators import clean_siren_or_siret
+from accounts.validators import clean_rna, clean_siren_or_siret
 from territories.forms import CommuneField
 
 
@@ -171,8 +171,27 @@ class OrganisationForm(ConstraintErrorsAtFieldsMixin, SiretFieldMixin, forms.Mod
 
     class Meta:
         model = Organisation
-        fields = ["name", "legal_form", "siret", "commune"]
+        fields = ["name", "legal_form", "siret", "rna", "commune"]
         widgets = {"siret": forms.TextInput(attrs={"inputmode": "numeric"})}
+
+    def clean_rna(self):
+        value = self.cleaned_data.get("rna", "")
+        return clean_rna(value) if value.strip() else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        # An association's subsidies are published under its SIRET or its RNA number.
+        if (
+            cleaned.get("legal_form") == LegalForm.ASSOCIATION
+            and not cleaned.get("siret")
+            and not cleaned.get("rna")
+            and "rna" not in self.errors
+        ):
+            self.add_error(
+                "rna",
+                _("Une association indique son numéro RNA (W suivi de 9 chiffres) ou son SIRET."),
+            )
+        return cleaned
 
 
 class NotificationsForm(ConstraintErrorsAtFieldsMixin, forms.ModelForm):

@@ -6,7 +6,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.validators import validate_siren_or_siret
+from accounts.validators import validate_rna, validate_siren_or_siret
 
 
 class Role(models.TextChoices):
@@ -137,6 +137,17 @@ class Organisation(models.Model):
         blank=True,
         validators=[validate_siren_or_siret],
         help_text=_("9 chiffres (SIREN) ou 14 chiffres (SIRET)."),
+    )
+    # The open-data file of subsidies (SCDL) names a beneficiary by SIRET or, for an
+    # association, by its RNA number.
+    rna = models.CharField(
+        _("numéro RNA"),
+        max_length=10,
+        blank=True,
+        validators=[validate_rna],
+        help_text=_(
+            "Pour une association : W suivi de 9 chiffres (Répertoire national des associations)."
+        ),
     )
     commune = models.ForeignKey(
         "territories.Commune",

@@ -45,3 +45,23 @@ def clean_siren_or_siret(value: str) -> str:
 
 def validate_siren_or_siret(value: str) -> None:
     clean_siren_or_siret(value)
+
+
+def clean_rna(value: str) -> str:
+    """An association's number in the Répertoire national des associations: W and 9 digits
+    (spaces removed, the W in capitals)."""
+    compact = "".join((value or "").split()).upper()
+    if len(compact) != 10 or compact[0] != "W" or not compact[1:].isdigit():
+        raise ValidationError(
+            _("Saisissez le numéro RNA : la lettre W suivie de 9 chiffres (W123456789)."),
+            code="format",
+        )
+    return compact
+
+
+def validate_rna(value: str) -> None:
+    if value != clean_rna(value):
+        raise ValidationError(
+            _("Saisissez le numéro RNA : la lettre W suivie de 9 chiffres (W123456789)."),
+            code="format",
+        )

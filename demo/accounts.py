@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from accounts.models import LegalForm, Membership, Organisation, Role, User
+from accounts.validators import luhn_valid
 from territories.models import Commune
 
 DEMO_PASSWORD = "demo-evalis-2026"
@@ -19,21 +20,38 @@ DEMO_ACCOUNTS = [
     (DEMO_HOLDER, "Paul Porteur", Role.HOLDER, "association"),
 ]
 
+
+def demo_siret(number: int) -> str:
+    """A fictitious SIRET (14 digits, Luhn key right), the same for the same `number`: the
+    open-data file of subsidies names the funder and the beneficiaries by SIRET."""
+    base = f"9{number:012d}"
+    for key in range(10):
+        if luhn_valid(base + str(key)):
+            return base + str(key)
+    raise AssertionError("a Luhn key always exists")
+
+
+def demo_rna(number: int) -> str:
+    """A fictitious RNA number (W and 9 digits) for a demo association."""
+    return f"W{800000000 + number:09d}"
+
+
 DEMO_ORGANISATIONS = {
-    # SIRETs below are fictitious but pass the Luhn check.
-    "region": ("Région Hauts-de-France (démo)", LegalForm.COLLECTIVITY, "", "59350"),
+    "region": ("Région Hauts-de-France (démo)", LegalForm.COLLECTIVITY, demo_siret(1), "59350"),
     "association": ("Les Jardins Solidaires d'Amiens (démo)", LegalForm.ASSOCIATION, "", "80021"),
 }
 # The demo funder's organisation: the calls it funds are the ones they manage.
 REGION_FUNDER = DEMO_ORGANISATIONS["region"][0]
 
 
-def demo_organisation(name, legal_form, commune_code) -> Organisation:
-    """The organisation of that name, created without a SIRET if it is missing."""
+def demo_organisation(name, legal_form, commune_code, *, siret="", rna="") -> Organisation:
+    """The organisation of that name, created with the given identifiers if it is missing."""
     organisation, _ = Organisation.objects.get_or_create(
         name=name,
         defaults={
             "legal_form": legal_form,
+            "siret": siret,
+            "rna": rna,
             "commune": Commune.objects.filter(code=commune_code).first(),
         },
     )
@@ -50,6 +68,7 @@ def demo_accounts_create() -> list[tuple[str, str]]:
             defaults={
                 "legal_form": legal_form,
                 "siret": siret,
+                "rna": demo_rna(0) if legal_form == LegalForm.ASSOCIATION else "",
                 "commune": Commune.objects.filter(code=commune_code).first(),
             },
         )

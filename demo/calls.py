@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from accounts.models import LegalForm
-from demo.accounts import REGION_FUNDER, demo_organisation
+from demo.accounts import REGION_FUNDER, demo_organisation, demo_siret
 from projects import services
 from projects.models import Call, CallStatus, FeedbackPolicy, SelfAssessmentPolicy
 from territories.models import Departement, Region
@@ -133,7 +133,10 @@ CALLS = [
 
 def demo_call_create(spec, version, now) -> Call:
     """The call of `spec`, on grid `version`, created and opened through the services."""
-    funder = demo_organisation(*spec["funder"])
+    funders = list(dict.fromkeys(other["funder"][0] for other in CALLS))
+    funder = demo_organisation(
+        *spec["funder"], siret=demo_siret(10 + funders.index(spec["funder"][0]))
+    )
     call = services.call_create(
         funder=funder,
         by=None,

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import LegalForm, Membership, Organisation, Role, User
-from demo.accounts import DEMO_HOLDER, demo_organisation
+from demo.accounts import DEMO_HOLDER, demo_organisation, demo_rna, demo_siret
 from demo.calls import CALLS, demo_call_create
 from demo.reviews import demo_call_review
 from grid.models import Criterion
@@ -135,7 +135,15 @@ def _holder(index: int, commune: Commune, rng: random.Random) -> tuple[User, Org
     """A fictitious holder organisation and its owner, who cannot log in."""
     kind, legal_form = ORGANISATION_KINDS[index % len(ORGANISATION_KINDS)]
     name = f"{kind} {rng.choice(ORGANISATION_NAMES)} {commune.name} (démo)"
-    organisation = demo_organisation(name, legal_form, commune.code)
+    # Associations are named by their RNA number, the others by a SIRET (open-data file).
+    association = legal_form == LegalForm.ASSOCIATION
+    organisation = demo_organisation(
+        name,
+        legal_form,
+        commune.code,
+        siret="" if association else demo_siret(1000 + index),
+        rna=demo_rna(1 + index) if association else "",
+    )
     email = f"porteur-{index}@demo.evalis.fr"
     user = User.objects.filter(email=email).first()
     if user is None:

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from projects.views import committee, dashboards, funder, holder, landing, public, reviewer
+from projects.views import (
+    committee,
+    dashboards,
+    exports,
+    funder,
+    holder,
+    landing,
+    public,
+    reviewer,
+)
 
 app_name = "projects"
 urlpatterns = [
@@ -100,6 +109,29 @@ urlpatterns = [
         "financeur/appels/<int:pk>/comite/publier/",
         committee.decisions_publish,
         name="decisions_publish",
+    ),
+    # Downloads
+    path("financeur/appels/<int:pk>/export/", exports.call_export, name="call_export"),
+    path("projets/<int:pk>/pdf/", exports.project_pdf, name="project_pdf"),
+    path(
+        "financeur/appels/<int:pk>/comite/livret.pdf",
+        exports.call_booklet_pdf,
+        name="call_booklet_pdf",
+    ),
+    path(
+        "financeur/appels/<int:pk>/donnees-ouvertes/",
+        exports.call_open_data,
+        name="call_open_data",
+    ),
+    path(
+        "financeur/appels/<int:pk>/donnees-ouvertes/subventions.csv",
+        exports.export_scdl,
+        name="export_scdl",
+    ),
+    path(
+        "financeur/appels/<int:pk>/donnees-ouvertes/dispositif-aide.csv",
+        exports.export_dispositif,
+        name="export_dispositif",
     ),
     path("financeur/appels/<int:pk>/historique/", committee.call_history, name="call_history"),
     path(

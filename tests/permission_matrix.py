@@ -162,6 +162,16 @@ PROJECT_ROWS: dict[str, Row] = {
     "projects:territory_dashboard": Row(only(200, "funder", "admin")),
     "projects:territory_heatmap": Row(only(200, "funder", "admin")),
     "projects:project_analysis": Row(only(200, "funder", "admin"), kwargs=_submitted_project),
+    # Spreadsheets of a call: what its dashboard shows, to the same people.
+    "projects:call_export": Row(only(200, "funder", "admin"), kwargs=_call),
+    # Open data: the call's managers. The matrix's funder has no SIRET, so the subsidies file
+    # is refused (409) with the list of what to complete.
+    "projects:call_open_data": Row(only(200, "funder", "admin"), kwargs=_call),
+    "projects:export_scdl": Row(only(409, "funder", "admin"), kwargs=_call),
+    "projects:export_dispositif": Row(only(200, "funder", "admin"), kwargs=_call),
+    # The project file as PDF: whoever reads the project (here a draft: its holders and
+    # administrators); reviewers' and funders' cases are in tests/projects/exports.
+    "projects:project_pdf": Row(only(200, "holder", "admin"), kwargs=_project),
     "projects:attachment_delete": Row(
         only(302, "holder"), kwargs=lambda ctx: {"pk": ctx["attachment"].pk}, method="post"
     ),
@@ -237,6 +247,7 @@ REVIEW_ROWS: dict[str, Row] = {
     "projects:call_committee": Row(only(200, "funder", "admin"), kwargs=_review_call),
     "projects:decisions_publish": Row(only(200, "funder", "admin"), kwargs=_review_call),
     "projects:call_history": Row(only(200, "funder", "admin"), kwargs=_review_call),
+    "projects:call_booklet_pdf": Row(only(200, "funder", "admin"), kwargs=_review_call),
 }
 
 

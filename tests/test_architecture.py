@@ -57,6 +57,7 @@ LAYERS = {
     "web": 3,  # what views share: calling a service, the current organisation
     "access": 3,
     "errors": 3,
+    "exports": 3,  # projects: spreadsheets, open-data files and PDFs, built for the views
     "views": 4,
     "templatetags": 4,
 }

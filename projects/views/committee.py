@@ -165,16 +165,10 @@ def _managed_call(request, pk, perm) -> Call:
     return call
 
 
-@login_required
-def call_committee(request, pk):
-    """The "Comité de sélection": the call's projects in ranking order (the dashboards'
-    `call_ranking`), each with its opinions at a glance, the amounts requested and recommended,
-    the proposed or published decision, and a running total against the envelope. Decisions
-    are proposed row by row; the proposed ones are published from here."""
-    call = _managed_call(request, pk, "projects.view_committee")
-    order = request.GET.get("ordre", "mean")
-    if order not in COMMITTEE_ORDERS:
-        order = "mean"
+def committee_rows(*, call, order="mean"):
+    """The committee's rows in ranking order (the dashboards' `call_ranking`): opinions,
+    amounts requested, the decision and the running total against the envelope. The page
+    and the committee booklet (PDF) read the same rows."""
     count = call.projects.submitted().count()
     ranking = dashboards.call_ranking(call=call, order=order, page_size=max(count, 1))
     opinions = opinion_summaries(call=call)
@@ -182,7 +176,6 @@ def call_committee(request, pk):
     requested = dict(call.projects.submitted().values_list("pk", "amount_requested"))
     organisations = dict(call.projects.submitted().values_list("pk", "organisation__name"))
     envelope = envelope_summary(call=call)
-    can_decide = call.takes_decisions and allowed(request, "projects.manage_call", call)
     running = Decimal(0)
     rows = []
     for rank, row in enumerate(ranking.rows, start=1):
@@ -208,6 +201,21 @@ def call_committee(request, pk):
                 and running > envelope.envelope,
             }
         )
+    return rows, envelope, decisions
+
+
+@login_required
+def call_committee(request, pk):
+    """The "Comité de sélection": the call's projects in ranking order (the dashboards'
+    `call_ranking`), each with its opinions at a glance, the amounts requested and recommended,
+    the proposed or published decision, and a running total against the envelope. Decisions
+    are proposed row by row; the proposed ones are published from here."""
+    call = _managed_call(request, pk, "projects.view_committee")
+    order = request.GET.get("ordre", "mean")
+    if order not in COMMITTEE_ORDERS:
+        order = "mean"
+    rows, envelope, decisions = committee_rows(call=call, order=order)
+    can_decide = call.takes_decisions and allowed(request, "projects.manage_call", call)
     proposed = sum(1 for d in decisions.values() if not d.is_published)
     return render(
         request,

@@ -1,5 +1,6 @@
 """Dashboards: thin views over projects.dashboards, one predicate each."""
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -64,11 +65,34 @@ def _sort_columns(base: dict, order: str, descending: bool, corrected=False) -> 
     return columns
 
 
-@login_required
-def call_dashboard(request, pk):
-    """The call's ranking with disagreement, self-assessment and progress (journey 5)."""
-    call = get_object_or_404(Call.objects.select_related("funder", "grid_version"), pk=pk)
-    require(request, "projects.view_call_dashboard", call)
+@dataclass
+class RankingQuery:
+    """What the call dashboard's query string asks for: filters, search, ranking and sort.
+    The dashboard and its spreadsheet export read it the same way, so that a download is
+    the page the funder is looking at."""
+
+    form: RankingFilterForm
+    filters: dict
+    ranking: str
+    corrected_ranks: dict | None
+    order: str
+    descending: bool
+    project_ids: object = None
+
+    def selector_arguments(self) -> dict:
+        """`dashboards.call_ranking`'s arguments, the page aside."""
+        return {
+            "order": self.order,
+            "descending": self.descending,
+            "territory": self.filters.get("territory", ""),
+            "status": self.filters.get("status", ""),
+            "outcome": self.filters.get("outcome", ""),
+            "corrected_ranks": self.corrected_ranks,
+            "project_ids": self.project_ids,
+        }
+
+
+def ranking_query(request, call) -> RankingQuery:
     form = RankingFilterForm(request.GET or None, call=call)
     filters = form.filters()
     search = filters.get("q", "")
@@ -82,20 +106,29 @@ def call_dashboard(request, pk):
     order = sort.lstrip("-")
     if order not in dashboards.RANKING_ORDER or (order == "corrected" and not corrected_ranks):
         order, descending = "mean", True
-    page_number = DashboardQueryForm(request.GET).value("page", 1)
-    page = dashboards.call_ranking(
-        call=call,
+    return RankingQuery(
+        form=form,
+        filters=filters,
+        ranking=ranking,
+        corrected_ranks=corrected_ranks,
         order=order,
         descending=descending,
-        territory=filters.get("territory", ""),
-        status=filters.get("status", ""),
-        outcome=filters.get("outcome", ""),
-        page=page_number,
-        corrected_ranks=corrected_ranks,
         project_ids=search_projects(Project.objects.filter(call=call), search).values("pk")
         if search
         else None,
     )
+
+
+@login_required
+def call_dashboard(request, pk):
+    """The call's ranking with disagreement, self-assessment and progress (journey 5)."""
+    call = get_object_or_404(Call.objects.select_related("funder", "grid_version"), pk=pk)
+    require(request, "projects.view_call_dashboard", call)
+    query = ranking_query(request, call)
+    form, filters, ranking = query.form, query.filters, query.ranking
+    order, descending, corrected_ranks = query.order, query.descending, query.corrected_ranks
+    page_number = DashboardQueryForm(request.GET).value("page", 1)
+    page = dashboards.call_ranking(call=call, page=page_number, **query.selector_arguments())
     base = {key: value for key, value in filters.items() if value}
     sort_query = {**base, "sort": ("-" if descending else "") + order}
     outcomes = dict(Outcome.choices)
@@ -118,6 +151,7 @@ def call_dashboard(request, pk):
             if page.page < page.pages
             else "",
             "progress": dashboards.call_progress(call=call),
+            "export_query": urlencode({**sort_query, "classement": ranking}),
             "threshold": dashboards.DISAGREEMENT_RANGE,
         },
     )

@@ -52,3 +52,14 @@ def test_bench_measures_every_page_on_a_small_data_set():
         == total
     )
     assert Assessment.objects.filter(kind="review").count() == 4 * bench.REVIEWERS
+
+
+@pytest.mark.django_db
+def test_bench_measures_the_exports_memory_on_a_small_data_set():
+    call, _total = bench.bench_seed(project_count=4)
+
+    results = bench.bench_export_memory(call=call)
+
+    assert set(results) == {"scores_csv", "scores_xlsx", "ranking_xlsx", "projects_xlsx"}
+    assert all(figures["bytes"] > 0 for figures in results.values())
+    assert all(0 < figures["peak_mb"] < bench.MEMORY_BUDGET_MB for figures in results.values())

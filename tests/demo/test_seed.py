@@ -17,6 +17,7 @@ from projects.models import (
     Reminder,
     ReminderKind,
 )
+from tests.projects.exports.opendata import errors_against
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +114,16 @@ def test_demo_call_in_review_has_due_dates_late_reviewers_and_reminders(client):
     assert Reminder.objects.filter(call=in_review, kind=ReminderKind.REVIEW).exists()
     assert Reminder.objects.filter(call=in_review, kind=ReminderKind.ESCALATION).exists()
     assert "Relancer maintenant" in page.content.decode()
+
+
+def test_the_demos_decided_call_exports_a_valid_scdl_file(tmp_path):
+    call_command("seed_demo", stdout=StringIO())
+    decided = Call.objects.get(status=CallStatus.DECIDED)
+    output = tmp_path / "subventions.csv"
+
+    call_command("export_scdl", "--call", str(decided.pk), "--output", str(output))
+
+    text = output.read_text(encoding="utf-8")
+    assert errors_against(text, "scdl-subventions-2.1.1.json", tmp_path) == []
+    selected = Decision.objects.published().filter(project__call=decided, outcome="selected")
+    assert len(text.splitlines()) == 1 + selected.count() > 1

@@ -12,10 +12,12 @@ from demo.bench import (
     CALL_TITLE,
     CRITERIA,
     EXPECTED_SUM,
+    MEMORY_BUDGET_MB,
     PROJECTS,
     REVIEWERS,
     SCORE_SEED,
     SELF_SEED,
+    bench_export_memory,
     bench_measure,
     bench_score_sum,
     bench_seed,
@@ -70,6 +72,7 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         results = bench_measure(call=call, requests=options["requests"], warmup=options["warmup"])
+        results["exports"] = bench_export_memory(call=call)
         results["vendor"] = connection.vendor
         results["fingerprint"] = {
             "projects": PROJECTS,
@@ -88,9 +91,17 @@ class Command(BaseCommand):
         self.stdout.write(f"Base : {results['vendor']}")
         self.stdout.write(f"{'page':<22} {'médiane (ms)':>13} {'p95 (ms)':>9} {'requêtes':>9}")
         for key, figures in results.items():
-            if key in ("vendor", "fingerprint"):
+            if key in ("vendor", "fingerprint", "exports"):
                 continue
             self.stdout.write(
                 f"{key:<22} {figures['median_ms']:>13} {figures['p95_ms']:>9} "
                 f"{figures['queries']:>9}"
+            )
+        self.stdout.write(
+            f"Exports (pic de mémoire Python, tracemalloc ; budget {MEMORY_BUDGET_MB} Mo) :"
+        )
+        for key, figures in results["exports"].items():
+            self.stdout.write(
+                f"{key:<22} {figures['peak_mb']:>10} Mo {figures['seconds']:>8} s "
+                f"{figures['bytes']:>12} octets"
             )

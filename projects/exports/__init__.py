@@ -1,0 +1,1 @@
+"""Data out: spreadsheets, open-data files (SCDL, dispositif d'aide) and PDFs."""
