@@ -1,4 +1,5 @@
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -7,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
 
 from accounts.forms import (
     HolderSignupForm,
@@ -20,9 +23,20 @@ from accounts.models import Organisation, User
 from accounts.onboarding import signup_confirm as signup_confirm_service
 from accounts.onboarding import signup_request, signup_request_from_token
 from accounts.permissions import login_name, require
-from accounts.services import organisation_update, user_set_notifications
+from accounts.services import organisation_update, user_set_language, user_set_notifications
 from accounts.throttle import throttle_message, throttle_wait
 from accounts.web import attempt, current_organisation
+
+
+@require_POST
+def set_language(request):
+    """The language switcher: Django's view sets the cookie and sends back to `next`; a
+    signed-in person's account remembers the choice too (pages and e-mails)."""
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    if request.user.is_authenticated and language in {code for code, _n in settings.LANGUAGES}:
+        user_set_language(user=request.user, language=language)
+    return response
 
 
 class UnlockingPasswordResetConfirmView(PasswordResetConfirmView):
