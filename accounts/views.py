@@ -7,6 +7,7 @@ from django.contrib.auth.views import LoginView, PasswordResetConfirmView, Passw
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
@@ -31,10 +32,17 @@ from accounts.web import attempt, current_organisation
 @require_POST
 def set_language(request):
     """The language switcher: Django's view sets the cookie and sends back to `next`; a
-    signed-in person's account remembers the choice too (pages and e-mails)."""
-    response = django_set_language(request)
+    signed-in person's account remembers the choice too (pages and e-mails). A language the
+    site does not offer changes nothing (Django's view would accept any it has files for)."""
     language = request.POST.get("language")
-    if request.user.is_authenticated and language in {code for code, _n in settings.LANGUAGES}:
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        target = request.POST.get("next", "")
+        safe = url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        return redirect(target if safe else "home")
+    response = django_set_language(request)
+    if request.user.is_authenticated:
         user_set_language(user=request.user, language=language)
     return response
 

@@ -54,7 +54,9 @@ def missing_translations(locale_dir: Path = LOCALE_DIR) -> list[tuple[Path, str,
             strings = message.string if isinstance(message.string, tuple) else (message.string,)
             if message.fuzzy or not all(strings):
                 msgid = message.id[0] if isinstance(message.id, tuple) else message.id
-                where = ", ".join(f"{file}:{line}" for file, line in message.locations[:2])
+                where = ", ".join(
+                    f"{file}:{line}" if line else file for file, line in message.locations[:2]
+                )
                 missing.append((po_path, where, msgid))
     return missing
 

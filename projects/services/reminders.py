@@ -312,8 +312,8 @@ def reviewer_remind_now(*, call: Call, reviewer: User, by: User, now=None) -> in
             )
             % {
                 "name": reviewer,
-                "last": formats.date_format(timezone.localtime(last, PARIS), "j F Y à H:i"),
-                "again": formats.date_format(again, "j F Y à H:i"),
+                "last": formats.date_format(timezone.localtime(last, PARIS), "DATETIME_FORMAT"),
+                "again": formats.date_format(again, "DATETIME_FORMAT"),
             },
             code="too_soon",
         )

@@ -1,0 +1,93 @@
+"""English twins of the grid's texts (grid name, axis and criterion labels, descriptions,
+guiding questions, level labels), shown to people who read the pages in English, and the
+reference grid's English texts (grid/data/reference-grid.json) written into its version 1."""
+
+from importlib import import_module
+
+from django.db import migrations, models
+
+from grid.reference import fill_reference_english
+
+# The module name starts with a digit: imported by name, for its trigger statements.
+immutability = import_module("grid.migrations.0002_immutable_published_versions")
+GUARDED = ("grid_axis", "grid_criterion", "grid_scalelevel")
+
+
+def _sqlite_guards(schema_editor, statements, keep):
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    for statement in statements():
+        if keep(statement):
+            schema_editor.execute(statement)
+
+
+def drop_triggers(apps, schema_editor):
+    """SQLite adds a NOT NULL column by rebuilding the table, and a trigger naming a table
+    being rebuilt breaks the rename: the published-version guards are dropped first, then
+    put back (PostgreSQL keeps them and is left alone)."""
+    _sqlite_guards(
+        schema_editor,
+        immutability.sqlite_reverse,
+        lambda statement: any(table in statement for table in GUARDED),
+    )
+
+
+def restore_triggers(apps, schema_editor):
+    drop_triggers(apps, schema_editor)
+    _sqlite_guards(
+        schema_editor,
+        immutability.sqlite_statements,
+        lambda statement: any(f"ON {table}" in statement for table in GUARDED),
+    )
+
+
+def fill(apps, schema_editor):
+    fill_reference_english(apps.get_model)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("grid", "0004_level_descriptors"),
+    ]
+
+    operations = [
+        # Both ways: guards off, columns added (or removed), guards back.
+        migrations.RunPython(drop_triggers, restore_triggers),
+        migrations.AddField(
+            model_name="axis",
+            name="label_en",
+            field=models.CharField(blank=True, max_length=200, verbose_name="libellé (anglais)"),
+        ),
+        migrations.AddField(
+            model_name="criterion",
+            name="description_en",
+            field=models.TextField(blank=True, verbose_name="description (anglais)"),
+        ),
+        migrations.AddField(
+            model_name="criterion",
+            name="label_en",
+            field=models.CharField(blank=True, max_length=200, verbose_name="libellé (anglais)"),
+        ),
+        migrations.AddField(
+            model_name="criterion",
+            name="question_en",
+            field=models.TextField(blank=True, verbose_name="question guide (anglais)"),
+        ),
+        migrations.AddField(
+            model_name="gridversion",
+            name="label_en",
+            field=models.CharField(blank=True, max_length=200, verbose_name="libellé (anglais)"),
+        ),
+        migrations.AddField(
+            model_name="grid",
+            name="name_en",
+            field=models.CharField(blank=True, max_length=200, verbose_name="nom (anglais)"),
+        ),
+        migrations.AddField(
+            model_name="scalelevel",
+            name="label_en",
+            field=models.CharField(blank=True, max_length=200, verbose_name="libellé (anglais)"),
+        ),
+        migrations.RunPython(restore_triggers, drop_triggers),
+        migrations.RunPython(fill, migrations.RunPython.noop),
+    ]
