@@ -10,35 +10,22 @@ from grid.reference import fill_reference_english
 
 # The module name starts with a digit: imported by name, for its trigger statements.
 immutability = import_module("grid.migrations.0002_immutable_published_versions")
-GUARDED = ("grid_axis", "grid_criterion", "grid_scalelevel")
-
-
-def _sqlite_guards(schema_editor, statements, keep):
-    if schema_editor.connection.vendor != "sqlite":
-        return
-    for statement in statements():
-        if keep(statement):
-            schema_editor.execute(statement)
 
 
 def drop_triggers(apps, schema_editor):
-    """SQLite adds a NOT NULL column by rebuilding the table, and a trigger naming a table
-    being rebuilt breaks the rename: the published-version guards are dropped first, then
-    put back (PostgreSQL keeps them and is left alone)."""
-    _sqlite_guards(
-        schema_editor,
-        immutability.sqlite_reverse,
-        lambda statement: any(table in statement for table in GUARDED),
-    )
+    """SQLite adds a NOT NULL column by rebuilding the table, which drops the table's triggers,
+    and a trigger naming a table being rebuilt breaks the rename: every published-version
+    guard is dropped first, then put back (PostgreSQL keeps them and is left alone)."""
+    if schema_editor.connection.vendor == "sqlite":
+        for statement in immutability.sqlite_reverse():
+            schema_editor.execute(statement)
 
 
 def restore_triggers(apps, schema_editor):
-    drop_triggers(apps, schema_editor)
-    _sqlite_guards(
-        schema_editor,
-        immutability.sqlite_statements,
-        lambda statement: any(f"ON {table}" in statement for table in GUARDED),
-    )
+    if schema_editor.connection.vendor == "sqlite":
+        drop_triggers(apps, schema_editor)
+        for statement in immutability.sqlite_statements():
+            schema_editor.execute(statement)
 
 
 def fill(apps, schema_editor):
