@@ -89,7 +89,8 @@ def pytest_runtest_teardown(item, nextitem):
     migrated reference data included. Put the territories and the reference grid back at once,
     so that the tests that follow on this process (under xdist, any test) find them."""
     yield
-    if not _is_transactional(item):
+    # After the session's last test its database is already destroyed: nothing to put back.
+    if nextitem is None or not _is_transactional(item):
         return
     from pytest_django.plugin import blocking_manager_key
 
