@@ -21,10 +21,16 @@ from accounts.emails import send_templated_email_on_commit
 from accounts.models import AuditEvent, Language
 from config.catalogues import LOCALE_DIR, missing_translations, read_catalogue
 from grid.models import Criterion
-from grid.services import grid_version_create_draft
+from grid.services import criterion_fix_text, grid_version_create_draft
 from projects.templatetags.figures import percent
 from territories.figures import format_figure
-from tests.factories import AssignmentFactory, ProjectFactory, UserFactory, reference_version
+from tests.factories import (
+    AssignmentFactory,
+    ProjectFactory,
+    UserFactory,
+    draft_of_reference,
+    reference_version,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -211,6 +217,47 @@ def test_new_draft_keeps_the_english_texts():
     assert copied.label_en == "Response to an unmet or poorly met social need"
     assert copied.levels.get(value=0).label_en == "Absent or not shown"
     assert draft.label_en == reference_version().label_en
+
+
+def test_editor_writes_the_english_texts_and_keeps_the_levels_english(client):
+    draft = draft_of_reference()
+    criterion = draft.criteria.get(code="S1")
+    admin = UserFactory(administrator=True)
+    client.force_login(admin)
+    url = reverse("grid:criterion_edit", kwargs={"pk": criterion.pk})
+    form = client.get(url).context["form"]
+    data = {key: value for key, value in form.initial.items() if value is not None}
+    data.update(
+        axis=criterion.axis_id,
+        label_en="Response to a need",
+        description_en="What the project answers.",
+        question_en="Which need?",
+        weight="2",
+    )
+    data = {key: (value.pk if hasattr(value, "pk") else value) for key, value in data.items()}
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["form"].errors
+    criterion.refresh_from_db()
+    assert (criterion.label_en, criterion.description_en, criterion.question_en) == (
+        "Response to a need",
+        "What the project answers.",
+        "Which need?",
+    )
+    assert criterion.levels.get(value=0).label_en == "Absent or not shown"
+
+
+def test_published_english_text_can_be_corrected():
+    version = reference_version()
+    criterion = version.criteria.get(code="S2")
+
+    criterion_fix_text(
+        criterion=criterion, row_version=version.row_version, question_en="What is new?"
+    )
+
+    criterion.refresh_from_db()
+    assert criterion.question_en == "What is new?"
 
 
 def test_figures_and_dates_follow_the_language():
