@@ -50,7 +50,8 @@ class Grid(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        # Shown on pages (version pickers, titles): in the viewer's language.
+        return self.name_display
 
     @property
     def name_display(self) -> str:

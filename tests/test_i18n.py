@@ -18,18 +18,20 @@ from django.utils.formats import date_format
 from django.utils.translation.template import templatize
 
 from accounts.emails import send_templated_email_on_commit
-from accounts.models import AuditEvent, Language
+from accounts.models import AuditEvent, Language, Role
 from config.catalogues import LOCALE_DIR, missing_translations, read_catalogue
 from grid.models import Criterion
 from grid.services import criterion_fix_text, grid_version_create_draft
 from projects.templatetags.figures import percent
 from territories.figures import format_figure
 from tests.factories import (
+    AssessmentFactory,
     AssignmentFactory,
     ProjectFactory,
     UserFactory,
     draft_of_reference,
     reference_version,
+    user_with_role,
 )
 
 pytestmark = pytest.mark.django_db
@@ -369,6 +371,38 @@ def test_english_reviewer_scores_without_meeting_french(client):
         response = client.get(url, follow=True)
         assert response.status_code == 200, url
         text = visible_text(response.content.decode(), _typed(project) + [reviewer.email])
+        assert _words(FRENCH_WORDS, text) == [], (url, text[:3000])
+
+
+def test_english_funder_manages_a_call_without_meeting_french(client):
+    assignment = AssignmentFactory()
+    project = assignment.project
+    AssessmentFactory(project=project, author=assignment.reviewer, submitted=True)
+    call = project.call
+    funder = user_with_role(Role.FUNDER, call.funder)
+    funder.language = Language.ENGLISH
+    funder.save(update_fields=["language"])
+    client.force_login(funder)
+    typed = [*_typed(project), funder.email, funder.full_name, assignment.reviewer.full_name]
+    pages = [reverse("projects:funder_call_list")] + [
+        reverse(f"projects:{name}", kwargs={"pk": call.pk})
+        for name in (
+            "call_manage",
+            "call_dashboard",
+            "call_calibration",
+            "call_judgement",
+            "call_reviewers",
+            "call_late",
+            "call_committee",
+            "call_history",
+        )
+    ]
+    pages.append(reverse("projects:project_analysis", kwargs={"pk": project.pk}))
+
+    for url in pages:
+        response = client.get(url, follow=True)
+        assert response.status_code == 200, url
+        text = visible_text(response.content.decode(), typed)
         assert _words(FRENCH_WORDS, text) == [], (url, text[:3000])
 
 
