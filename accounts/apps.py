@@ -17,4 +17,3 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_create_cache_tables, sender=self)
-        from accounts import middleware  # noqa: F401 - connects the login signal's receiver

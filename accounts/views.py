@@ -76,6 +76,15 @@ class EmailLoginView(LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def form_valid(self, form):
+        """A language chosen with the switcher before signing in (its cookie) is the person's
+        latest explicit choice: it becomes the account's."""
+        response = super().form_valid(form)
+        chosen = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen in {code for code, _name in settings.LANGUAGES}:
+            user_set_language(user=self.request.user, language=chosen)
+        return response
+
 
 def _signup_links(request):
     """The absolute addresses the sign-up e-mails carry (the host is one ALLOWED_HOSTS
