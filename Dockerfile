@@ -13,6 +13,8 @@ COPY projects ./projects
 COPY demo ./demo
 RUN pip install --no-cache-dir .
 COPY . .
+# The translation catalogues are compiled here (they are not committed).
+RUN python -m config.catalogues compile
 # A throw-away key for this build step only (settings refuse short or public keys).
 RUN DEBUG=0 SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
     python manage.py collectstatic --noinput

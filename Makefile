@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Local runs are development runs; production sets DEBUG=0 and SECRET_KEY (see .env.example).
 export DEBUG ?= 1
 
-.PHONY: install setup run test bench lint format check compose-check clean
+.PHONY: install setup run test bench lint format check compose-check clean messages translations
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python >= 3.11 is required: none found on PATH." >&2; exit 1; }
@@ -18,7 +18,22 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $@
 
+# The translation catalogues (locale/) are compiled here, never committed (config/catalogues.py).
 install: $(VENV)/.installed
+	$(BIN)/python -m config.catalogues compile
+
+# Extract the messages of the code and templates into locale/en/LC_MESSAGES/django.po (Django's
+# makemessages, which needs GNU gettext: apt-get install gettext), then list what is left to
+# translate: write the English in each empty msgstr, then `make install` compiles.
+MAKEMESSAGES_IGNORE := --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=media --ignore=build
+messages: install
+	$(BIN)/python manage.py makemessages --locale=en --no-obsolete --add-location=file $(MAKEMESSAGES_IGNORE)
+	$(BIN)/python -m config.catalogues compile
+	-$(BIN)/python -m config.catalogues missing
+
+# What is left to translate (exit status 1 if anything).
+translations: install
+	$(BIN)/python -m config.catalogues missing
 
 setup: install
 	$(BIN)/python manage.py migrate --noinput

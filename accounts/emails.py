@@ -50,19 +50,19 @@ REASONS = {
         "fr": "Vous recevez ce message parce que vous portez ce projet. Vous pouvez désactiver "
         "les accusés de réception dans « Mon compte ».",
         "en": "You receive this message because you hold this project. You can turn off "
-        "receipts in “Mon compte”.",
+        "receipts in “My account”.",
     },
     "draft_reminder": {
         "fr": "Vous recevez ce message parce que vous portez ce projet, encore en brouillon. "
         "Vous pouvez désactiver ces rappels dans « Mon compte ».",
         "en": "You receive this message because you hold this draft project. You can turn "
-        "off these reminders in “Mon compte”.",
+        "off these reminders in “My account”.",
     },
     "submissions_digest": {
         "fr": "Vous recevez ce message parce que vous gérez cet appel. Vous pouvez désactiver "
         "ce récapitulatif dans « Mon compte ».",
         "en": "You receive this message because you manage this call. You can turn off this "
-        "digest in “Mon compte”.",
+        "digest in “My account”.",
     },
     "review_reminder": {
         "fr": "Vous recevez ce message parce que des évaluations qui vous sont confiées ne sont "

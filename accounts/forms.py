@@ -206,7 +206,7 @@ class NotificationsForm(ConstraintErrorsAtFieldsMixin, forms.ModelForm):
             "notify_draft_reminders",
             "notify_submissions_digest",
         ]
-        help_texts = {"language": _("Les pages restent en français.")}
+        help_texts = {"language": _("La langue des pages et des e-mails.")}
 
 
 class InvitationForm(SubmitOnceMixin, forms.Form):

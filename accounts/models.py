@@ -31,7 +31,8 @@ class LegalForm(models.TextChoices):
 
 
 class Language(models.TextChoices):
-    """The language of the e-mails a person receives (the pages are in French)."""
+    """The language of a person's pages and e-mails (settings.LANGUAGES). The labels are
+    each language's own name, never translated, so that everybody finds theirs."""
 
     FRENCH = "fr", "Français"
     ENGLISH = "en", "English"
@@ -73,7 +74,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("actif"), default=True)
     date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
     language = models.CharField(
-        _("langue des e-mails"), max_length=5, choices=Language.choices, default=Language.FRENCH
+        _("langue"), max_length=5, choices=Language.choices, default=Language.FRENCH
     )
     # The optional e-mails (accounts.emails.OPTIONAL_EMAILS); the others always go out.
     notify_submission_receipt = models.BooleanField(

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -133,6 +134,16 @@ def user_set_notifications(*, user, **choices):
     if unknown:
         raise TypeError(f"Unknown notification fields: {sorted(unknown)}")
     return audited_update(obj=user, by=user, action="user.notifications", **choices)
+
+
+@transaction.atomic
+def user_set_language(*, user, language: str):
+    """The language of a person's pages and e-mails (one of settings.LANGUAGES), journalled."""
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise ValidationError({"language": _("Langue inconnue.")})
+    if user.language == language:
+        return user
+    return audited_update(obj=user, by=user, action="user.language", language=language)
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ urlpatterns = [
     path("inscription/envoyee/", views.signup_sent, name="signup_sent"),
     path("inscription/confirmer/<str:token>/", views.signup_confirm, name="signup_confirm"),
     path("mon-compte/", views.profile, name="profile"),
+    path("langue/", views.set_language, name="set_language"),
     path("structures/<int:pk>/modifier/", views.organisation_edit, name="organisation_edit"),
     path(
         "structures/<int:pk>/membres/",

@@ -1,4 +1,5 @@
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -6,7 +7,10 @@ from django.contrib.auth.views import LoginView, PasswordResetConfirmView, Passw
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
 
 from accounts.forms import (
     HolderSignupForm,
@@ -20,9 +24,27 @@ from accounts.models import Organisation, User
 from accounts.onboarding import signup_confirm as signup_confirm_service
 from accounts.onboarding import signup_request, signup_request_from_token
 from accounts.permissions import login_name, require
-from accounts.services import organisation_update, user_set_notifications
+from accounts.services import organisation_update, user_set_language, user_set_notifications
 from accounts.throttle import throttle_message, throttle_wait
 from accounts.web import attempt, current_organisation
+
+
+@require_POST
+def set_language(request):
+    """The language switcher: Django's view sets the cookie and sends back to `next`; a
+    signed-in person's account remembers the choice too (pages and e-mails). A language the
+    site does not offer changes nothing (Django's view would accept any it has files for)."""
+    language = request.POST.get("language")
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        target = request.POST.get("next", "")
+        safe = url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        return redirect(target if safe else "home")
+    response = django_set_language(request)
+    if request.user.is_authenticated:
+        user_set_language(user=request.user, language=language)
+    return response
 
 
 class UnlockingPasswordResetConfirmView(PasswordResetConfirmView):
@@ -53,6 +75,15 @@ class EmailLoginView(LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        """A language chosen with the switcher before signing in (its cookie) is the person's
+        latest explicit choice: it becomes the account's."""
+        response = super().form_valid(form)
+        chosen = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen in {code for code, _name in settings.LANGUAGES}:
+            user_set_language(user=self.request.user, language=chosen)
+        return response
 
 
 def _signup_links(request):

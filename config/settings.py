@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.UserLanguageMiddleware",
     "accounts.permissions.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -185,11 +186,17 @@ ORGANISATION_INVITATION_DAYS = int(os.environ.get("ORGANISATION_INVITATION_DAYS"
 LOGIN_REDIRECT_URL = "projects:landing"
 LOGOUT_REDIRECT_URL = "home"
 
+# French first, English second (locale/en/LC_MESSAGES/django.po; the msgids are French). The
+# language is the one chosen with the switcher (a cookie, and the account's `language` once
+# signed in: accounts.middleware.UserLanguageMiddleware), else the browser's, else French.
+# Catalogues are compiled by `make install` (config/catalogues.py), never committed.
 LANGUAGE_CODE = "fr"
-# French only until an English catalogue exists: offering "en" made English browsers get
-# US date formats inside French pages.
-LANGUAGES = [("fr", "Français")]
+LANGUAGES = [("fr", "Français"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as each language writes them (config/formats/<language>/formats.py over Django's).
+FORMAT_MODULE_PATH = ["config.formats"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True

@@ -147,6 +147,16 @@ class CriterionForm(LevelFieldsMixin, RowVersionMixin):
     question = forms.CharField(
         label=_("Question guide"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    label_en = forms.CharField(label=_("Libellé (anglais)"), max_length=200, required=False)
+    description_en = forms.CharField(
+        label=_("Description (anglais)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    question_en = forms.CharField(
+        label=_("Question guide (anglais)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Montrés aux personnes qui lisent Évalis en anglais ; vides : le français."),
+    )
     axis = forms.ModelChoiceField(label=_("Axe"), queryset=None, empty_label=None)
     kind = forms.ChoiceField(label=_("Nature"), choices=CriterionKind.choices)
     weight = CommaDecimalField(label=_("Poids"), max_digits=6, decimal_places=2)
@@ -192,6 +202,9 @@ class CriterionForm(LevelFieldsMixin, RowVersionMixin):
             "label",
             "description",
             "question",
+            "label_en",
+            "description_en",
+            "question_en",
             "axis",
             "kind",
             "weight",
@@ -220,6 +233,16 @@ class CriterionTextForm(LevelFieldsMixin, RowVersionMixin):
     )
     question = forms.CharField(
         label=_("Question guide"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    label_en = forms.CharField(label=_("Libellé (anglais)"), max_length=200, required=False)
+    description_en = forms.CharField(
+        label=_("Description (anglais)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    question_en = forms.CharField(
+        label=_("Question guide (anglais)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Montrés aux personnes qui lisent Évalis en anglais ; vides : le français."),
     )
 
     def __init__(self, *args, criterion: Criterion, **kwargs):

@@ -4,15 +4,35 @@ A published version never changes in numbers or in its set of criteria: the serv
 and database triggers (migration 0002) refuse direct writes too.
 """
 
+from collections.abc import Mapping
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
+def in_viewer_language(obj, field: str, language: str | None = None) -> str:
+    """`obj.<field>` (an attribute, or a key of a row read in SQL) in `language` (default: the
+    active one): its English twin `<field>_en` when English is asked for and written, the
+    French otherwise."""
+    read = (
+        obj.get
+        if isinstance(obj, Mapping)
+        else lambda name, default=None: getattr(obj, name, default)
+    )
+    language = language or get_language() or ""
+    if language.startswith("en"):
+        english = read(f"{field}_en", "") or ""
+        if english.strip():
+            return english
+    return read(field)
+
+
 class Grid(models.Model):
     slug = models.SlugField(_("identifiant"), max_length=100, unique=True)
     name = models.CharField(_("nom"), max_length=200)
+    name_en = models.CharField(_("nom (anglais)"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
     is_default = models.BooleanField(_("grille par défaut"), default=False)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
@@ -31,7 +51,12 @@ class Grid(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        # Shown on pages (version pickers, titles): in the viewer's language.
+        return self.name_display
+
+    @property
+    def name_display(self) -> str:
+        return in_viewer_language(self, "name")
 
 
 class VersionStatus(models.TextChoices):
@@ -54,6 +79,7 @@ class GridVersion(models.Model):
     )
     number = models.PositiveIntegerField(_("numéro"))
     label = models.CharField(_("libellé"), max_length=200, blank=True)
+    label_en = models.CharField(_("libellé (anglais)"), max_length=200, blank=True)
     status = models.CharField(
         _("statut"), max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT
     )
@@ -114,6 +140,10 @@ class GridVersion(models.Model):
         return f"{self.grid} — v{self.number}"
 
     @property
+    def label_display(self) -> str:
+        return in_viewer_language(self, "label")
+
+    @property
     def is_draft(self) -> bool:
         return self.status == VersionStatus.DRAFT
 
@@ -129,6 +159,7 @@ class Axis(models.Model):
     )
     code = models.CharField(_("code"), max_length=10)
     label = models.CharField(_("libellé"), max_length=200)
+    label_en = models.CharField(_("libellé (anglais)"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
 
@@ -146,6 +177,10 @@ class Axis(models.Model):
 
     def __str__(self):
         return f"{self.code}. {self.label}"
+
+    @property
+    def label_display(self) -> str:
+        return in_viewer_language(self, "label")
 
 
 class CriterionKind(models.TextChoices):
@@ -176,6 +211,11 @@ class Criterion(models.Model):
     label = models.CharField(_("libellé"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     question = models.TextField(_("question guide"), blank=True)
+    # The same texts in English, shown to people who read the pages in English (blank: the
+    # French is shown).
+    label_en = models.CharField(_("libellé (anglais)"), max_length=200, blank=True)
+    description_en = models.TextField(_("description (anglais)"), blank=True)
+    question_en = models.TextField(_("question guide (anglais)"), blank=True)
     kind = models.CharField(_("nature"), max_length=15, choices=CriterionKind.choices)
     weight = models.DecimalField(_("poids"), max_digits=6, decimal_places=2, default=1)
     scale_min = models.SmallIntegerField(_("échelle : minimum"), default=0)
@@ -241,6 +281,18 @@ class Criterion(models.Model):
         return f"{self.code} — {self.label}"
 
     @property
+    def label_display(self) -> str:
+        return in_viewer_language(self, "label")
+
+    @property
+    def description_display(self) -> str:
+        return in_viewer_language(self, "description")
+
+    @property
+    def question_display(self) -> str:
+        return in_viewer_language(self, "question")
+
+    @property
     def is_core(self) -> bool:
         return self.kind == CriterionKind.CORE
 
@@ -251,6 +303,7 @@ class ScaleLevel(models.Model):
     )
     value = models.SmallIntegerField(_("valeur"))
     label = models.CharField(_("libellé"), max_length=200)
+    label_en = models.CharField(_("libellé (anglais)"), max_length=200, blank=True)
     # The anchor: what this level means for this criterion, in French and in English.
     description = models.TextField(_("descripteur"), blank=True)
     description_en = models.TextField(_("descripteur (anglais)"), blank=True)
@@ -273,7 +326,8 @@ class ScaleLevel(models.Model):
     def descriptor(self, language: str | None = None) -> str:
         """The descriptor in `language` (default: the active one): English when asked for and
         written, French otherwise."""
-        language = language or get_language() or ""
-        if language.startswith("en") and self.description_en.strip():
-            return self.description_en
-        return self.description
+        return in_viewer_language(self, "description", language)
+
+    @property
+    def label_display(self) -> str:
+        return in_viewer_language(self, "label")

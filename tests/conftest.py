@@ -9,6 +9,16 @@ import pytest
 from accounts.models import Role
 from tests.factories import user_with_role
 
+
+def pytest_configure(config):
+    # The English pages need the compiled catalogues, which are not committed: a fresh clone
+    # tested without `make install` compiles them here (once, in the controlling process).
+    if not hasattr(config, "workerinput"):
+        from config.catalogues import compile_catalogues
+
+        compile_catalogues()
+
+
 # The worker fixture (`database_tasks`) and its runner live with it.
 pytest_plugins = ["tests.worker"]
 

@@ -319,6 +319,8 @@ MATRIX: dict[str, Row] = {
     "accounts:logout": Row(everyone(405)),  # POST only: a link cannot log someone out
     "accounts:signup": Row({**everyone(302), "anonymous": 200}),
     "accounts:profile": Row(signed_in(200)),
+    # The language switcher: anybody, POST only (sets a cookie; a signed-in account too).
+    "accounts:set_language": Row(everyone(302), method="post", data=lambda ctx: {"language": "en"}),
     "accounts:organisation_edit": Row(
         {"anonymous": DENIED, "holder": 200, "reviewer": DENIED, "funder": DENIED, "admin": 200},
         kwargs=lambda ctx: {"pk": ctx["holder_organisation"].pk},

@@ -7,7 +7,7 @@ import accounts.validators
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0005_signup_requests_and_invitations"),
+        ("accounts", "0006_constraint_messages"),
     ]
 
     operations = [

@@ -75,6 +75,9 @@ def criterion_snapshot(criterion: Criterion) -> dict:
         "label": criterion.label,
         "description": criterion.description,
         "question": criterion.question,
+        "label_en": criterion.label_en,
+        "description_en": criterion.description_en,
+        "question_en": criterion.question_en,
         "axis": criterion.axis.code,
         "kind": criterion.kind,
         "weight": str(criterion.weight.normalize()),
@@ -101,12 +104,15 @@ def _replace_levels(criterion: Criterion, levels: dict[int, str], descriptors=No
             level.value: (level.description, level.description_en)
             for level in criterion.levels.all()
         }
+    # The English label of a level the scale keeps stays (the editor writes French labels).
+    english = {level.value: level.label_en for level in criterion.levels.all()}
     criterion.levels.all().delete()
     ScaleLevel.objects.bulk_create(
         ScaleLevel(
             criterion=criterion,
             value=value,
             label=levels[value].strip(),
+            label_en=english.get(value, ""),
             description=(descriptors.get(value) or ("", ""))[0].strip(),
             description_en=(descriptors.get(value) or ("", ""))[1].strip(),
         )
@@ -139,6 +145,9 @@ CRITERION_FIELDS = (
     "label",
     "description",
     "question",
+    "label_en",
+    "description_en",
+    "question_en",
     "kind",
     "weight",
     "scale_min",
@@ -251,7 +260,7 @@ def criterion_move(*, criterion: Criterion, direction: str, row_version=None, by
     )
 
 
-TEXT_FIELDS = ("label", "description", "question")
+TEXT_FIELDS = ("label", "description", "question", "label_en", "description_en", "question_en")
 
 
 @transaction.atomic

@@ -28,6 +28,7 @@ from grid.services import (
     criterion_move,
     criterion_update,
 )
+from grid.services.criteria import TEXT_FIELDS
 from grid.views.common import conflict_rows, rebind_with, version_or_404
 
 
@@ -112,6 +113,9 @@ CRITERION_LABELS = {
     "label": _("Libellé"),
     "description": _("Description"),
     "question": _("Question guide"),
+    "label_en": _("Libellé (anglais)"),
+    "description_en": _("Description (anglais)"),
+    "question_en": _("Question guide (anglais)"),
     "axis": _("Axe"),
     "kind": _("Nature"),
     "weight": _("Poids"),
@@ -177,13 +181,16 @@ def criterion_fix_text_view(request, pk):
         "label": criterion.label,
         "description": criterion.description,
         "question": criterion.question,
+        "label_en": criterion.label_en,
+        "description_en": criterion.description_en,
+        "question_en": criterion.question_en,
         **level_initial(criterion.levels.all()),
     }
     form = CriterionTextForm(request.POST or None, initial=initial, criterion=criterion)
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        texts = {field: data[field] for field in ("label", "description", "question")}
+        texts = {field: data[field] for field in TEXT_FIELDS}
         try:
             criterion_fix_text(
                 criterion=criterion,

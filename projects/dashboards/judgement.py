@@ -242,7 +242,7 @@ def compute_judgement_quality(*, call) -> JudgementQuality:
         per_criterion.append(
             _alpha_row(
                 criterion.code,
-                criterion.label,
+                criterion.label_display,
                 chosen[:, 1],
                 chosen[:, 2].astype(np.float64),
                 weights,

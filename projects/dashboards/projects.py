@@ -6,6 +6,7 @@ from fractions import Fraction
 
 from django.db.models import Count
 
+from grid.models import in_viewer_language
 from projects.dashboards.ranking import Gate, SelfAssessmentFigure, self_assessment_figure
 from projects.dashboards.sql import counted_reviews_sql, fetch_dicts, points
 from projects.models import Assessment, AssessmentStatus, FeedbackPolicy
@@ -25,7 +26,7 @@ stats AS (
            SUM(CASE WHEN rn IN ((cnt + 1) / 2, (cnt + 2) / 2) THEN 1 ELSE 0 END) AS mid_rows
     FROM values_ GROUP BY criterion_id
 )
-SELECT c.id, c.code, c.label, c.kind, c.scale_min, c.scale_max, c.threshold,
+SELECT c.id, c.code, c.label, c.label_en, c.kind, c.scale_min, c.scale_max, c.threshold,
        ax.position AS axis_position, c.position,
        stats.n, stats.total, stats.mid, stats.mid_rows, own.value AS self_value,
        own.id IS NOT NULL AS self_answered
@@ -91,7 +92,7 @@ def project_criteria(*, project) -> list[CriterionAnalysis]:
             CriterionAnalysis(
                 id=row["id"],
                 code=row["code"],
-                label=row["label"],
+                label=in_viewer_language(row, "label"),
                 is_core=row["kind"] == "core",
                 scale_min=row["scale_min"],
                 scale_max=row["scale_max"],

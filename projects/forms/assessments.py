@@ -55,18 +55,18 @@ class AssessmentForm(forms.Form):
                 str(level.value): level.descriptor(language) for level in criterion.levels.all()
             }
             choices = [
-                (str(level.value), f"{level.value} — {level.label}")
+                (str(level.value), f"{level.value} — {level.label_display}")
                 for level in criterion.levels.all()
             ]
             if criterion.allows_not_applicable:
                 choices.append((NOT_APPLICABLE, not_applicable))
             score = scores.get(criterion.pk)
             self.fields[f"score_{criterion.pk}"] = forms.ChoiceField(
-                label=f"{criterion.code} — {criterion.label}",
+                label=f"{criterion.code} — {criterion.label_display}",
                 choices=choices,
                 required=False,
                 widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
-                help_text=criterion.question,
+                help_text=criterion.question_display,
                 initial=(
                     None
                     if score is None
@@ -154,9 +154,9 @@ class AssessmentForm(forms.Form):
                     "has_errors": bool(score.errors or comment.errors),
                     "is_core": criterion.is_core,
                     "label": score.label,
-                    "description": criterion.description,
+                    "description": criterion.description_display,
                     "description_id": description_id,
-                    "question": criterion.question,
+                    "question": criterion.question_display,
                     "help_id": help_id,
                     "radios": radios,
                     "errors": score.errors,

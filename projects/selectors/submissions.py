@@ -118,11 +118,11 @@ def self_assessment_chart(*, assessment: Assessment) -> list[ChartRow]:
     for criterion in version_criteria(assessment.grid_version_id):
         score = scores.get(criterion.pk)
         value = score.value if score else None
-        levels = {level.value: level.label for level in criterion.levels.all()}
+        levels = {level.value: level.label_display for level in criterion.levels.all()}
         rows.append(
             ChartRow(
                 code=criterion.code,
-                label=criterion.label,
+                label=criterion.label_display,
                 axis=criterion.axis.code,
                 is_core=criterion.is_core,
                 value=value,

@@ -1,6 +1,7 @@
 """Figures in templates, rounded once, half-up, the French way (`territories.figures`)."""
 
 from django import template
+from django.utils.translation import get_language
 
 from territories.figures import format_figure, half_up
 
@@ -21,10 +22,12 @@ def signed(value, places=1):
 
 @register.filter
 def percent(share, places=0):
-    """A share in [0, 1] as a percentage: "63 %" (non-breaking space); "—" for none."""
+    """A share in [0, 1] as a percentage: "63 %" in French (non-breaking space), "63%" in
+    English; "—" for none."""
     if share is None:
         return format_figure(None)
-    return f"{format_figure(share * 100, int(places))}\u00a0%"
+    space = "" if (get_language() or "").startswith("en") else "\u00a0"
+    return f"{format_figure(share * 100, int(places))}{space}%"
 
 
 @register.filter

@@ -60,7 +60,7 @@ def reviews_as_seen(request, project, *, is_manager: bool) -> list[dict]:
                 "comments": [
                     {
                         "code": score.criterion.code,
-                        "label": score.criterion.label,
+                        "label": score.criterion.label_display,
                         "value": score.value,
                         "scale_max": score.criterion.scale_max,
                         "comment": score.comment,

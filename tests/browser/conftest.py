@@ -67,7 +67,8 @@ VIEWPORTS = {
 
 @pytest.fixture(params=list(VIEWPORTS))
 def browser_context_args(browser_context_args, request):
-    return {**browser_context_args, **VIEWPORTS[request.param]}
+    # The journeys are written in French: a browser set to English would get English pages.
+    return {**browser_context_args, "locale": "fr-FR", **VIEWPORTS[request.param]}
 
 
 @pytest.fixture
