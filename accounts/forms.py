@@ -110,8 +110,11 @@ class OrganisationForm(SiretFieldMixin, forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["name", "legal_form", "siret", "commune"]
-        widgets = {"siret": forms.TextInput(attrs={"inputmode": "numeric"})}
+        fields = ["name", "legal_form", "siret", "commune", "esus_agreement_date"]
+        widgets = {
+            "siret": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "esus_agreement_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
 
 class NotificationsForm(forms.ModelForm):

@@ -372,3 +372,15 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# The State's services (README "French public services"). API Recherche d'entreprises: no key;
+# its address, how long one call may take, and how often an answer is reused.
+COMPANIES_API_URL = os.environ.get(
+    "COMPANIES_API_URL", "https://recherche-entreprises.api.gouv.fr"
+).rstrip("/")
+COMPANIES_API_TIMEOUT = float(os.environ.get("COMPANIES_API_TIMEOUT", "4"))
+COMPANIES_API_RETRIES = int(os.environ.get("COMPANIES_API_RETRIES", "2"))
+COMPANIES_API_BACKOFF = float(os.environ.get("COMPANIES_API_BACKOFF", "0.5"))
+# A `Retry-After` longer than this (seconds) is not waited for: the person types instead.
+COMPANIES_API_MAX_WAIT = float(os.environ.get("COMPANIES_API_MAX_WAIT", "2"))
+COMPANIES_CACHE_SECONDS = int(os.environ.get("COMPANIES_CACHE_SECONDS", str(24 * 3600)))

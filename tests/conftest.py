@@ -10,7 +10,7 @@ from accounts.models import Role
 from tests.factories import user_with_role
 
 # The worker fixture (`database_tasks`) and its runner live with it.
-pytest_plugins = ["tests.worker"]
+pytest_plugins = ["tests.worker", "tests.fake_http"]
 
 
 @pytest.fixture(autouse=True)
@@ -38,6 +38,15 @@ def _tasks_run_at_once(settings):
             "QUEUES": ["default"],
         }
     }
+
+
+@pytest.fixture(autouse=True)
+def _no_outside_services(settings):
+    # No test leaves the machine: the State's services point at a closed port on loopback
+    # unless a test starts its fake server (tests/fake_http.py), and nothing waits long.
+    settings.COMPANIES_API_URL = "http://127.0.0.1:9"
+    settings.COMPANIES_API_RETRIES = 0
+    settings.DEMARCHES_API_URL = "http://127.0.0.1:9/api/v2/graphql"
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ LAYERS = {
     "agreement": 0,  # agreement between reviewers: pure numpy functions
     "figures": 0,  # the one rounding of figures shown, at the bottom for maps and dashboards
     "text": 0,
+    "outgoing": 0,  # accounts: calls to outside services (timeouts, retries, errors)
     "rules": 1,
     "selectors": 1,
     "permissions": 1,  # asking the rules: views, templates and selectors alike
@@ -40,6 +41,9 @@ LAYERS = {
     "emails": 2,
     "onboarding": 2,  # accounts: sign-up confirmed by e-mail (services)
     "membership": 2,  # accounts: organisation members and invitations (services)
+    "companies": 2,  # accounts: API Recherche d'entreprises client and checked facts
+    "demarches": 2,  # integrations: Démarche numérique GraphQL client
+    "importer": 2,  # integrations: importing dossiers into a call (services)
     "interchange": 2,  # grid import/export, called by services and forms
     "reference": 2,
     "loading": 2,

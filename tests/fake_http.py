@@ -1,0 +1,244 @@
+"""Local stand-ins for the State's services, speaking their published protocols over HTTP on
+loopback (none of the real services is reachable from the machines that build and test):
+
+- `fake_companies`: API Recherche d'entreprises (`GET /search?q=`), results shaped like its
+  schema (siege, complements, nature_juridique…), with scripted 429 + Retry-After, slow
+  answers (timeouts), malformed JSON and unknown numbers;
+- `fake_demarches`: Démarche numérique's GraphQL endpoint (`demarche(number){dossiers(
+  updatedSince, after)}`, `deletedDossiers`, champs, demandeur, attachments served as files);
+- `fake_proconnect`: an OpenID Connect provider (discovery, JWKS, authorization, token
+  endpoint with a signed ID token, userinfo as a signed JWT).
+
+Each runs an http.server in a thread for one test, records the requests it received, and
+answers what the test scripted first (`script`), then its normal answers.
+"""
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from accounts.validators import luhn_valid
+
+
+@dataclass
+class Received:
+    method: str
+    path: str
+    query: dict
+    headers: dict
+    body: bytes
+
+
+@dataclass
+class Answer:
+    status: int = 200
+    body: bytes | str | dict | list = b""
+    headers: dict = field(default_factory=dict)
+    delay: float = 0.0  # seconds to wait before answering (a timeout for the client)
+
+
+class FakeServer:
+    """An HTTP server on 127.0.0.1 (a free port) answering with `self.answer(received)`."""
+
+    def __init__(self):
+        self.received: list[Received] = []
+        self.script: list[Answer] = []  # answered first, one per request, before `answer`
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _handle(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                parsed = urlparse(self.path)
+                received = Received(
+                    method=self.command,
+                    path=parsed.path,
+                    query={k: v[-1] for k, v in parse_qs(parsed.query).items()},
+                    headers=dict(self.headers),
+                    body=self.rfile.read(length) if length else b"",
+                )
+                fake.received.append(received)
+                answer = fake.script.pop(0) if fake.script else fake.answer(received)
+                if answer.delay:
+                    time.sleep(answer.delay)
+                body = answer.body
+                headers = dict(answer.headers)
+                if isinstance(body, dict | list):
+                    body = json.dumps(body).encode()
+                    headers.setdefault("Content-Type", "application/json")
+                elif isinstance(body, str):
+                    body = body.encode()
+                try:
+                    self.send_response(answer.status)
+                    for key, value in headers.items():
+                        self.send_header(key, value)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up waiting (a timeout test)
+
+            do_GET = do_POST = _handle
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def answer(self, received: Received) -> Answer:  # pragma: no cover - overridden
+        return Answer(404, {"erreur": "inconnu"})
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+# --- API Recherche d'entreprises -----------------------------------------------------------
+
+
+def company_result(
+    *,
+    siren: str,
+    name: str,
+    nature_juridique: str = "9220",
+    commune: str = "80021",
+    siret: str = "",
+    est_ess: bool = False,
+    est_siae: bool = False,
+    est_association: bool = False,
+    identifiant_association: str | None = None,
+    est_societe_mission: bool = False,
+    etat_administratif: str = "A",
+) -> dict:
+    """One `results[]` item as the API publishes it (the fields the client reads, and a few
+    more it must ignore)."""
+    siret = siret or next(
+        f"{siren}0001{digit}" for digit in range(10) if luhn_valid(f"{siren}0001{digit}")
+    )
+    return {
+        "siren": siren,
+        "nom_complet": name.upper(),
+        "nom_raison_sociale": name.upper(),
+        "sigle": None,
+        "nombre_etablissements": 1,
+        "nombre_etablissements_ouverts": 1,
+        "siege": {
+            "activite_principale": "88.99B",
+            "adresse": "1 RUE DE LA REPUBLIQUE 80000 AMIENS",
+            "code_postal": "80000",
+            "commune": commune,
+            "departement": commune[:2],
+            "region": "32",
+            "epci": "248000531",
+            "etat_administratif": "A",
+            "libelle_commune": "AMIENS",
+            "siret": siret,
+            "est_siege": True,
+        },
+        "activite_principale": "88.99B",
+        "categorie_entreprise": "PME",
+        "date_creation": "2012-03-01",
+        "etat_administratif": etat_administratif,
+        "nature_juridique": nature_juridique,
+        "section_activite_principale": "Q",
+        "tranche_effectif_salarie": "11",
+        "dirigeants": [],
+        "matching_etablissements": [
+            {"siret": siret, "commune": commune, "est_siege": True, "etat_administratif": "A"}
+        ],
+        "finances": None,
+        "complements": {
+            "collectivite_territoriale": None,
+            "convention_collective_renseignee": False,
+            "est_entrepreneur_individuel": False,
+            "est_ess": est_ess,
+            "est_finess": False,
+            "est_association": est_association,
+            "identifiant_association": identifiant_association,
+            "est_rge": False,
+            "est_siae": est_siae,
+            "est_societe_mission": est_societe_mission,
+            "est_qualiopi": False,
+            "type_siae": "AI" if est_siae else None,
+        },
+    }
+
+
+class FakeCompanies(FakeServer):
+    def __init__(self):
+        super().__init__()
+        self.companies: dict[str, dict] = {}
+
+    def add(self, **kwargs) -> dict:
+        result = company_result(**kwargs)
+        self.companies[result["siren"]] = result
+        return result
+
+    def answer(self, received):
+        if received.path != "/search":
+            return Answer(404, {"erreur": "Not found"})
+        q = received.query.get("q", "").replace(" ", "")
+        if not q:
+            return Answer(400, {"erreur": "Veuillez indiquer au moins un paramètre de recherche."})
+        found = self.companies.get(q[:9]) if q.isdigit() else None
+        results = [found] if found else []
+        return Answer(
+            200,
+            {
+                "results": results,
+                "total_results": len(results),
+                "page": 1,
+                "per_page": 5,
+                "total_pages": 1 if results else 0,
+            },
+        )
+
+
+# SIRENs with a right Luhn key (accounts.validators).
+SIREN_ASSO = "775672272"
+SIREN_SCOP = "552100554"
+SIREN_UNKNOWN = "732829320"
+
+
+@pytest.fixture
+def fake_companies(settings):
+    fake = FakeCompanies().start()
+    fake.add(
+        siren=SIREN_ASSO,
+        name="Jardins partagés d'Amiens",
+        nature_juridique="9220",
+        commune="80021",
+        est_ess=True,
+        est_association=True,
+        identifiant_association="W802001234",
+    )
+    fake.add(
+        siren=SIREN_SCOP,
+        name="Coop Atelier",
+        nature_juridique="5458",
+        commune="59350",
+        est_ess=True,
+        est_societe_mission=True,
+    )
+    settings.COMPANIES_API_URL = fake.url
+    settings.COMPANIES_API_TIMEOUT = 0.5
+    settings.COMPANIES_API_RETRIES = 2
+    settings.COMPANIES_API_MAX_WAIT = 1
+    settings.COMPANIES_API_BACKOFF = 0.05
+    yield fake
+    fake.stop()
