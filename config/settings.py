@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "accounts",
     "grid",
     "projects",
+    "integrations",
     "api",
     "demo",
 ]
@@ -384,3 +385,15 @@ COMPANIES_API_BACKOFF = float(os.environ.get("COMPANIES_API_BACKOFF", "0.5"))
 # A `Retry-After` longer than this (seconds) is not waited for: the person types instead.
 COMPANIES_API_MAX_WAIT = float(os.environ.get("COMPANIES_API_MAX_WAIT", "2"))
 COMPANIES_CACHE_SECONDS = int(os.environ.get("COMPANIES_CACHE_SECONDS", str(24 * 3600)))
+# Démarche numérique (démarches simplifiées) GraphQL API: imports of dossiers into calls.
+# The tokens funders give are stored encrypted with DEMARCHES_TOKEN_KEY (a Fernet key:
+# python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'),
+# derived from SECRET_KEY when empty.
+DEMARCHES_API_URL = os.environ.get(
+    "DEMARCHES_API_URL", "https://www.demarches-simplifiees.fr/api/v2/graphql"
+)
+DEMARCHES_TOKEN_KEY = os.environ.get("DEMARCHES_TOKEN_KEY", "")
+DEMARCHES_API_TIMEOUT = float(os.environ.get("DEMARCHES_API_TIMEOUT", "20"))
+DEMARCHES_API_RETRIES = int(os.environ.get("DEMARCHES_API_RETRIES", "3"))
+DEMARCHES_API_BACKOFF = float(os.environ.get("DEMARCHES_API_BACKOFF", "1"))
+DEMARCHES_API_MAX_WAIT = float(os.environ.get("DEMARCHES_API_MAX_WAIT", "60"))

@@ -17,6 +17,7 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
@@ -240,5 +241,242 @@ def fake_companies(settings):
     settings.COMPANIES_API_RETRIES = 2
     settings.COMPANIES_API_MAX_WAIT = 1
     settings.COMPANIES_API_BACKOFF = 0.05
+    yield fake
+    fake.stop()
+
+
+# --- Démarche numérique (GraphQL API v2) ---------------------------------------------------
+
+DEMARCHE_NUMBER = 4242
+DEMARCHE_TOKEN = "jeton-de-test-demarche"
+
+
+def champ_id(n: int) -> str:
+    """Champ ids as the API gives them: base64 of "Champ-<stable id>"."""
+    import base64
+
+    return base64.b64encode(f"Champ-{n}".encode()).decode()
+
+
+DESCRIPTORS = [
+    {
+        "__typename": "TextChampDescriptor",
+        "id": champ_id(1),
+        "label": "Nom du projet",
+        "type": "text",
+    },
+    {
+        "__typename": "TextareaChampDescriptor",
+        "id": champ_id(2),
+        "label": "Présentation",
+        "type": "textarea",
+    },
+    {
+        "__typename": "DecimalNumberChampDescriptor",
+        "id": champ_id(3),
+        "label": "Montant sollicité",
+        "type": "decimal_number",
+    },
+    {
+        "__typename": "CommuneChampDescriptor",
+        "id": champ_id(4),
+        "label": "Commune du projet",
+        "type": "communes",
+    },
+    {
+        "__typename": "PieceJustificativeChampDescriptor",
+        "id": champ_id(5),
+        "label": "Budget prévisionnel",
+        "type": "piece_justificative",
+    },
+]
+FIELD_MAP = {
+    "title": champ_id(1),
+    "summary": champ_id(2),
+    "amount_requested": champ_id(3),
+    "commune": champ_id(4),
+}
+
+
+def dossier_node(
+    number: int,
+    *,
+    title: str,
+    modified: str,
+    siret: str = "",
+    email: str = "",
+    amount: float | None = 12000.0,
+    commune: tuple[str, str] = ("80021", "Amiens"),
+    files: list[dict] | None = None,
+    summary: str = "Un jardin partagé au pied des immeubles.",
+    state: str = "en_construction",
+) -> dict:
+    """A dossier as `demarche { dossiers { nodes } }` returns it."""
+    demandeur = (
+        {
+            "__typename": "PersonneMorale",
+            "siret": siret,
+            "entreprise": {"raisonSociale": f"STRUCTURE {siret}"},
+        }
+        if siret
+        else {"__typename": "PersonnePhysique", "civilite": "Mme", "nom": "Martin", "prenom": "Léa"}
+    )
+    return {
+        "id": f"RG9zc2llci0{number}",
+        "number": number,
+        "state": state,
+        "dateDepot": "2026-11-02T10:00:00+01:00",
+        "dateDerniereModification": modified,
+        "usager": {"email": email or f"usager{number}@example.fr"},
+        "demandeur": demandeur,
+        "champs": [
+            {
+                "__typename": "TextChamp",
+                "id": champ_id(1),
+                "label": "Nom du projet",
+                "stringValue": title,
+            },
+            {
+                "__typename": "TextChamp",
+                "id": champ_id(2),
+                "label": "Présentation",
+                "stringValue": summary,
+            },
+            {
+                "__typename": "DecimalNumberChamp",
+                "id": champ_id(3),
+                "label": "Montant sollicité",
+                "stringValue": "" if amount is None else str(amount),
+                "decimalNumber": amount,
+            },
+            {
+                "__typename": "CommuneChamp",
+                "id": champ_id(4),
+                "label": "Commune du projet",
+                "stringValue": f"{commune[1]} ({commune[0]})",
+                "commune": {"name": commune[1], "code": commune[0], "postalCode": "80000"},
+            },
+            {
+                "__typename": "PieceJustificativeChamp",
+                "id": champ_id(5),
+                "label": "Budget prévisionnel",
+                "stringValue": "",
+                "files": files or [],
+            },
+        ],
+    }
+
+
+class FakeDemarches(FakeServer):
+    """The GraphQL endpoint at /api/v2/graphql and the files at /fichiers/<name>."""
+
+    page_size = 2
+
+    def __init__(self):
+        super().__init__()
+        self.title = "Appel à projets innovation sociale 2026"
+        self.dossiers: dict[int, dict] = {}
+        self.deleted: list[dict] = []
+        self.files: dict[str, bytes] = {}
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/v2/graphql"
+
+    def file(self, name: str, content: bytes) -> dict:
+        self.files[name] = content
+        return {
+            "filename": name,
+            "contentType": "application/pdf",
+            "byteSize": len(content),
+            "checksum": f"sum-{name}-{len(content)}",
+            "url": f"{self.url}/fichiers/{name}",
+        }
+
+    def graphql_requests(self) -> list[dict]:
+        return [json.loads(r.body) for r in self.received if r.path == "/api/v2/graphql"]
+
+    def _connection(self, items, after):
+        start = int(after) if after and str(after).isdigit() else 0
+        chunk = items[start : start + self.page_size]
+        end = start + len(chunk)
+        return {
+            "pageInfo": {"hasNextPage": end < len(items), "endCursor": str(end) if chunk else None},
+            "nodes": chunk,
+        }
+
+    def answer(self, received):
+        if received.path.startswith("/fichiers/"):
+            name = received.path.rsplit("/", 1)[-1]
+            if name not in self.files:
+                return Answer(404, "")
+            return Answer(200, self.files[name], headers={"Content-Type": "application/pdf"})
+        if received.path != "/api/v2/graphql" or received.method != "POST":
+            return Answer(404, {"errors": [{"message": "Not found"}]})
+        if received.headers.get("Authorization") != f"Bearer {DEMARCHE_TOKEN}":
+            return Answer(
+                401,
+                {"errors": [{"message": "Without a token, only persisted queries are allowed"}]},
+            )
+        try:
+            body = json.loads(received.body)
+            query, variables = body["query"], body.get("variables") or {}
+        except (ValueError, KeyError, TypeError):
+            return Answer(400, {"errors": [{"message": "No query string was present"}]})
+        if variables.get("demarcheNumber") != DEMARCHE_NUMBER:
+            return Answer(
+                200,
+                {
+                    "data": {"demarche": None},
+                    "errors": [
+                        {"message": "Demarche not found", "extensions": {"code": "not_found"}}
+                    ],
+                },
+            )
+        if "getDemarche" in query:
+            demarche = {
+                "number": DEMARCHE_NUMBER,
+                "title": self.title,
+                "state": "publiee",
+                "activeRevision": {"champDescriptors": DESCRIPTORS},
+            }
+        elif "getDossiers" in query:
+            since = variables.get("updatedSince")
+            items = sorted(
+                (
+                    node
+                    for node in self.dossiers.values()
+                    if not since
+                    or datetime.fromisoformat(node["dateDerniereModification"])
+                    > datetime.fromisoformat(since)
+                ),
+                key=lambda node: node["number"],
+            )
+            demarche = {
+                "number": DEMARCHE_NUMBER,
+                "dossiers": self._connection(items, variables.get("after")),
+            }
+        elif "getDeletedDossiers" in query:
+            since = variables.get("deletedSince")
+            items = [
+                d
+                for d in self.deleted
+                if not since
+                or datetime.fromisoformat(d["dateSupression"]) > datetime.fromisoformat(since)
+            ]
+            demarche = {"deletedDossiers": self._connection(items, variables.get("after"))}
+        else:
+            return Answer(200, {"errors": [{"message": "Unknown query"}]})
+        return Answer(200, {"data": {"demarche": demarche}})
+
+
+@pytest.fixture
+def fake_demarches(settings):
+    fake = FakeDemarches().start()
+    settings.DEMARCHES_API_URL = fake.api_url
+    settings.DEMARCHES_API_TIMEOUT = 1
+    settings.DEMARCHES_API_RETRIES = 1
+    settings.DEMARCHES_API_BACKOFF = 0.05
+    settings.DEMARCHES_API_MAX_WAIT = 1
     yield fake
     fake.stop()
