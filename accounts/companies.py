@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import LegalForm, Organisation, OrganisationCheck
+from accounts.models import LegalForm, Membership, Organisation, OrganisationCheck, Role
 from accounts.outgoing import ServiceError, json_of, send
 from accounts.validators import clean_siren_or_siret
 from territories.models import Commune
@@ -239,3 +239,23 @@ def organisation_check_refresh(*, organisation_id: int) -> str:
         return f"not-checked: {getattr(error, 'code', 'invalid')}"
     organisation_check_record(organisation=organisation, facts=facts)
     return "checked"
+
+
+@transaction.atomic
+def organisation_create_from_registries(*, user, siret: str, facts: CompanyFacts):
+    """The organisation a ProConnect person works for (its SIRET asserted by ProConnect),
+    created from what the registries say, with the person as its holder and the facts kept
+    as checked."""
+    organisation = Organisation.objects.filter(siret=siret).first()
+    if organisation is None:
+        organisation = Organisation(
+            name=facts.name or siret,
+            legal_form=facts.legal_form or LegalForm.OTHER,
+            siret=siret,
+            commune=Commune.objects.filter(code=facts.commune_code).first(),
+        )
+        organisation.full_clean()
+        organisation.save()
+        organisation_check_record(organisation=organisation, facts=facts)
+    Membership.objects.get_or_create(user=user, organisation=organisation, role=Role.HOLDER)
+    return organisation

@@ -397,3 +397,31 @@ DEMARCHES_API_TIMEOUT = float(os.environ.get("DEMARCHES_API_TIMEOUT", "20"))
 DEMARCHES_API_RETRIES = int(os.environ.get("DEMARCHES_API_RETRIES", "3"))
 DEMARCHES_API_BACKOFF = float(os.environ.get("DEMARCHES_API_BACKOFF", "1"))
 DEMARCHES_API_MAX_WAIT = float(os.environ.get("DEMARCHES_API_MAX_WAIT", "60"))
+
+# ProConnect login (OpenID Connect, mozilla-django-oidc; accounts/proconnect.py). Off unless
+# PROCONNECT_CLIENT_ID, PROCONNECT_CLIENT_SECRET and PROCONNECT_DOMAIN are set. The domain is
+# the provider's host (e.g. auth.agentconnect.gouv.fr; fca.integ01.dev-agentconnect.fr for
+# the integration environment); its endpoints are ProConnect's published ones under /api/v2
+# (PROCONNECT_DOMAIN may also be a full base URL ending in /api/v2). The redirect URI to
+# declare to ProConnect: <SITE_URL>/comptes/proconnect/retour/.
+PROCONNECT_CLIENT_ID = os.environ.get("PROCONNECT_CLIENT_ID", "")
+PROCONNECT_CLIENT_SECRET = os.environ.get("PROCONNECT_CLIENT_SECRET", "")
+PROCONNECT_DOMAIN = os.environ.get("PROCONNECT_DOMAIN", "").strip().rstrip("/")
+PROCONNECT_ENABLED = bool(PROCONNECT_CLIENT_ID and PROCONNECT_CLIENT_SECRET and PROCONNECT_DOMAIN)
+PROCONNECT_TIMEOUT = float(os.environ.get("PROCONNECT_TIMEOUT", "5"))
+_PROCONNECT_BASE = (
+    PROCONNECT_DOMAIN if "://" in PROCONNECT_DOMAIN else f"https://{PROCONNECT_DOMAIN}/api/v2"
+)
+AUTHENTICATION_BACKENDS.insert(1, "accounts.proconnect.ProConnectBackend")
+OIDC_RP_CLIENT_ID = PROCONNECT_CLIENT_ID
+OIDC_RP_CLIENT_SECRET = PROCONNECT_CLIENT_SECRET
+OIDC_RP_SIGN_ALGO = os.environ.get("PROCONNECT_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email given_name usual_name uid siret"
+OIDC_OP_AUTHORIZATION_ENDPOINT = f"{_PROCONNECT_BASE}/authorize"
+OIDC_OP_TOKEN_ENDPOINT = f"{_PROCONNECT_BASE}/token"
+OIDC_OP_USER_ENDPOINT = f"{_PROCONNECT_BASE}/userinfo"
+OIDC_OP_JWKS_ENDPOINT = f"{_PROCONNECT_BASE}/jwks"
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:proconnect_callback"
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": "eidas1"}
+OIDC_TIMEOUT = PROCONNECT_TIMEOUT
+OIDC_USE_NONCE = True

@@ -480,3 +480,128 @@ def fake_demarches(settings):
     settings.DEMARCHES_API_MAX_WAIT = 1
     yield fake
     fake.stop()
+
+
+# --- ProConnect (OpenID Connect provider) ------------------------------------------------
+
+PROCONNECT_CLIENT = "evalis-test"
+PROCONNECT_SECRET = "secret-de-test"
+
+
+class FakeProConnect(FakeServer):
+    """Discovery, JWKS, authorize (records the request), token (an ID token signed with the
+    provider's RSA key, carrying the nonce of the authorisation request) and userinfo (a
+    signed JWT, `application/jwt`, as ProConnect answers)."""
+
+    def __init__(self):
+        import jwt as pyjwt
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        super().__init__()
+        self.jwt = pyjwt
+        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.kid = "cle-de-test"
+        self.claims = {
+            "sub": "f1d1e5a6-agent",
+            "uid": "1234",
+            "email": "agent@region.example.fr",
+            "given_name": "Camille",
+            "usual_name": "Durand",
+            "siret": "77567227200017",
+        }
+        self.nonce = None
+        self.sign_with = self.key  # a test may sign with another key (forged)
+
+    @property
+    def base(self) -> str:
+        return f"{self.url}/api/v2"
+
+    def _sign(self, payload: dict) -> str:
+        return self.jwt.encode(
+            payload, self.sign_with, algorithm="RS256", headers={"kid": self.kid}
+        )
+
+    def answer(self, received):
+        now = int(time.time())
+        path = received.path.removeprefix("/api/v2")
+        if path == "/.well-known/openid-configuration":
+            return Answer(
+                200,
+                {
+                    "issuer": self.base,
+                    "authorization_endpoint": f"{self.base}/authorize",
+                    "token_endpoint": f"{self.base}/token",
+                    "userinfo_endpoint": f"{self.base}/userinfo",
+                    "jwks_uri": f"{self.base}/jwks",
+                    "end_session_endpoint": f"{self.base}/session/end",
+                    "id_token_signing_alg_values_supported": ["RS256", "ES256"],
+                    "userinfo_signing_alg_values_supported": ["RS256", "ES256"],
+                    "scopes_supported": [
+                        "openid",
+                        "email",
+                        "given_name",
+                        "usual_name",
+                        "uid",
+                        "siret",
+                    ],
+                },
+            )
+        if path == "/jwks":
+            jwk = self.jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key(), as_dict=True)
+            return Answer(200, {"keys": [{**jwk, "kid": self.kid, "alg": "RS256", "use": "sig"}]})
+        if path == "/authorize":
+            self.nonce = received.query.get("nonce")
+            return Answer(200, "<html>ProConnect</html>", headers={"Content-Type": "text/html"})
+        if path == "/token":
+            form = {k: v[-1] for k, v in parse_qs(received.body.decode()).items()}
+            if form.get("client_secret") != PROCONNECT_SECRET or form.get("code") != "code-ok":
+                return Answer(400, {"error": "invalid_grant"})
+            id_token = self._sign(
+                {
+                    "iss": self.base,
+                    "aud": PROCONNECT_CLIENT,
+                    "sub": self.claims["sub"],
+                    "iat": now,
+                    "exp": now + 60,
+                    "nonce": self.nonce,
+                    "acr": "eidas1",
+                }
+            )
+            return Answer(
+                200,
+                {
+                    "access_token": "acces-ok",
+                    "token_type": "Bearer",
+                    "expires_in": 60,
+                    "id_token": id_token,
+                },
+            )
+        if path == "/userinfo":
+            if received.headers.get("Authorization") != "Bearer acces-ok":
+                return Answer(401, {"error": "invalid_token"})
+            token = self._sign(
+                {
+                    "iss": self.base,
+                    "aud": PROCONNECT_CLIENT,
+                    "iat": now,
+                    "exp": now + 60,
+                    **self.claims,
+                }
+            )
+            return Answer(200, token, headers={"Content-Type": "application/jwt"})
+        return Answer(404, {"error": "not_found"})
+
+
+@pytest.fixture
+def fake_proconnect(settings):
+    fake = FakeProConnect().start()
+    settings.PROCONNECT_ENABLED = True
+    settings.PROCONNECT_CLIENT_ID = settings.OIDC_RP_CLIENT_ID = PROCONNECT_CLIENT
+    settings.PROCONNECT_CLIENT_SECRET = settings.OIDC_RP_CLIENT_SECRET = PROCONNECT_SECRET
+    settings.PROCONNECT_DOMAIN = fake.base
+    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = f"{fake.base}/authorize"
+    settings.OIDC_OP_TOKEN_ENDPOINT = f"{fake.base}/token"
+    settings.OIDC_OP_USER_ENDPOINT = f"{fake.base}/userinfo"
+    settings.OIDC_OP_JWKS_ENDPOINT = f"{fake.base}/jwks"
+    yield fake
+    fake.stop()

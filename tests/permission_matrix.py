@@ -343,6 +343,10 @@ MATRIX: dict[str, Row] = {
         {"anonymous": DENIED, "holder": 200, "reviewer": DENIED, "funder": DENIED, "admin": 200},
         kwargs=lambda ctx: {"pk": ctx["holder_organisation"].pk},
     ),
+    # ProConnect is off unless configured (tests/accounts/test_proconnect.py turns it on).
+    "accounts:proconnect_start": Row(everyone(404)),
+    "accounts:proconnect_callback": Row(everyone(404)),
+    "accounts:proconnect_organisation": Row(signed_in(404)),
     "accounts:signup_sent": Row(everyone(200)),
     "accounts:signup_confirm": Row(everyone(200), kwargs=_signup_token),
     "accounts:organisation_members": Row(
