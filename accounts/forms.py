@@ -107,12 +107,19 @@ class HolderSignupForm(SubmitOnceMixin, SiretFieldMixin, forms.Form):
 
 class OrganisationForm(SiretFieldMixin, forms.ModelForm):
     commune = CommuneField(required=False)
+    # Longer than the 14 digits it keeps: a SIRET is often typed or pasted with spaces.
+    siret = forms.CharField(
+        label=_("SIREN ou SIRET"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        help_text=_("9 chiffres (SIREN) ou 14 chiffres (SIRET), espaces acceptés."),
+    )
 
     class Meta:
         model = Organisation
         fields = ["name", "legal_form", "siret", "commune", "esus_agreement_date"]
         widgets = {
-            "siret": forms.TextInput(attrs={"inputmode": "numeric"}),
             "esus_agreement_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
