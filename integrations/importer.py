@@ -66,15 +66,12 @@ def _require_call_open_to_imports(call) -> None:
         )
 
 
-@transaction.atomic
 def demarche_source_connect(*, call, number: int, token: str, by: User) -> DemarcheSource:
     """Connect (or reconnect) the call's démarche: the API must know the démarche and accept
     the token, whose champs are kept for the mapping. The token is stored encrypted; an
-    empty token keeps the one stored."""
+    empty token keeps the one stored. The API is asked before any database lock is taken."""
     _require_call_open_to_imports(call)
-    source = DemarcheSource.objects.select_for_update().filter(call=call).first()
-    if source is not None and source.is_busy:
-        raise ValidationError(_("Un import est en cours : attendez qu'il se termine."))
+    source = DemarcheSource.objects.filter(call=call).first()
     if not token:
         token = token_decrypt(source.token_encrypted) if source else None
         if not token:
@@ -83,6 +80,14 @@ def demarche_source_connect(*, call, number: int, token: str, by: User) -> Demar
         demarche = DemarchesClient(token).demarche(number)
     except ServiceError as error:
         raise ValidationError(error.message, code=error.code) from None
+    return _demarche_source_save(call=call, number=number, token=token, demarche=demarche, by=by)
+
+
+@transaction.atomic
+def _demarche_source_save(*, call, number: int, token: str, demarche: dict, by: User):
+    source = DemarcheSource.objects.select_for_update().filter(call=call).first()
+    if source is not None and source.is_busy:
+        raise ValidationError(_("Un import est en cours : attendez qu'il se termine."))
     if source is None:
         source = DemarcheSource(call=call, created_by=by)
     elif source.number != number:
@@ -215,30 +220,48 @@ def _date(value) -> datetime | None:
     return parsed
 
 
-def _organisation(node: dict) -> Organisation:
-    """The holder organisation: matched on the demandeur's SIRET (or its SIREN), else created
-    from the registries (accounts.companies), else from what the dossier says."""
+def _demandeur_siret(node: dict) -> str:
     demandeur = node.get("demandeur") if isinstance(node.get("demandeur"), dict) else {}
-    siret = ""
     try:
-        siret = clean_siren_or_siret(str(demandeur.get("siret") or ""))
+        return clean_siren_or_siret(str(demandeur.get("siret") or ""))
     except ValidationError:
-        siret = ""
+        return ""
+
+
+def _known_organisation(siret: str) -> Organisation | None:
+    if not siret:
+        return None
+    return (
+        Organisation.objects.filter(siret=siret).first()
+        or Organisation.objects.filter(siret=siret[:9]).first()
+    )
+
+
+def _registry_facts(node: dict):
+    """What the registries say of a new demandeur's SIRET, asked before the dossier's
+    transaction (no outside call holds a database lock); None when unknown or unreachable."""
+    siret = _demandeur_siret(node)
+    if not siret or _known_organisation(siret) is not None:
+        return None
+    try:
+        return company_lookup(siret)
+    except (ServiceError, ValidationError):
+        return None
+
+
+def _organisation(node: dict, facts) -> Organisation:
+    """The holder organisation: matched on the demandeur's SIRET (or its SIREN), else created
+    from the registries' `facts`, else from what the dossier says."""
+    demandeur = node.get("demandeur") if isinstance(node.get("demandeur"), dict) else {}
+    siret = _demandeur_siret(node)
     if siret:
-        found = (
-            Organisation.objects.filter(siret=siret).first()
-            or Organisation.objects.filter(siret=siret[:9]).first()
-        )
+        found = _known_organisation(siret)
         if found is not None:
             return found
         entreprise = (
             demandeur.get("entreprise") if isinstance(demandeur.get("entreprise"), dict) else {}
         )
         name, legal_form, commune = str(entreprise.get("raisonSociale") or "")[:200], "", None
-        try:
-            facts = company_lookup(siret)
-        except (ServiceError, ValidationError):
-            facts = None
         if facts is not None:
             name = facts.name or name
             legal_form = facts.legal_form
@@ -279,7 +302,15 @@ def _allowed_file_url(url: str) -> bool:
     return parsed.scheme == "https" or (parsed.scheme == "http" and parsed.netloc == api.netloc)
 
 
-def _import_files(client, dossier: ImportedDossier, node: dict, counts: dict) -> None:
+def _download_files(client, source, number: int, node: dict, counts: dict) -> list:
+    """The dossier's files not imported yet that are readable PDFs: [(key, name, content)],
+    downloaded before the dossier's transaction."""
+    stored = set(
+        ImportedFile.objects.filter(dossier__source=source, dossier__number=number).values_list(
+            "key", flat=True
+        )
+    )
+    found = []
     for champ in node.get("champs") or []:
         if not isinstance(champ, dict):
             continue
@@ -289,40 +320,54 @@ def _import_files(client, dossier: ImportedDossier, node: dict, counts: dict) ->
             url = str(file.get("url") or "")
             name = str(file.get("filename") or "document.pdf")
             key = str(file.get("checksum") or f"{name}:{file.get('byteSize')}")[:200]
-            if dossier.files.filter(key=key).exists():
+            if key in stored:
                 continue
-            if not _allowed_file_url(url):
-                counts["files_refused"] += 1
-                continue
-            content = client.download(url, max_bytes=MAX_ATTACHMENT_BYTES)
-            if content is None:
-                counts["files_refused"] += 1
-                continue
-            upload = ContentFile(content, name=name.replace("/", "_")[:150] or "document.pdf")
-            if attachment_problems(upload):
-                counts["files_refused"] += 1
-                continue
-            attachment = Attachment(
-                project=dossier.project,
-                original_name=clean_display_name(name),
-                size=len(content),
+            stored.add(key)
+            content = (
+                client.download(url, max_bytes=MAX_ATTACHMENT_BYTES)
+                if _allowed_file_url(url)
+                else None
             )
-            attachment.file.save("upload.pdf", upload, save=False)
-            try:
-                attachment.save()
-            except Exception:
-                attachment.file.delete(save=False)
-                raise
-            ImportedFile.objects.create(dossier=dossier, key=key, attachment=attachment)
-            counts["files"] += 1
+            upload = ContentFile(content or b"", name=name.replace("/", "_")[:150] or "x.pdf")
+            if content is None or attachment_problems(upload):
+                counts["files_refused"] += 1
+                continue
+            found.append((key, name, content))
+    return found
 
 
-@transaction.atomic
+def _store_files(dossier: ImportedDossier, files: list, counts: dict) -> None:
+    for key, name, content in files:
+        attachment = Attachment(
+            project=dossier.project, original_name=clean_display_name(name), size=len(content)
+        )
+        attachment.file.save("upload.pdf", ContentFile(content), save=False)
+        # The file is on disk before the row; if the dossier's transaction fails, its row
+        # goes and the file stays as an orphan, as with uploads.
+        try:
+            attachment.save()
+        except Exception:
+            attachment.file.delete(save=False)
+            raise
+        ImportedFile.objects.create(dossier=dossier, key=key, attachment=attachment)
+        counts["files"] += 1
+
+
 def _import_dossier(client, source: DemarcheSource, node: dict, counts: dict) -> None:
+    """One dossier: what needs the outside (the registries, the files) first, then its
+    project in one transaction."""
     number = node.get("number")
     if not isinstance(number, int) or number <= 0 or number >= 2**63:
         counts["ignored"] += 1
         return
+    known = ImportedDossier.objects.filter(source=source, number=number).exists()
+    facts = None if known else _registry_facts(node)
+    files = _download_files(client, source, number, node, counts)
+    _save_dossier(source, node, number, facts, files, counts)
+
+
+@transaction.atomic
+def _save_dossier(source, node, number, facts, files, counts) -> None:
     values = _project_values(source, node)
     modified = _date(node.get("dateDerniereModification"))
     dossier = (
@@ -332,7 +377,7 @@ def _import_dossier(client, source: DemarcheSource, node: dict, counts: dict) ->
         .first()
     )
     if dossier is None:
-        organisation = _organisation(node)
+        organisation = _organisation(node, facts)
         project = Project(
             call=source.call,
             organisation=organisation,
@@ -378,7 +423,7 @@ def _import_dossier(client, source: DemarcheSource, node: dict, counts: dict) ->
         dossier.state = str(node.get("state") or "")[:30]
         dossier.modified_at = modified
         dossier.save(update_fields=["state", "modified_at", "updated_at"])
-    _import_files(client, dossier, node, counts)
+    _store_files(dossier, files, counts)
 
 
 @transaction.atomic
