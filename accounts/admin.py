@@ -1,8 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AuditEvent, Membership, Organisation, User
+from accounts.models import AuditEvent, Membership, Organisation, OrganisationCheck, User
+from accounts.services import client_ip, organisation_esus_verify
 
 
 class MembershipInline(admin.TabularInline):
@@ -28,11 +30,52 @@ class UserAdmin(BaseUserAdmin):
     inlines = [MembershipInline]
 
 
+class OrganisationCheckInline(admin.StackedInline):
+    """What the registries said (read-only: only the background check writes it)."""
+
+    model = OrganisationCheck
+    extra = 0
+    can_delete = False
+    readonly_fields = [field.name for field in OrganisationCheck._meta.fields]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "legal_form", "siret", "commune"]
+    list_display = ["name", "legal_form", "siret", "commune", "esus_agreement_date", "esus_checked"]
+    list_filter = [("esus_agreement_date", admin.EmptyFieldListFilter)]
     search_fields = ["name", "siret"]
     autocomplete_fields = ["commune"]
+    readonly_fields = ["esus_verified_at", "esus_verified_by"]
+    inlines = [OrganisationCheckInline]
+    actions = ["verify_esus"]
+
+    @admin.display(boolean=True, description=_("ESUS vérifié"))
+    def esus_checked(self, obj):
+        return obj.esus_verified_at is not None if obj.esus_agreement_date else None
+
+    @admin.action(description=_("Confirmer l'agrément ESUS déclaré (après vérification)"))
+    def verify_esus(self, request, queryset):
+        done = 0
+        for organisation in queryset:
+            try:
+                organisation_esus_verify(
+                    organisation=organisation, by=request.user, ip=client_ip(request)
+                )
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{organisation} : {' '.join(error.messages)}", messages.WARNING
+                )
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                _("%(count)d agrément(s) ESUS confirmé(s).") % {"count": done},
+                messages.SUCCESS,
+            )
 
 
 @admin.register(AuditEvent)

@@ -168,11 +168,21 @@ class HolderSignupForm(SubmitOnceMixin, SiretFieldMixin, forms.Form):
 
 class OrganisationForm(ConstraintErrorsAtFieldsMixin, SiretFieldMixin, forms.ModelForm):
     commune = CommuneField(required=False)
+    # Longer than the 14 digits it keeps: a SIRET is often typed or pasted with spaces.
+    siret = forms.CharField(
+        label=_("SIREN ou SIRET"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        help_text=_("9 chiffres (SIREN) ou 14 chiffres (SIRET), espaces acceptés."),
+    )
 
     class Meta:
         model = Organisation
-        fields = ["name", "legal_form", "siret", "rna", "commune"]
-        widgets = {"siret": forms.TextInput(attrs={"inputmode": "numeric"})}
+        fields = ["name", "legal_form", "siret", "rna", "commune", "esus_agreement_date"]
+        widgets = {
+            "esus_agreement_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
     def clean_rna(self):
         value = self.cleaned_data.get("rna", "")

@@ -159,6 +159,23 @@ class Organisation(models.Model):
         verbose_name=_("commune"),
     )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    # The ESUS agrément (entreprise solidaire d'utilité sociale) has no API: the holder
+    # declares it with its date; an administrator checks it (admin action).
+    esus_agreement_date = models.DateField(
+        _("date de l'agrément ESUS"),
+        null=True,
+        blank=True,
+        help_text=_("Seulement si la structure a l'agrément ESUS : la date de l'arrêté."),
+    )
+    esus_verified_at = models.DateTimeField(_("agrément ESUS vérifié le"), null=True, blank=True)
+    esus_verified_by = models.ForeignKey(
+        "User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("agrément ESUS vérifié par"),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -175,6 +192,48 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class OrganisationCheck(models.Model):
+    """What the registries (API Recherche d'entreprises) said of an organisation's SIREN or
+    SIRET, and when: shown to funders as checked facts, apart from what the holder declared
+    (accounts.companies)."""
+
+    organisation = models.OneToOneField(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="checked_facts",
+        verbose_name=_("organisation"),
+    )
+    siren = models.CharField(_("SIREN"), max_length=9)
+    siret = models.CharField(_("SIRET du siège ou de l'établissement"), max_length=14, blank=True)
+    name = models.CharField(_("dénomination"), max_length=200)
+    nature_juridique = models.CharField(_("catégorie juridique"), max_length=4, blank=True)
+    nature_juridique_label = models.CharField(
+        _("libellé de la catégorie juridique"), max_length=200, blank=True
+    )
+    commune = models.ForeignKey(
+        "territories.Commune",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("commune du siège"),
+    )
+    is_active = models.BooleanField(_("en activité"), default=True)
+    is_ess = models.BooleanField(_("entreprise de l'ESS"), default=False)
+    is_siae = models.BooleanField(_("structure d'insertion (SIAE)"), default=False)
+    is_association = models.BooleanField(_("association"), default=False)
+    rna = models.CharField(_("numéro RNA"), max_length=10, blank=True)
+    is_mission_company = models.BooleanField(_("société à mission"), default=False)
+    checked_at = models.DateTimeField(_("vérifié le"))
+
+    class Meta:
+        verbose_name = _("vérification d'une organisation")
+        verbose_name_plural = _("vérifications des organisations")
+
+    def __str__(self):
+        return f"{self.name} ({self.siren})"
 
 
 class Membership(models.Model):

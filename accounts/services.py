@@ -7,9 +7,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, Membership, Organisation, Role, SubmittedForm, User
+from accounts.tasks import organisation_check
 
 
 @transaction.atomic
@@ -43,15 +45,51 @@ def holder_signup(
     organisation.full_clean()
     organisation.save()
     Membership.objects.create(user=user, organisation=organisation, role=Role.HOLDER)
+    organisation_check_on_commit(organisation)
     return user
+
+
+def organisation_check_on_commit(organisation: Organisation) -> None:
+    """Once the organisation is saved, look its SIRET up in the registries in the
+    background (accounts.tasks.organisation_check): never inside the page's request."""
+    if organisation.siret:
+        transaction.on_commit(lambda: organisation_check.enqueue(organisation.pk))
 
 
 @transaction.atomic
 def organisation_update(*, organisation: Organisation, data: dict) -> Organisation:
+    """Save what the holder declared. A new SIRET is checked again in the background; a
+    changed ESUS agrément date waits for an administrator's check again."""
+    siret_before, esus_before = organisation.siret, organisation.esus_agreement_date
     for field, value in data.items():
         setattr(organisation, field, value)
+    if organisation.esus_agreement_date != esus_before:
+        organisation.esus_verified_at = organisation.esus_verified_by = None
     organisation.full_clean()
     organisation.save()
+    if organisation.siret != siret_before or (
+        organisation.siret and not hasattr(organisation, "checked_facts")
+    ):
+        organisation_check_on_commit(organisation)
+    return organisation
+
+
+@transaction.atomic
+def organisation_esus_verify(*, organisation: Organisation, by: User, ip=None) -> Organisation:
+    """An administrator confirms the declared ESUS agrément (journaled)."""
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if organisation.esus_agreement_date is None:
+        raise ValidationError(_("Cette structure n'a pas déclaré d'agrément ESUS."), code="no-esus")
+    organisation.esus_verified_at = timezone.now()
+    organisation.esus_verified_by = by
+    organisation.save(update_fields=["esus_verified_at", "esus_verified_by"])
+    audit_record(
+        actor=by,
+        action="organisation.esus_verify",
+        obj=organisation,
+        after={"esus_agreement_date": organisation.esus_agreement_date},
+        ip=ip,
+    )
     return organisation
 
 

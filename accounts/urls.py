@@ -2,12 +2,19 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts import views, views_organisation
+from accounts import views, views_organisation, views_proconnect
 
 app_name = "accounts"
 urlpatterns = [
     path("connexion/", views.EmailLoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("proconnect/connexion/", views_proconnect.proconnect_start, name="proconnect_start"),
+    path("proconnect/retour/", views_proconnect.proconnect_callback, name="proconnect_callback"),
+    path(
+        "proconnect/structure/",
+        views_proconnect.proconnect_organisation,
+        name="proconnect_organisation",
+    ),
     path("inscription/", views.signup, name="signup"),
     path("inscription/envoyee/", views.signup_sent, name="signup_sent"),
     path("inscription/confirmer/<str:token>/", views.signup_confirm, name="signup_confirm"),

@@ -26,7 +26,7 @@ from accounts.onboarding import signup_request, signup_request_from_token
 from accounts.permissions import login_name, require
 from accounts.services import organisation_update, user_set_language, user_set_notifications
 from accounts.throttle import throttle_message, throttle_wait
-from accounts.web import attempt, current_organisation
+from accounts.web import SIRET_LOOKUP, attempt, current_organisation, siret_lookup_form
 
 
 @require_POST
@@ -85,6 +85,9 @@ class EmailLoginView(LoginView):
             user_set_language(user=self.request.user, language=chosen)
         return response
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "proconnect": settings.PROCONNECT_ENABLED}
+
 
 def _signup_links(request):
     """The absolute addresses the sign-up e-mails carry (the host is one ALLOWED_HOSTS
@@ -109,6 +112,15 @@ def signup(request):
     e-mail sent says what follows (confirm the address, or log in to the existing account)."""
     if request.user.is_authenticated:
         return redirect("accounts:profile")
+    if request.method == "POST" and SIRET_LOOKUP in request.POST:
+        form, message, facts = siret_lookup_form(
+            request, HolderSignupForm, names={"name": "organisation_name"}
+        )
+        return render(
+            request,
+            "accounts/signup.html",
+            {"form": form, "siret_message": message, "siret_facts": facts},
+        )
     form = HolderSignupForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -217,6 +229,18 @@ def profile(request):
 def organisation_edit(request, pk):
     organisation = get_object_or_404(Organisation.objects.select_related("commune"), pk=pk)
     require(request, "accounts.change_organisation", organisation)
+    if request.method == "POST" and SIRET_LOOKUP in request.POST:
+        form, message, facts = siret_lookup_form(request, OrganisationForm)
+        return render(
+            request,
+            "accounts/organisation_form.html",
+            {
+                "form": form,
+                "organisation": organisation,
+                "siret_message": message,
+                "siret_facts": facts,
+            },
+        )
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         try:

@@ -2,8 +2,11 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
+from accounts.companies import company_lookup, form_values
 from accounts.models import Organisation
+from accounts.outgoing import ServiceError
 
 
 def add_error_messages(request, error: ValidationError) -> None:
@@ -56,3 +59,32 @@ def current_organisation(request, role: str | None = None):
 
 def current_organisation_set(request, organisation) -> None:
     request.session[CURRENT_ORGANISATION] = organisation.pk
+
+
+# The button that fills an organisation's fields from its SIRET (sign-up, organisation form):
+# with JavaScript, htmx posts the form with this name and swaps the organisation's fieldset;
+# without, the same POST re-renders the whole page.
+SIRET_LOOKUP = "remplir_siret"
+
+
+def siret_lookup_form(request, form_class, *, names=None, **form_kwargs):
+    """`form_class`, unbound, showing what was typed with the organisation's fields filled
+    from the registries (accounts.companies), and what to tell the person at the SIRET field:
+    (form, message, facts or None). Nothing is saved; trouble with the service leaves the
+    fields as typed and says so."""
+    names = names or {}
+    values = {
+        key: request.POST.get(key, "") for key in request.POST if key != "csrfmiddlewaretoken"
+    }
+    facts, message = None, ""
+    try:
+        facts = company_lookup(request.POST.get("siret", ""))
+    except ValidationError as error:
+        message = " ".join(error.messages)
+    except ServiceError as error:
+        message = f"{error.message} " + _("Vous pouvez remplir les champs vous-même.")
+    else:
+        for field, value in form_values(facts).items():
+            values[names.get(field, field)] = value
+        message = _("Rempli depuis l'annuaire des entreprises : vérifiez avant d'enregistrer.")
+    return form_class(initial=values, **form_kwargs), message, facts

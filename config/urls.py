@@ -11,6 +11,7 @@ urlpatterns = [
     path("territoires/", include("territories.urls")),
     path("grille/", include("grid.urls")),
     path("", include("projects.urls")),
+    path("", include("integrations.urls")),
     path("admin/", admin.site.urls),
 ]
 

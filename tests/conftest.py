@@ -20,7 +20,7 @@ def pytest_configure(config):
 
 
 # The worker fixture (`database_tasks`) and its runner live with it.
-pytest_plugins = ["tests.worker"]
+pytest_plugins = ["tests.worker", "tests.fake_http"]
 
 
 @pytest.fixture(autouse=True)
@@ -48,6 +48,15 @@ def _tasks_run_at_once(settings):
             "QUEUES": ["default"],
         }
     }
+
+
+@pytest.fixture(autouse=True)
+def _no_outside_services(settings):
+    # No test leaves the machine: the State's services point at a closed port on loopback
+    # unless a test starts its fake server (tests/fake_http.py), and nothing waits long.
+    settings.COMPANIES_API_URL = "http://127.0.0.1:9"
+    settings.COMPANIES_API_RETRIES = 0
+    settings.DEMARCHES_API_URL = "http://127.0.0.1:9/api/v2/graphql"
 
 
 @pytest.fixture

@@ -251,6 +251,37 @@ REVIEW_ROWS: dict[str, Row] = {
 }
 
 
+def _demarche_call(ctx):
+    """The matrix's open call, connected to a démarche (no champ mapped yet)."""
+    from integrations.crypto import token_encrypt
+    from integrations.models import DemarcheSource
+
+    if "demarche_source" not in ctx:
+        ctx["demarche_source"] = DemarcheSource.objects.create(
+            call=ctx["call"],
+            number=4242,
+            title="Démarche",
+            token_encrypted=token_encrypt("jeton"),
+            descriptors=[{"id": "Q2hhbXAtMQ==", "label": "Nom du projet", "type": "text"}],
+        )
+    return {"pk": ctx["call"].pk}
+
+
+# Démarche numérique imports: the call's managers only. The mapping refused (400: nothing
+# chosen) and the import refused (no mapping yet: a message, then the page) still say who
+# gets in.
+INTEGRATION_ROWS: dict[str, Row] = {
+    "integrations:demarche": Row(only(200, "funder", "admin"), kwargs=_demarche_call),
+    "integrations:demarche_map": Row(
+        only(400, "funder", "admin"), kwargs=_demarche_call, method="post"
+    ),
+    "integrations:demarche_import": Row(
+        only(302, "funder", "admin"), kwargs=_demarche_call, method="post"
+    ),
+    "integrations:demarche_progress": Row(only(200, "funder", "admin"), kwargs=_demarche_call),
+}
+
+
 def _once(ctx, name, make):
     """An object the row needs, created once per test context."""
     if name not in ctx:
@@ -325,6 +356,10 @@ MATRIX: dict[str, Row] = {
         {"anonymous": DENIED, "holder": 200, "reviewer": DENIED, "funder": DENIED, "admin": 200},
         kwargs=lambda ctx: {"pk": ctx["holder_organisation"].pk},
     ),
+    # ProConnect is off unless configured (tests/accounts/test_proconnect.py turns it on).
+    "accounts:proconnect_start": Row(everyone(404)),
+    "accounts:proconnect_callback": Row(everyone(404)),
+    "accounts:proconnect_organisation": Row(signed_in(404)),
     "accounts:signup_sent": Row(everyone(200)),
     "accounts:signup_confirm": Row(everyone(200), kwargs=_signup_token),
     "accounts:organisation_members": Row(
@@ -360,6 +395,7 @@ MATRIX: dict[str, Row] = {
     **GRID_ROWS,
     **PROJECT_ROWS,
     **REVIEW_ROWS,
+    **INTEGRATION_ROWS,
 }
 
 

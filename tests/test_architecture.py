@@ -1,8 +1,9 @@
 """The layering stays true: the import graph of the project's own modules, read from the
 source, has no cycle and no import that points up a layer; a lazy import says why.
 
-Apps: territories ← accounts ← grid ← projects ← api ← demo, with config on top (settings
-and URLs see every app). The REST API sits on the product's apps: nothing below imports it.
+Apps: territories ← accounts ← grid ← projects ← integrations ← api ← demo, with config on
+top (settings and URLs see every app). The REST API sits on the product's apps: nothing
+below imports it.
 Inside projects: models ← rules/selectors ← services/dashboards ← forms ← views, then admin,
 urls and the management commands.
 """
@@ -16,9 +17,10 @@ APPS = {
     "accounts": 1,
     "grid": 2,
     "projects": 3,
-    "api": 4,
-    "demo": 5,
-    "config": 6,
+    "integrations": 4,  # the State's services feeding calls (Démarche numérique)
+    "api": 5,
+    "demo": 6,
+    "config": 7,
 }
 # Layers inside an app (the projects app names them all); a module not listed is at the
 # top of its app (e.g. urls, admin, management commands).
@@ -32,6 +34,8 @@ LAYERS = {
     "figures": 0,  # the one rounding of figures shown, at the bottom for maps and dashboards
     "text": 0,
     "typography": 0,  # French dates, amounts and sizes, on top of figures; forms and filters use it
+    "outgoing": 0,  # accounts: calls to outside services (timeouts, retries, errors)
+    "crypto": 0,  # integrations: tokens encrypted at rest
     "rules": 1,
     "selectors": 1,
     "permissions": 1,  # asking the rules: views, templates and selectors alike
@@ -41,6 +45,9 @@ LAYERS = {
     "emails": 2,
     "onboarding": 2,  # accounts: sign-up confirmed by e-mail (services)
     "membership": 2,  # accounts: organisation members and invitations (services)
+    "companies": 2,  # accounts: API Recherche d'entreprises client and checked facts
+    "demarches": 2,  # integrations: Démarche numérique GraphQL client
+    "importer": 2,  # integrations: importing dossiers into a call (services)
     "interchange": 2,  # grid import/export, called by services and forms
     "reference": 2,
     "loading": 2,

@@ -82,6 +82,7 @@ KNOWN_POST_NAMES = [
     "reviewers",
     "email",
     "per_project",
+    "remplir_siret",  # « Remplir depuis le SIRET » (a button: the parser reads inputs only)
 ]
 
 

@@ -294,7 +294,13 @@ def _reviewers_as_seen(request, project, criteria, *, is_manager: bool) -> list[
 def project_analysis(request, pk):
     """Per criterion: reviewers' mean and median, the self-assessment and the gap (journey 5)."""
     project = get_object_or_404(
-        Project.objects.select_related("call__grid_version", "departement"), pk=pk
+        Project.objects.select_related(
+            "call__grid_version",
+            "departement",
+            "organisation__commune",
+            "organisation__checked_facts__commune",
+        ),
+        pk=pk,
     )
     require(request, "projects.view_project_analysis", project)
     criteria = dashboards.project_criteria(project=project)
@@ -319,6 +325,7 @@ def project_analysis(request, pk):
             "self_figure": dashboards.project_self_figure(project=project, criteria=len(criteria)),
             **evidence_context(request, project, is_manager=is_manager),
             "can_decide": allowed(request, "projects.decide_project", project),
+            "is_manager": is_manager,
             "chart": {
                 "height": bar_height * len(criteria) + 30,
                 "rows": [

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IntegrationsConfig(AppConfig):
+    """Connections to the State's services that feed calls: Démarche numérique imports."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "integrations"
+    verbose_name = _("Services de l'État")

@@ -1,0 +1,42 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from integrations.models import MAPPABLE_FIELDS
+
+
+class DemarcheConnectForm(forms.Form):
+    number = forms.IntegerField(
+        label=_("Numéro de la démarche"),
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text=_("Le numéro affiché dans l'adresse de la démarche sur Démarche numérique."),
+    )
+    token = forms.CharField(
+        label=_("Jeton d'accès à l'API"),
+        max_length=500,
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text=_(
+            "Créé dans Démarche numérique (« Mon profil › Jetons d'API »), limité à cette "
+            "démarche si possible. Conservé chiffré ; laissez vide pour garder l'actuel."
+        ),
+    )
+
+
+class DemarcheMapForm(forms.Form):
+    """One choice per project field: the démarche's champ that fills it."""
+
+    row_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31)
+
+    def __init__(self, *args, descriptors, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("— aucun —"))] + [
+            (item["id"], f"{item['label']} ({item['type']})") for item in descriptors
+        ]
+        for field, (_kind, label) in MAPPABLE_FIELDS.items():
+            self.fields[field] = forms.ChoiceField(label=label, choices=choices, required=False)
+        self.fields["title"].required = True
+
+    def field_map(self) -> dict:
+        return {field: self.cleaned_data.get(field, "") for field in MAPPABLE_FIELDS}
