@@ -100,10 +100,10 @@ def format_file_size(size) -> str:
         return DASH
     size = int(size)
     if size < KILO:
-        return ngettext("%(n)s\u00a0octet", "%(n)s\u00a0octets", size) % {"n": format_figure(size)}
+        return ngettext("%(n)s octet", "%(n)s octets", size) % {"n": format_figure(size)}
     if size < KILO * KILO:
-        return pgettext("file size", "%(n)s\u00a0Ko") % {"n": _one_decimal(size, KILO)}
-    return pgettext("file size", "%(n)s\u00a0Mo") % {"n": _one_decimal(size, KILO * KILO)}
+        return pgettext("file size", "%(n)s Ko") % {"n": _one_decimal(size, KILO)}
+    return pgettext("file size", "%(n)s Mo") % {"n": _one_decimal(size, KILO * KILO)}
 
 
 def _one_decimal(size: int, unit: int) -> str:

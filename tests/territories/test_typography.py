@@ -100,6 +100,18 @@ def test_file_sizes_in_ko_and_mo(size, text):
         assert format_file_size(size) == text
 
 
+def test_in_english_file_sizes_and_times_read_the_english_way():
+    """The catalogue's msgids must be the very strings the code asks for: a "\\u00a0" escape
+    in the source was once extracted as six letters, and the English never showed."""
+    with translation.override("en"):
+        assert format_file_size(512) == f"512{NBSP}bytes"
+        assert format_file_size(20_992) == f"20.5{NBSP}KB"
+        assert format_file_size(3_355_443) == f"3.2{NBSP}MB"
+        assert format_date(datetime.datetime(2026, 12, 1, 9, 0), "long_time") == (
+            "1 December 2026, 09:00"
+        )
+
+
 @pytest.mark.parametrize(
     ("typed", "number"),
     [
