@@ -31,7 +31,7 @@ def test_holder_fills_their_organisation_from_its_siret(site, page, login, fake_
     expect(page.locator("#siret-lookup-message")).to_contain_text("RNA W802001234")
     expect(page.locator("#id_name")).to_have_value("JARDINS PARTAGÉS D'AMIENS")
     expect(page.locator("#id_legal_form")).to_have_value("association")
-    expect(page.locator("#id_commune")).to_have_value("Amiens (80000) — 80021")
+    expect(page.locator("#id_commune")).to_have_value("Amiens (80000)")
     page.get_by_role("button", name="Enregistrer").click()
 
     expect(page.get_by_text("Les informations de la structure sont enregistrées.")).to_be_visible()
