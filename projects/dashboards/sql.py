@@ -71,10 +71,15 @@ def calls_in(column: str, call_ids: list[int] | None) -> tuple[str, list]:
 
 
 def counted_reviews_sql(
-    *, project_id: int | None = None, call_id: int | None = None, call_ids=None
+    *,
+    project_id: int | None = None,
+    call_id: int | None = None,
+    call_ids=None,
+    author_ids=None,
 ) -> tuple[str, list]:
     """(SQL, params) of the reviews that count (`Assessment.objects.counted_reviews()`),
-    restricted to one project, one call or a list of calls (None: every call), with the
+    restricted to one project, one call or a list of calls (None: every call), and to some
+    authors (`author_ids`, None: every author), with the
     columns of `_COLUMNS`: the review's total in units (NULL when every criterion is "sans
     objet"), its project's call and territory."""
     sql, params = _compiled(connection.vendor)
@@ -87,6 +92,10 @@ def counted_reviews_sql(
         values.append(call_id)
     if call_ids is not None:
         clause, ids = calls_in("counted.call_id", call_ids)
+        conditions.append(clause)
+        values.extend(ids)
+    if author_ids is not None:
+        clause, ids = calls_in("counted.author_id", list(author_ids))
         conditions.append(clause)
         values.extend(ids)
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
