@@ -12,7 +12,31 @@ from django.urls import reverse
 
 from accounts.models import User
 from projects import services
+from projects.dashboards import PAGE_SIZE
 from projects.models import Assessment, Project
+from projects.scoring import comment_required
+
+# `bench --only GROUP`: the pages of each group.
+GROUPS = {
+    "dashboard": (
+        "call_dashboard",
+        "call_dashboard_sorted",
+        "call_dashboard_filtered",
+        "call_dashboard_search",
+        "call_dashboard_last_page",
+    ),
+    "territory": ("territory_dashboard", "territory_heatmap"),
+    "calibration": ("call_calibration",),
+    "judgement": ("call_judgement",),
+    "analysis": ("project_analysis",),
+    "forms": (
+        "scoring_form_get",
+        "scoring_form_post",
+        "self_assessment_get",
+        "self_assessment_post",
+    ),
+    "committee": ("call_committee",),
+}
 
 
 class QueryCounter:
@@ -26,9 +50,9 @@ class QueryCounter:
         return execute(sql, params, many, context)
 
 
-def bench_measure(*, call, requests: int, warmup: int) -> dict:
+def bench_measure(*, call, requests: int, warmup: int, only=None) -> dict:
     """Each page's median and p95 over `requests` timed requests after `warmup` ones, and
-    the queries of one request, keyed as in the JSON report."""
+    the queries of one request, keyed as in the JSON report; `only`: some GROUPS."""
     funder = User.objects.get(email="financeur@banc.invalid")
     holder = User.objects.get(email="porteur@banc.invalid")
     reviewer = User.objects.get(email="evaluateur1@banc.invalid")
@@ -44,18 +68,43 @@ def bench_measure(*, call, requests: int, warmup: int) -> dict:
     for criterion in criteria:
         value = review_values[criterion.pk]
         review_post[f"score_{criterion.pk}"] = str(value)
-        if value == criterion.scale_min:
+        if comment_required(criterion, value):
             review_post[f"comment_{criterion.pk}"] = "Aucun élément à ce sujet dans le dossier."
     self_post = {
         f"score_{criterion.pk}": str(index % 6) for index, criterion in enumerate(criteria)
     }
     review_url = reverse("projects:review_edit", args=[project.pk])
     self_url = reverse("projects:self_assessment_edit", args=[draft.pk])
+    dashboard = reverse("projects:call_dashboard", args=[call.pk])
+    last_page = max((call.projects.count() + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     pages = {
-        "call_dashboard": (
+        # The call dashboard: first page (best mean first), sorted by another column,
+        # filtered by région and decision, searched, and its last page.
+        "call_dashboard": (funder, "get", dashboard, None),
+        "call_dashboard_sorted": (funder, "get", dashboard + "?sort=-std_dev", None),
+        "call_dashboard_filtered": (
             funder,
             "get",
-            reverse("projects:call_dashboard", args=[call.pk]),
+            dashboard + f"?territory={project.region_id}&outcome=none&sort=median",
+            None,
+        ),
+        "call_dashboard_search": (funder, "get", dashboard + "?q=projet+0042", None),
+        "call_dashboard_last_page": (
+            funder,
+            "get",
+            dashboard + f"?sort=title&page={last_page}",
+            None,
+        ),
+        "call_calibration": (
+            funder,
+            "get",
+            reverse("projects:call_calibration", args=[call.pk]),
+            None,
+        ),
+        "call_committee": (
+            funder,
+            "get",
+            reverse("projects:call_committee", args=[call.pk]),
             None,
         ),
         "territory_dashboard": (
@@ -107,6 +156,9 @@ def bench_measure(*, call, requests: int, warmup: int) -> dict:
             lambda: {**self_post, "row_version": _self_row_version(draft)},
         ),
     }
+    if only:
+        wanted = {key for group in only for key in GROUPS[group]}
+        pages = {key: page for key, page in pages.items() if key in wanted}
     results = {}
     # The test client renders through every middleware; static files need no manifest.
     # DEBUG off as in production: no query log kept, no debug page on an error.
