@@ -11,7 +11,7 @@ from django.test.utils import override_settings
 from django.urls import reverse
 
 from accounts.models import User
-from projects import services
+from projects import dashboards, services
 from projects.dashboards import PAGE_SIZE
 from projects.models import Assessment, Project
 from projects.scoring import comment_required
@@ -36,6 +36,15 @@ GROUPS = {
         "self_assessment_post",
     ),
     "committee": ("call_committee",),
+    # The dashboard's statements alone, without rendering: how the SQL grows with the call.
+    "sql": (
+        "sql_ranking_first",
+        "sql_ranking_sorted",
+        "sql_ranking_filtered",
+        "sql_ranking_last",
+        "sql_progress",
+        "sql_refresh_summary",
+    ),
 }
 
 
@@ -156,9 +165,8 @@ def bench_measure(*, call, requests: int, warmup: int, only=None) -> dict:
             lambda: {**self_post, "row_version": _self_row_version(draft)},
         ),
     }
-    if only:
-        wanted = {key for group in only for key in GROUPS[group]}
-        pages = {key: page for key, page in pages.items() if key in wanted}
+    wanted = {key for group in (only or GROUPS) for key in GROUPS[group]}
+    pages = {key: page for key, page in pages.items() if key in wanted}
     results = {}
     # The test client renders through every middleware; static files need no manifest.
     # DEBUG off as in production: no query log kept, no debug page on an error.
@@ -196,6 +204,45 @@ def bench_measure(*, call, requests: int, warmup: int, only=None) -> dict:
                 "p95_ms": round(timings[max(int(len(timings) * 0.95 + 0.5) - 1, 0)], 1),
                 "queries": counter.count,
             }
+    results.update(_statements(call, project, last_page, requests, warmup, wanted))
+    return results
+
+
+def _statements(call, project, last_page, requests, warmup, wanted) -> dict:
+    """The call dashboard's statements timed alone (no request, no rendering)."""
+    statements = {
+        "sql_ranking_first": lambda: dashboards.call_ranking(call=call),
+        "sql_ranking_sorted": lambda: dashboards.call_ranking(call=call, order="std_dev"),
+        "sql_ranking_filtered": lambda: dashboards.call_ranking(
+            call=call, territory=project.region_id, outcome="none", order="median"
+        ),
+        "sql_ranking_last": lambda: dashboards.call_ranking(
+            call=call, order="title", descending=False, page=last_page
+        ),
+        "sql_progress": lambda: dashboards.call_progress(call=call),
+        # What every write adds: one project's summary and its reviewers' progress.
+        "sql_refresh_summary": lambda: services.refresh_project_summary(project=project.pk),
+    }
+    results = {}
+    for key, statement in statements.items():
+        if key not in wanted:
+            continue
+        for _warm in range(warmup):
+            statement()
+        counter = QueryCounter()
+        with connection.execute_wrapper(counter):
+            statement()
+        timings = []
+        for _run in range(requests):
+            started = time.perf_counter()
+            statement()
+            timings.append((time.perf_counter() - started) * 1000)
+        timings.sort()
+        results[key] = {
+            "median_ms": round(statistics.median(timings), 1),
+            "p95_ms": round(timings[max(int(len(timings) * 0.95 + 0.5) - 1, 0)], 1),
+            "queries": counter.count,
+        }
     return results
 
 
