@@ -35,6 +35,7 @@ PROJECT_COLUMNS = (
     "range_key",
     "variance_key",
     "coverage_key",
+    "standing",
 )
 
 # Per project of one call (optionally one project of it): every column of ProjectSummary.
@@ -70,6 +71,17 @@ assigned AS (
     FROM projects_assignment g JOIN projects_project p ON p.id = g.project_id
     WHERE p.call_id = %s {project_filter} AND g.state NOT IN (%s, %s)
     GROUP BY g.project_id
+),
+standing AS (
+    -- What the project adds to each reviewer's progress: "reviewer:done" per assignment
+    -- still standing on a visible project (done: 1 with a review that counts, else 0).
+    SELECT g.project_id,
+           {standing} AS standing
+    FROM projects_assignment g JOIN projects_project p ON p.id = g.project_id
+    LEFT JOIN valid v ON v.project_id = g.project_id AND v.author_id = g.reviewer_id
+    WHERE p.call_id = %s {project_filter} AND p.status NOT IN (%s, %s)
+      AND g.state NOT IN (%s, %s)
+    GROUP BY g.project_id
 )
 SELECT p.id AS project_id, p.call_id,
        COALESCE(stats.reviews, 0) AS reviews, COALESCE(stats.scored, 0) AS scored,
@@ -93,13 +105,15 @@ SELECT p.id AS project_id, p.call_id,
             THEN (stats.s2 - stats.s1 * 1.0 * stats.s1 / stats.scored) / (stats.scored - 1)
        END AS variance_key,
        stats.scored_criteria * 1.0 / NULLIF(stats.reviews * version_.criteria, 0)
-           AS coverage_key
+           AS coverage_key,
+       COALESCE(standing.standing, '') AS standing
 FROM projects_project p
 CROSS JOIN version_
 LEFT JOIN stats ON stats.project_id = p.id
 LEFT JOIN middles ON middles.project_id = p.id
 LEFT JOIN gate ON gate.project_id = p.id
 LEFT JOIN assigned ON assigned.project_id = p.id
+LEFT JOIN standing ON standing.project_id = p.id
 LEFT JOIN projects_assessment self ON self.project_id = p.id AND self.kind = 'self'
 WHERE p.call_id = %s {project_filter}
 """
@@ -129,7 +143,14 @@ def project_summary_statement(*, call_id, version_id, project_id=None) -> tuple[
         valid, valid_params = counted_reviews_sql(project_id=project_id)
         project_filter, filter_params = "AND p.id = %s", [project_id]
     sql = PROJECT_SUMMARY_SQL.format(
-        valid=valid, totals=list_of("units"), unit=UNIT, project_filter=project_filter
+        valid=valid,
+        totals=list_of("units"),
+        standing=list_of(
+            "CAST(g.reviewer_id AS TEXT) || ':' || "
+            "CAST(CASE WHEN v.id IS NULL THEN 0 ELSE 1 END AS TEXT)"
+        ),
+        unit=UNIT,
+        project_filter=project_filter,
     )
     return sql, [
         *valid_params,
@@ -137,6 +158,10 @@ def project_summary_statement(*, call_id, version_id, project_id=None) -> tuple[
         version_id,
         call_id,
         *filter_params,
+        *EXCLUDED_ASSIGNMENT_STATES,
+        call_id,
+        *filter_params,
+        *HIDDEN_PROJECT_STATUSES,
         *EXCLUDED_ASSIGNMENT_STATES,
         AssessmentStatus.SUBMITTED,
         AssessmentStatus.DRAFT,
@@ -177,8 +202,8 @@ def _canonical(row: dict, columns) -> tuple:
     values = []
     for column in columns:
         value = row[column]
-        if column == "totals":
-            value = tuple(sorted(int(item) for item in value.split(","))) if value else ()
+        if column in ("totals", "standing"):
+            value = tuple(sorted(value.split(","))) if value else ()
         elif column.endswith("_key") and value is not None:
             value = float(f"{float(value):.9g}")
         elif value is not None and not isinstance(value, str):
@@ -208,9 +233,30 @@ def summaries_mismatches(*, call) -> list[str]:
     }
     stored = {
         row["reviewer_id"]: _canonical(row, REVIEWER_COLUMNS)
-        for row in ReviewerSummary.objects.filter(call=call).values(*REVIEWER_COLUMNS)
+        for row in ReviewerSummary.objects.filter(call=call, expected__gt=0).values(
+            *REVIEWER_COLUMNS
+        )
     }
     for reviewer_id in sorted(fresh.keys() | stored.keys()):
         if fresh.get(reviewer_id) != stored.get(reviewer_id):
             problems.append(f"évaluateur {reviewer_id}")
     return problems
+
+
+def standing_of(text: str) -> dict[int, tuple[int, int]]:
+    """A project's `standing` column as {reviewer id: (expected, done)}."""
+    result = {}
+    for item in filter(None, (text or "").split(",")):
+        reviewer, done = item.split(":")
+        result[int(reviewer)] = (1, int(done))
+    return result
+
+
+# Adds a project's change to a reviewer's progress (SQLite ≥ 3.24 and PostgreSQL alike).
+REVIEWER_DELTA_SQL = """
+INSERT INTO projects_reviewersummary (call_id, reviewer_id, expected, done)
+VALUES (%s, %s, %s, %s)
+ON CONFLICT (call_id, reviewer_id) DO UPDATE
+SET expected = projects_reviewersummary.expected + excluded.expected,
+    done = projects_reviewersummary.done + excluded.done
+"""

@@ -38,6 +38,9 @@ class ProjectSummary(models.Model):
     self_status = models.CharField(max_length=10, blank=True, default="")
     self_units = models.BigIntegerField(null=True)  # a submitted self-assessment's total
     self_answered = models.PositiveIntegerField(default=0)  # a draft's answered criteria
+    # What the project adds to each reviewer's progress ("reviewer:done,…"): a write applies
+    # the difference to ReviewerSummary instead of recounting the reviewer's whole workload.
+    standing = models.TextField(blank=True, default="")
     # Sort keys (exact figures come from the columns above).
     mean_key = models.FloatField(null=True)
     median_key = models.FloatField(null=True)
@@ -74,8 +77,10 @@ class ReviewerSummary(models.Model):
     reviewer = models.ForeignKey(
         "accounts.User", on_delete=models.CASCADE, related_name="+", verbose_name=_("évaluateur")
     )
-    expected = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
+    # Plain integers: a write adds a signed difference (INSERT … ON CONFLICT, whose inserted
+    # row is checked before the conflict is resolved).
+    expected = models.IntegerField(default=0)
+    done = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("synthèse d'un évaluateur")

@@ -1,9 +1,10 @@
 """Keeping the dashboards' summaries (`projects.models.summaries`) equal to the raw reviews.
 
-`refresh_project_summary` recomputes one project's row, and those of its reviewers, in the
-transaction of the write that changed them: a project has a handful of reviews, so this is a
-few small statements whatever the call's size. `rebuild_summaries` recomputes whole calls in
-one set-based pass, for bulk writes (seeding, imports, recomputations) that skip `save()`.
+`refresh_project_summary` recomputes one project's row in the transaction of the write that
+changed it, and adds the difference it makes to its reviewers' progress: a project has a
+handful of reviews, so this is a few small statements whatever the call's size.
+`rebuild_summaries` recomputes whole calls in one set-based pass, for bulk writes (seeding,
+imports, recomputations) that skip `save()`.
 
 Why signals as well as services: every write of an assessment, an assignment or a project
 goes through `Model.save()` or `delete()` (services, the admin, factories in tests), and the
@@ -18,13 +19,14 @@ from django.dispatch import receiver
 from projects.dashboards.summaries import (
     PROJECT_COLUMNS,
     REVIEWER_COLUMNS,
+    REVIEWER_DELTA_SQL,
     insert_statement,
     project_summary_statement,
     reviewer_summary_statement,
+    standing_of,
 )
 from projects.models import (
     Assessment,
-    AssessmentKind,
     Assignment,
     Call,
     Project,
@@ -33,19 +35,24 @@ from projects.models import (
 )
 
 
-def _refresh_reviewers(cursor, call_id: int, reviewer_ids) -> None:
-    reviewer_ids = sorted(set(reviewer_ids))
-    if not reviewer_ids:
-        return
-    ReviewerSummary.objects.filter(call_id=call_id, reviewer_id__in=reviewer_ids).delete()
-    sql, params = reviewer_summary_statement(call_id=call_id, reviewer_ids=reviewer_ids)
-    cursor.execute(insert_statement(ReviewerSummary, REVIEWER_COLUMNS, sql), params)
+def _apply_standing(cursor, call_id: int, before: str, after: str) -> None:
+    """Add the difference between a project's old and new standing to its reviewers'
+    progress: exact, and as cheap as the project is small."""
+    old, new = standing_of(before), standing_of(after)
+    for reviewer_id in sorted(old.keys() | new.keys()):
+        was, now = old.get(reviewer_id, (0, 0)), new.get(reviewer_id, (0, 0))
+        if was != now:
+            cursor.execute(
+                REVIEWER_DELTA_SQL,
+                [call_id, reviewer_id, now[0] - was[0], now[1] - was[1]],
+            )
 
 
 @transaction.atomic
 def refresh_project_summary(*, project) -> None:
-    """Recompute one project's summary and its reviewers' progress in the call, from the raw
-    reviews, assignments and self-assessment (a project instance or its id)."""
+    """Recompute one project's summary from its raw reviews, assignments and
+    self-assessment, and carry the change over to its reviewers' progress in the call (a
+    project instance or its id)."""
     project_id = getattr(project, "pk", project)
     # Locking the project serialises two reviewers saving on it at once (PostgreSQL): the
     # second recomputes after the first commits, from what the first wrote.
@@ -58,21 +65,15 @@ def refresh_project_summary(*, project) -> None:
     if found is None:
         return  # deleted: its summary went with it
     call_id, version_id = found
+    stored = ProjectSummary.objects.filter(project_id=project_id).values_list("standing", flat=True)
+    before = stored.first() or ""
     with connection.cursor() as cursor:
         ProjectSummary.objects.filter(project_id=project_id).delete()
         sql, params = project_summary_statement(
             call_id=call_id, version_id=version_id, project_id=project_id
         )
         cursor.execute(insert_statement(ProjectSummary, PROJECT_COLUMNS, sql), params)
-        reviewers = set(
-            Assignment.objects.filter(project_id=project_id).values_list("reviewer_id", flat=True)
-        )
-        reviewers |= set(
-            Assessment.objects.filter(
-                project_id=project_id, kind=AssessmentKind.REVIEW
-            ).values_list("author_id", flat=True)
-        )
-        _refresh_reviewers(cursor, call_id, reviewers)
+        _apply_standing(cursor, call_id, before, stored.first() or "")
 
 
 @transaction.atomic
