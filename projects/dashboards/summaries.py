@@ -46,15 +46,14 @@ PROJECT_SUMMARY_SQL = (
 gate AS (
     -- Per project, among the core criteria with a threshold: those scored by a reviewer
     -- (evaluated) and those whose reviewers' mean falls below the threshold, compared in
-    -- integers (Σ values < threshold × count). Driven from the version's few threshold
-    -- criteria (CROSS JOIN fixes that order on SQLite).
+    -- integers (Σ values < threshold × count). CROSS JOIN fixes the order on SQLite: for a
+    -- call, from the version's few threshold criteria; for one project, from its reviews
+    -- (never every score of a criterion).
     SELECT project_id, COUNT(*) AS evaluated, SUM(CASE WHEN below THEN 1 ELSE 0 END) AS failed
     FROM (
         SELECT v.project_id, c.id AS criterion_id,
                SUM(sc.value) < c.threshold * COUNT(sc.value) AS below
-        FROM grid_criterion c
-        CROSS JOIN projects_score sc
-        CROSS JOIN valid v
+        FROM {gate_from}
         WHERE c.version_id = %s AND c.kind = 'core' AND c.threshold IS NOT NULL
           AND sc.criterion_id = c.id AND v.id = sc.assessment_id AND sc.value IS NOT NULL
         GROUP BY v.project_id, c.id, c.threshold
@@ -151,6 +150,11 @@ def project_summary_statement(*, call_id, version_id, project_id=None) -> tuple[
         ),
         unit=UNIT,
         project_filter=project_filter,
+        gate_from=(
+            "grid_criterion c CROSS JOIN projects_score sc CROSS JOIN valid v"
+            if project_id is None
+            else "valid v CROSS JOIN projects_score sc CROSS JOIN grid_criterion c"
+        ),
     )
     return sql, [
         *valid_params,
