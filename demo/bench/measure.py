@@ -11,8 +11,41 @@ from django.test.utils import override_settings
 from django.urls import reverse
 
 from accounts.models import User
-from projects import services
+from projects import dashboards, services
+from projects.dashboards import PAGE_SIZE
 from projects.models import Assessment, Project
+from projects.scoring import comment_required
+
+# `bench --only GROUP`: the pages of each group.
+GROUPS = {
+    "dashboard": (
+        "call_dashboard",
+        "call_dashboard_sorted",
+        "call_dashboard_filtered",
+        "call_dashboard_search",
+        "call_dashboard_last_page",
+    ),
+    "territory": ("territory_dashboard", "territory_heatmap"),
+    "calibration": ("call_calibration",),
+    "judgement": ("call_judgement",),
+    "analysis": ("project_analysis",),
+    "forms": (
+        "scoring_form_get",
+        "scoring_form_post",
+        "self_assessment_get",
+        "self_assessment_post",
+    ),
+    "committee": ("call_committee",),
+    # The dashboard's statements alone, without rendering: how the SQL grows with the call.
+    "sql": (
+        "sql_ranking_first",
+        "sql_ranking_sorted",
+        "sql_ranking_filtered",
+        "sql_ranking_last",
+        "sql_progress",
+        "sql_refresh_summary",
+    ),
+}
 
 
 class QueryCounter:
@@ -26,9 +59,9 @@ class QueryCounter:
         return execute(sql, params, many, context)
 
 
-def bench_measure(*, call, requests: int, warmup: int) -> dict:
+def bench_measure(*, call, requests: int, warmup: int, only=None) -> dict:
     """Each page's median and p95 over `requests` timed requests after `warmup` ones, and
-    the queries of one request, keyed as in the JSON report."""
+    the queries of one request, keyed as in the JSON report; `only`: some GROUPS."""
     funder = User.objects.get(email="financeur@banc.invalid")
     holder = User.objects.get(email="porteur@banc.invalid")
     reviewer = User.objects.get(email="evaluateur1@banc.invalid")
@@ -44,18 +77,43 @@ def bench_measure(*, call, requests: int, warmup: int) -> dict:
     for criterion in criteria:
         value = review_values[criterion.pk]
         review_post[f"score_{criterion.pk}"] = str(value)
-        if value == criterion.scale_min:
+        if comment_required(criterion, value):
             review_post[f"comment_{criterion.pk}"] = "Aucun élément à ce sujet dans le dossier."
     self_post = {
         f"score_{criterion.pk}": str(index % 6) for index, criterion in enumerate(criteria)
     }
     review_url = reverse("projects:review_edit", args=[project.pk])
     self_url = reverse("projects:self_assessment_edit", args=[draft.pk])
+    dashboard = reverse("projects:call_dashboard", args=[call.pk])
+    last_page = max((call.projects.count() + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     pages = {
-        "call_dashboard": (
+        # The call dashboard: first page (best mean first), sorted by another column,
+        # filtered by région and decision, searched, and its last page.
+        "call_dashboard": (funder, "get", dashboard, None),
+        "call_dashboard_sorted": (funder, "get", dashboard + "?sort=-std_dev", None),
+        "call_dashboard_filtered": (
             funder,
             "get",
-            reverse("projects:call_dashboard", args=[call.pk]),
+            dashboard + f"?territory={project.region_id}&outcome=none&sort=median",
+            None,
+        ),
+        "call_dashboard_search": (funder, "get", dashboard + "?q=projet+0042", None),
+        "call_dashboard_last_page": (
+            funder,
+            "get",
+            dashboard + f"?sort=title&page={last_page}",
+            None,
+        ),
+        "call_calibration": (
+            funder,
+            "get",
+            reverse("projects:call_calibration", args=[call.pk]),
+            None,
+        ),
+        "call_committee": (
+            funder,
+            "get",
+            reverse("projects:call_committee", args=[call.pk]),
             None,
         ),
         "territory_dashboard": (
@@ -107,6 +165,8 @@ def bench_measure(*, call, requests: int, warmup: int) -> dict:
             lambda: {**self_post, "row_version": _self_row_version(draft)},
         ),
     }
+    wanted = {key for group in (only or GROUPS) for key in GROUPS[group]}
+    pages = {key: page for key, page in pages.items() if key in wanted}
     results = {}
     # The test client renders through every middleware; static files need no manifest.
     # DEBUG off as in production: no query log kept, no debug page on an error.
@@ -144,6 +204,45 @@ def bench_measure(*, call, requests: int, warmup: int) -> dict:
                 "p95_ms": round(timings[max(int(len(timings) * 0.95 + 0.5) - 1, 0)], 1),
                 "queries": counter.count,
             }
+    results.update(_statements(call, project, last_page, requests, warmup, wanted))
+    return results
+
+
+def _statements(call, project, last_page, requests, warmup, wanted) -> dict:
+    """The call dashboard's statements timed alone (no request, no rendering)."""
+    statements = {
+        "sql_ranking_first": lambda: dashboards.call_ranking(call=call),
+        "sql_ranking_sorted": lambda: dashboards.call_ranking(call=call, order="std_dev"),
+        "sql_ranking_filtered": lambda: dashboards.call_ranking(
+            call=call, territory=project.region_id, outcome="none", order="median"
+        ),
+        "sql_ranking_last": lambda: dashboards.call_ranking(
+            call=call, order="title", descending=False, page=last_page
+        ),
+        "sql_progress": lambda: dashboards.call_progress(call=call),
+        # What every write adds: one project's summary and its reviewers' progress.
+        "sql_refresh_summary": lambda: services.refresh_project_summary(project=project.pk),
+    }
+    results = {}
+    for key, statement in statements.items():
+        if key not in wanted:
+            continue
+        for _warm in range(warmup):
+            statement()
+        counter = QueryCounter()
+        with connection.execute_wrapper(counter):
+            statement()
+        timings = []
+        for _run in range(requests):
+            started = time.perf_counter()
+            statement()
+            timings.append((time.perf_counter() - started) * 1000)
+        timings.sort()
+        results[key] = {
+            "median_ms": round(statistics.median(timings), 1),
+            "p95_ms": round(timings[max(int(len(timings) * 0.95 + 0.5) - 1, 0)], 1),
+            "queries": counter.count,
+        }
     return results
 
 

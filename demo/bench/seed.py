@@ -5,6 +5,11 @@ assessment of every project, a grid version of 20 criteria (8 core, 12 complemen
 Scores come from random.Random(20260).randint(0, 5) in the order project → reviewer → criterion
 (their sum, 498,889, is the check sum); every other project gets a self-assessment drawn from
 random.Random(20261).
+
+Any number of projects keeps that shape (`bench --projects 20000`): the first 2,000 projects
+are the standard set, and the check sum is that of the same draws (`bench_expected_sum`).
+With `thresholds`, the 8 core criteria get an eliminatory threshold (`THRESHOLD`), the case
+where the core gate compares every project's reviewers' means.
 """
 
 import random
@@ -17,6 +22,7 @@ from accounts.models import LegalForm, Membership, Organisation, Role, User
 from grid.services import grid_version_import, grid_version_publish
 from projects.models import Assessment, Assignment, Call, Project, Score
 from projects.scoring import CriterionSpec, summarise
+from projects.services import rebuild_summaries
 from territories.models import Commune, Departement
 
 PROJECTS = 2000
@@ -28,11 +34,19 @@ SELF_SEED = 20261
 EXPECTED_SUM = 498_889
 CALL_TITLE = "Banc d'essai — appel mesuré"
 BATCH = 5000
+THRESHOLD = 2  # on the 0–5 scale, with --thresholds
 
 
-def bench_payload() -> dict:
+def bench_expected_sum(projects: int = PROJECTS) -> int:
+    """The check sum of `projects` projects of the shared data shape, from the draws alone."""
+    draw = random.Random(SCORE_SEED).randint
+    return sum(draw(0, 5) for _score in range(projects * REVIEWERS * CRITERIA))
+
+
+def bench_payload(*, thresholds: bool = False) -> dict:
     """The bench's grid, in the interchange format: CRITERIA criteria over 4 axes, the first
-    CORE of them core, scale 0–5, weight 1 for both kinds."""
+    CORE of them core, scale 0–5, weight 1 for both kinds; with `thresholds`, an eliminatory
+    threshold on each core criterion."""
     return {
         "slug": "banc-essai",
         "name": {"fr": "Grille du banc d'essai"},
@@ -51,6 +65,7 @@ def bench_payload() -> dict:
                 "axis": f"A{(index - 1) // 5 + 1}",
                 "kind": "core" if index <= CORE else "complementary",
                 "fr": f"Critère {index}",
+                "threshold": THRESHOLD if thresholds and index <= CORE else None,
             }
             for index in range(1, CRITERIA + 1)
         ],
@@ -64,12 +79,12 @@ def bench_score_sum(*, call) -> int:
 
 
 @transaction.atomic
-def bench_seed(*, project_count: int = PROJECTS) -> tuple[Call, int]:
+def bench_seed(*, project_count: int = PROJECTS, thresholds: bool = False) -> tuple[Call, int]:
     """Create the standard data set (`project_count` projects in the measured call) and a draft
     project in a small open call; returns the measured call and the sum of its review
     scores."""
     now = timezone.now()
-    version = grid_version_import(payload=bench_payload())
+    version = grid_version_import(payload=bench_payload(thresholds=thresholds))
     grid_version_publish(version=version)
     criteria = list(version.criteria.in_form_order())
     specs = [CriterionSpec.of(criterion) for criterion in criteria]
@@ -181,6 +196,8 @@ def bench_seed(*, project_count: int = PROJECTS) -> tuple[Call, int]:
     Project.objects.create(
         call=small_call, organisation=holder_org, owner=holder, title="Projet en cours"
     )
+    # bulk_create skips the receivers that maintain the dashboards' summaries: one pass.
+    rebuild_summaries(call=call)
     return call, total
 
 

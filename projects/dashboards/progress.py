@@ -2,19 +2,15 @@
 
 from fractions import Fraction
 
-from projects.dashboards.sql import counted_reviews_sql, fetch_dicts
-from projects.models import EXCLUDED_ASSIGNMENT_STATES, HIDDEN_PROJECT_STATUSES
+from projects.dashboards.sql import fetch_dicts
 
+# The reviewers' summaries (`projects.models.summaries`), maintained on write: one row per
+# reviewer with a standing assignment, whatever the number of projects.
 PROGRESS_SQL = """
-WITH valid AS ({valid})
--- One assignment per (project, reviewer), one review per (project, author): plain counts.
-SELECT u.id AS reviewer_id, u.full_name, u.email, COUNT(*) AS expected, COUNT(v.id) AS done
-FROM projects_assignment g
-JOIN projects_project p ON p.id = g.project_id
-JOIN accounts_user u ON u.id = g.reviewer_id
-LEFT JOIN valid v ON v.project_id = g.project_id AND v.author_id = g.reviewer_id
-WHERE p.call_id = %s AND p.status NOT IN (%s, %s) AND g.state NOT IN (%s, %s)
-GROUP BY u.id, u.full_name, u.email
+SELECT u.id AS reviewer_id, u.full_name, u.email, s.expected, s.done
+FROM projects_reviewersummary s
+JOIN accounts_user u ON u.id = s.reviewer_id
+WHERE s.call_id = %s AND s.expected > 0
 ORDER BY u.full_name, u.id
 """
 
@@ -24,12 +20,9 @@ def call_progress(*, call) -> dict:
 
     Expected: assignments still standing (not conflicted, not recused) on visible projects;
     done: those with a review that counts (one whose criteria are all "sans objet" included).
-    `share` is done ÷ expected, exact (rounded at display)."""
-    valid, params = counted_reviews_sql(call_id=call.pk)
-    sql = PROGRESS_SQL.format(valid=valid)
-    reviewers = fetch_dicts(
-        sql, [*params, call.pk, *HIDDEN_PROJECT_STATUSES, *EXCLUDED_ASSIGNMENT_STATES]
-    )
+    `share` is done ÷ expected, exact (rounded at display). Read from the reviewers'
+    summaries (`dashboards.summaries.REVIEWER_SUMMARY_SQL` says how they are computed)."""
+    reviewers = fetch_dicts(PROGRESS_SQL, [call.pk])
     expected = sum(row["expected"] for row in reviewers)
     done = sum(row["done"] for row in reviewers)
     return {

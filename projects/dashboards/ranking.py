@@ -9,7 +9,6 @@ from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
 from projects.dashboards.sql import (
-    UNIT,
     counted_reviews_sql,
     fetch_dicts,
     integers,
@@ -17,7 +16,6 @@ from projects.dashboards.sql import (
     points,
 )
 from projects.models import (
-    EXCLUDED_ASSIGNMENT_STATES,
     HIDDEN_PROJECT_STATUSES,
     AssessmentStatus,
     ProjectStatus,
@@ -151,80 +149,30 @@ stats AS (
 )
 """
 
-RANKING_SQL = (
-    """
-WITH valid AS ({valid}),"""
-    + REVIEW_STATS_CTES
-    + """,
-gate AS (
-    -- Per project, among the core criteria with a threshold: those scored by a reviewer
-    -- (evaluated) and those whose reviewers' mean falls below the threshold, compared in
-    -- integers (Σ values < threshold × count). Driven from the version's few threshold
-    -- criteria (CROSS JOIN fixes that order on SQLite), never a scan of every score.
-    SELECT project_id, COUNT(*) AS evaluated, SUM(CASE WHEN below THEN 1 ELSE 0 END) AS failed
-    FROM (
-        SELECT v.project_id, c.id AS criterion_id,
-               SUM(sc.value) < c.threshold * COUNT(sc.value) AS below
-        FROM grid_criterion c
-        CROSS JOIN projects_score sc
-        CROSS JOIN valid v
-        WHERE c.version_id = %s AND c.kind = 'core' AND c.threshold IS NOT NULL
-          AND sc.criterion_id = c.id AND v.id = sc.assessment_id AND sc.value IS NOT NULL
-        GROUP BY v.project_id, c.id, c.threshold
-    ) per_criterion
-    GROUP BY project_id
-),
-version_ AS (
-    SELECT COUNT(*) AS criteria,
-           SUM(CASE WHEN kind = 'core' AND threshold IS NOT NULL THEN 1 ELSE 0 END) AS thresholds
-    FROM grid_criterion WHERE version_id = %s
-),
-assigned AS (
-    SELECT g.project_id, COUNT(*) AS assigned
-    FROM projects_assignment g JOIN projects_project p ON p.id = g.project_id
-    WHERE p.call_id = %s AND g.state NOT IN (%s, %s)
-    GROUP BY g.project_id
-)
+# The ranking reads the projects' summaries (`projects.models.summaries`, maintained on
+# write from the statements of `dashboards.summaries`), never the reviews themselves: a page
+# costs the same whatever the number of reviews. A project without a summary row yet shows
+# as unreviewed.
+RANKING_SQL = """
 SELECT * FROM (
     SELECT p.id AS project_id, p.title, p.status, d.position AS territory_position,
            d.code AS departement_code, d.name AS departement_name, r.name AS region_name,
-           COALESCE(stats.reviews, 0) AS reviews, COALESCE(assigned.assigned, 0) AS assigned,
-           stats.totals, stats.min_units, stats.max_units,
-           stats.s1 * 1.0 / NULLIF(stats.scored, 0) AS mean_key, middles.median_key,
-           stats.max_units - stats.min_units AS range_key,
-           CASE WHEN stats.scored > 1
-                THEN (stats.s2 - stats.s1 * 1.0 * stats.s1 / stats.scored) / (stats.scored - 1)
-           END AS variance_key,
-           stats.scored_criteria, version_.criteria,
-           stats.scored_criteria * 1.0 / (stats.reviews * version_.criteria) AS coverage_key,
-           CASE WHEN version_.thresholds = 0 THEN NULL
-                WHEN COALESCE(gate.failed, 0) > 0 THEN 0
-                WHEN COALESCE(gate.evaluated, 0) < version_.thresholds THEN 1
-                ELSE 2 END AS gate_code,
-           self.status AS self_status,
-           CASE WHEN self.status = %s THEN CAST(ROUND(self.total * {unit}) AS BIGINT)
-           END AS self_key,
-           CASE WHEN self.status = %s
-                THEN (SELECT COUNT(*) FROM projects_score own WHERE own.assessment_id = self.id)
-                ELSE 0 END AS self_answered,
+           COALESCE(s.reviews, 0) AS reviews, COALESCE(s.assigned, 0) AS assigned,
+           s.totals, s.min_units, s.max_units, s.mean_key, s.median_key, s.range_key,
+           s.variance_key, s.scored_criteria, s.criteria, s.coverage_key, s.gate_code,
+           s.self_status, s.self_units AS self_key, s.self_answered,
            dec.outcome, {extra_column}
            COUNT(*) OVER () AS full_count
     FROM projects_project p
-    CROSS JOIN version_
+    LEFT JOIN projects_projectsummary s ON s.project_id = p.id
     LEFT JOIN territories_departement d ON d.code = p.departement_id
     LEFT JOIN territories_region r ON r.code = p.region_id
-    LEFT JOIN stats ON stats.project_id = p.id
-    LEFT JOIN middles ON middles.project_id = p.id
-    LEFT JOIN gate ON gate.project_id = p.id
-    LEFT JOIN assigned ON assigned.project_id = p.id
-    LEFT JOIN projects_assessment self ON self.project_id = p.id AND self.kind = 'self'
     LEFT JOIN projects_decision dec ON dec.project_id = p.id {extra_join}
     WHERE p.call_id = %s AND p.status NOT IN (%s, %s) {filters}
 ) ranked_rows
 ORDER BY ({order}) IS NULL, {order} {direction}, project_id
 LIMIT %s OFFSET %s
 """
-)
 
 
 PROJECT_STATS_SQL = (
@@ -280,7 +228,10 @@ def call_ranking(
     `corrected_ranks` ({project id: rank}) joins the judgement panel's corrected ranking as
     the `corrected` column and sort key; it never changes the raw figures.
 
-    `project_ids` (a queryset of project ids, e.g. a search's) keeps those projects only."""
+    `project_ids` (a queryset of project ids, e.g. a search's) keeps those projects only.
+
+    Reads the projects' summaries, maintained on write: one query whose cost does not grow
+    with the number of reviews."""
     filters, params = "", []
     if project_ids is not None:
         subquery, subquery_params = project_ids.query.sql_with_params()
@@ -307,11 +258,7 @@ def call_ranking(
         extra_join = f"LEFT JOIN (VALUES {rows}) corrected ON corrected.column1 = p.id"
         extra_column = "corrected.column2 AS corrected_rank,"
         extra_params = [value for pair in corrected_ranks.items() for value in pair]
-    valid, valid_params = counted_reviews_sql(call_id=call.pk)
     sql = RANKING_SQL.format(
-        valid=valid,
-        totals=list_of("units"),
-        unit=UNIT,
         filters=filters,
         extra_join=extra_join,
         extra_column=extra_column,
@@ -322,13 +269,6 @@ def call_ranking(
     raw = fetch_dicts(
         sql,
         [
-            *valid_params,
-            call.grid_version_id,
-            call.grid_version_id,
-            call.pk,
-            *EXCLUDED_ASSIGNMENT_STATES,
-            AssessmentStatus.SUBMITTED,
-            AssessmentStatus.DRAFT,
             *extra_params,
             call.pk,
             *HIDDEN_PROJECT_STATUSES,
@@ -349,7 +289,7 @@ def call_ranking(
             figures=ReviewFigures.of(row["reviews"], integers(row["totals"])),
             assigned=row["assigned"],
             coverage=(
-                Fraction(int(row["scored_criteria"]), row["reviews"] * row["criteria"])
+                Fraction(int(row["scored_criteria"]), row["reviews"] * int(row["criteria"]))
                 if row["reviews"] and row["criteria"]
                 else None
             ),

@@ -36,11 +36,8 @@ _COLUMNS = (
 )
 
 
-@functools.cache
-def _compiled(vendor: str) -> tuple[str, tuple]:
-    """The reviews that count, compiled once per database kind: the queryset holds no value
-    of its own (only the status constants), and compiling it costs about a millisecond."""
-    queryset = (
+def _counted_queryset():
+    return (
         Assessment.objects.counted_reviews()
         .annotate(
             call_id=F("project__call_id"),
@@ -56,8 +53,18 @@ def _compiled(vendor: str) -> tuple[str, tuple]:
         .order_by()
         .values_list(*_COLUMNS)
     )
+
+
+def _compile(queryset) -> tuple[str, tuple]:
     sql, params = queryset.query.get_compiler(connection=connection).as_sql()
     return sql, tuple(params)
+
+
+@functools.cache
+def _compiled(vendor: str) -> tuple[str, tuple]:
+    """The reviews that count, compiled once per database kind: the queryset holds no value
+    of its own (only the status constants), and compiling it costs about a millisecond."""
+    return _compile(_counted_queryset())
 
 
 def calls_in(column: str, call_ids: list[int] | None) -> tuple[str, list]:
@@ -71,22 +78,33 @@ def calls_in(column: str, call_ids: list[int] | None) -> tuple[str, list]:
 
 
 def counted_reviews_sql(
-    *, project_id: int | None = None, call_id: int | None = None, call_ids=None
+    *,
+    project_id: int | None = None,
+    call_id: int | None = None,
+    call_ids=None,
+    author_ids=None,
 ) -> tuple[str, list]:
     """(SQL, params) of the reviews that count (`Assessment.objects.counted_reviews()`),
-    restricted to one project, one call or a list of calls (None: every call), with the
+    restricted to one project, one call or a list of calls (None: every call), and to some
+    authors (`author_ids`, None: every author), with the
     columns of `_COLUMNS`: the review's total in units (NULL when every criterion is "sans
     objet"), its project's call and territory."""
     sql, params = _compiled(connection.vendor)
     conditions, values = [], []
     if project_id is not None:
-        conditions.append("counted.project_id = %s")
-        values.append(project_id)
+        # Inside the statement, where both databases use the project's index: SQLite does
+        # not push an outer condition into this subquery (a write's refresh would read the
+        # whole table).
+        sql, params = _compile(_counted_queryset().filter(project_id=project_id))
     if call_id is not None:
         conditions.append("counted.call_id = %s")
         values.append(call_id)
     if call_ids is not None:
         clause, ids = calls_in("counted.call_id", call_ids)
+        conditions.append(clause)
+        values.extend(ids)
+    if author_ids is not None:
+        clause, ids = calls_in("counted.author_id", list(author_ids))
         conditions.append(clause)
         values.extend(ids)
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""

@@ -44,6 +44,7 @@ from projects.models.submissions import (
     Stage,
     attachment_path,
 )
+from projects.models.summaries import ProjectSummary, ReviewerSummary
 
 __all__ = [
     "ACTIVE_ASSIGNMENT_STATES",
@@ -69,10 +70,12 @@ __all__ = [
     "PaymentTerms",
     "Project",
     "ProjectStatus",
+    "ProjectSummary",
     "REVIEWER_REMINDER_KINDS",
     "Reminder",
     "ReminderKind",
     "ReviewerInvitation",
+    "ReviewerSummary",
     "ReviewerVisibility",
     "Score",
     "ScopeLevel",

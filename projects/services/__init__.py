@@ -75,6 +75,7 @@ from projects.services.submissions import (
     project_update,
     project_withdraw,
 )
+from projects.services.summaries import rebuild_summaries, refresh_project_summary
 
 __all__ = [
     "assignments_set_due_date",
@@ -124,6 +125,8 @@ __all__ = [
     "project_submit",
     "project_update",
     "project_withdraw",
+    "rebuild_summaries",
+    "refresh_project_summary",
     "review_locked",
     "review_mark_others_seen",
     "review_problems",

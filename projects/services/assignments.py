@@ -16,6 +16,7 @@ from projects.models import (
     Call,
     Project,
 )
+from projects.services.summaries import rebuild_summaries, refresh_project_summary
 
 
 def _announce(new: list[Assignment], call: Call, by: User | None, ip=None) -> None:
@@ -90,9 +91,21 @@ def assignments_create(
     ]
     _refuse_when_decided(call)
     Assignment.objects.bulk_create(new)
+    _refresh_summaries(call, new)
     call.reviewers.add(*{a.reviewer for a in new})
     _announce(new, call, by, ip)
     return len(new)
+
+
+def _refresh_summaries(call, new) -> None:
+    """bulk_create skips the receivers: refresh the projects assigned, or the whole call in
+    one pass when they are many."""
+    projects = {assignment.project_id for assignment in new}
+    if len(projects) > 20:
+        rebuild_summaries(call=call)
+    else:
+        for project_id in sorted(projects):
+            refresh_project_summary(project=project_id)
 
 
 def _territory_keys(reviewers) -> dict[int, tuple[set[int], set[int]]]:
@@ -173,6 +186,7 @@ def assignments_auto(*, call: Call, per_project: int, by: User, ip=None) -> int:
             taken.setdefault(project.pk, set()).add(chosen.pk)
             load[chosen.pk] += 1
     Assignment.objects.bulk_create(new)
+    _refresh_summaries(call, new)
     _announce(new, call, by, ip)
     return len(new)
 

@@ -178,6 +178,11 @@ def add_reviewed_projects(call, count):
 # The number of queries is the same at two sizes: no dashboard loops over its rows.
 DASHBOARD_QUERIES = {
     "call_dashboard": 9,
+    "call_dashboard_sorted": 9,
+    "call_dashboard_filtered": 9,
+    "call_dashboard_last_page": 9,
+    "call_judgement": 10,
+    "call_committee": 13,
     "territory_dashboard": 8,
     "territory_heatmap": 8,
     "project_analysis": 13,
@@ -189,8 +194,14 @@ DASHBOARD_QUERIES = {
 def test_dashboard_query_count_does_not_grow(example, client, name, size):
     project = add_reviewed_projects(example["call"], size)
     client.force_login(example["funder"])
+    dashboard = reverse("projects:call_dashboard", args=[example["call"].pk])
     url, params = {
-        "call_dashboard": (reverse("projects:call_dashboard", args=[example["call"].pk]), {}),
+        "call_dashboard": (dashboard, {}),
+        "call_dashboard_sorted": (dashboard, {"sort": "-std_dev"}),
+        "call_dashboard_filtered": (dashboard, {"territory": "32", "q": "projet"}),
+        "call_dashboard_last_page": (dashboard, {"page": 2, "sort": "title"}),
+        "call_judgement": (reverse("projects:call_judgement", args=[example["call"].pk]), {}),
+        "call_committee": (reverse("projects:call_committee", args=[example["call"].pk]), {}),
         "territory_dashboard": (reverse("projects:territory_dashboard"), {"region": "32"}),
         "territory_heatmap": (reverse("projects:territory_heatmap"), {}),
         "project_analysis": (reverse("projects:project_analysis", args=[project.pk]), {}),

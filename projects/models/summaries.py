@@ -1,0 +1,97 @@
+"""What the dashboards aggregate, kept per project and maintained on write (issue 20).
+
+A project's summary is recomputed from its raw reviews in the same transaction as any write
+that changes them (`projects.services.summaries`), so that a dashboard page reads a few
+indexed rows instead of aggregating every review of the call. Exact values only: totals as
+integers in units of 10⁻¹⁰ point (the stored precision of `Assessment.total`), their list for
+the exact median and deviation; the `*_key` columns are sort keys, never figures shown.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ProjectSummary(models.Model):
+    project = models.OneToOneField(
+        "projects.Project",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="figures",
+        verbose_name=_("projet"),
+    )
+    call = models.ForeignKey(
+        "projects.Call", on_delete=models.CASCADE, related_name="+", verbose_name=_("appel")
+    )
+    # Reviews that count (design §4), all-"sans objet" ones included; `scored`: with a total.
+    reviews = models.PositiveIntegerField(default=0)
+    scored = models.PositiveIntegerField(default=0)
+    sum_units = models.BigIntegerField(null=True)
+    min_units = models.BigIntegerField(null=True)
+    max_units = models.BigIntegerField(null=True)
+    # The totals, ascending, comma-separated: exact median and sample deviation at display.
+    totals = models.TextField(blank=True, default="")
+    scored_criteria = models.PositiveIntegerField(default=0)
+    criteria = models.PositiveIntegerField(default=0)  # criteria of the call's version
+    assigned = models.PositiveIntegerField(default=0)  # assignments still standing
+    # 0 failed, 1 unassessed, 2 passed; NULL: the version sets no core threshold.
+    gate_code = models.SmallIntegerField(null=True)
+    self_status = models.CharField(max_length=10, blank=True, default="")
+    self_units = models.BigIntegerField(null=True)  # a submitted self-assessment's total
+    self_answered = models.PositiveIntegerField(default=0)  # a draft's answered criteria
+    # What the project adds to each reviewer's progress ("reviewer:done,…"): a write applies
+    # the difference to ReviewerSummary instead of recounting the reviewer's whole workload.
+    standing = models.TextField(blank=True, default="")
+    # Sort keys (exact figures come from the columns above).
+    mean_key = models.FloatField(null=True)
+    median_key = models.FloatField(null=True)
+    range_key = models.BigIntegerField(null=True)
+    variance_key = models.FloatField(null=True)
+    coverage_key = models.FloatField(null=True)
+
+    class Meta:
+        verbose_name = _("synthèse d'un projet")
+        verbose_name_plural = _("synthèses des projets")
+        indexes = [
+            models.Index(fields=["call", "mean_key", "project"], name="summary_call_mean"),
+            models.Index(fields=["call", "median_key", "project"], name="summary_call_median"),
+            models.Index(fields=["call", "variance_key", "project"], name="summary_call_var"),
+            models.Index(fields=["call", "range_key", "project"], name="summary_call_range"),
+            models.Index(fields=["call", "min_units", "project"], name="summary_call_min"),
+            models.Index(fields=["call", "max_units", "project"], name="summary_call_max"),
+            models.Index(fields=["call", "coverage_key", "project"], name="summary_call_cov"),
+            models.Index(fields=["call", "reviews", "project"], name="summary_call_reviews"),
+            models.Index(fields=["call", "self_units", "project"], name="summary_call_self"),
+            models.Index(fields=["call", "gate_code", "project"], name="summary_call_gate"),
+        ]
+
+    def __str__(self):
+        return f"{self.project_id}: {self.reviews}"
+
+
+class ReviewerSummary(models.Model):
+    """A reviewer's standing in one call: assignments expected and reviews done (progress)."""
+
+    call = models.ForeignKey(
+        "projects.Call", on_delete=models.CASCADE, related_name="+", verbose_name=_("appel")
+    )
+    reviewer = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="+", verbose_name=_("évaluateur")
+    )
+    # Plain integers: a write adds a signed difference (INSERT … ON CONFLICT, whose inserted
+    # row is checked before the conflict is resolved).
+    expected = models.IntegerField(default=0)
+    done = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("synthèse d'un évaluateur")
+        verbose_name_plural = _("synthèses des évaluateurs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "reviewer"],
+                name="reviewer_summary_unique",
+                violation_error_message=_("Cet évaluateur a déjà une synthèse pour cet appel."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer_id}@{self.call_id}: {self.done}/{self.expected}"
