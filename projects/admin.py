@@ -2,11 +2,6 @@ from django.contrib import admin
 
 from projects.models import Assessment, Attachment, Call, EligibilityItem, Project, Score
 
-# Imported here because the admin is loaded by django.setup() (autodiscover) in every
-# process: this connects the receivers that keep the dashboards' summaries in step with
-# every save, whatever imports the services later (the app's layers forbid apps.py to).
-from projects.services import summaries as _summaries  # noqa: F401
-
 
 class EligibilityItemInline(admin.TabularInline):
     model = EligibilityItem

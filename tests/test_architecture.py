@@ -23,9 +23,9 @@ APPS = {
     "config": 7,
 }
 # Layers inside an app (the projects app names them all); a module not listed is at the
-# top of its app (e.g. urls, admin, management commands).
+# top of its app (e.g. apps, which wires the app when Django starts, urls, admin, management
+# commands).
 LAYERS = {
-    "apps": 0,
     "models": 0,
     "scoring": 0,  # the scoring rules: plain functions the models' users share
     "validators": 0,
