@@ -204,6 +204,8 @@ def form_values(facts: CompanyFacts) -> dict:
     values = {"name": facts.name, "siret": facts.siret or facts.siren}
     if facts.legal_form:
         values["legal_form"] = facts.legal_form
+    if facts.rna:
+        values["rna"] = facts.rna
     commune = Commune.objects.filter(code=facts.commune_code).first()
     if commune is not None:
         values["commune"] = commune.label

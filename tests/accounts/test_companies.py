@@ -235,6 +235,20 @@ def test_organisation_form_fills_from_an_unknown_siret_with_a_message(client, fa
 
 
 @pytest.mark.django_db
+def test_organisation_form_fills_an_association_s_rna_number(client, fake_companies):
+    membership = MembershipFactory(role="holder")
+    client.force_login(membership.user)
+
+    response = client.post(
+        reverse("accounts:organisation_edit", args=[membership.organisation.pk]),
+        {"siret": SIRET_ASSO, "remplir_siret": "1"},
+    )
+
+    assert response.context["form"].initial["rna"] == "W802001234"
+    assert 'value="W802001234"' in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_funder_sees_checked_facts_apart_from_declared(client, fake_companies):
     from tests.factories import ProjectFactory
 

@@ -9,6 +9,7 @@ critical violation (`page_audit`).
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -205,7 +206,9 @@ def menu(page):
         toggler = page.locator(".navbar-toggler")
         if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
             toggler.click()
-            expect(page.locator("#nav-main")).to_be_visible()
+            # Opened, not opening: a click during Bootstrap's collapse transition can miss
+            # the link on a loaded machine.
+            expect(page.locator("#nav-main")).to_have_class(re.compile(r"\bshow\b"))
         return page.locator("#nav-main").get_by_role("link", name=name, **kwargs)
 
     return link
