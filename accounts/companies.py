@@ -178,7 +178,7 @@ def company_lookup(number: str) -> CompanyFacts:
     results = payload.get("results") if isinstance(payload, dict) else None
     if not isinstance(results, list):
         raise ServiceError(
-            _("%(service)s a renvoyé une réponse illisible : réessayez plus tard.")
+            _("%(service)s a renvoyé une réponse illisible : réessayez plus tard.")
             % {"service": SERVICE},
             code="malformed",
         )
@@ -192,7 +192,7 @@ def company_lookup(number: str) -> CompanyFacts:
             return facts
     raise ServiceError(
         _(
-            "Aucune structure ne correspond à ce numéro dans l'annuaire des entreprises : "
+            "Aucune structure ne correspond à ce numéro dans l'annuaire des entreprises : "
             "vérifiez-le, ou remplissez les champs vous-même."
         ),
         code="unknown",

@@ -9,6 +9,7 @@ attempt is recorded on the row. A delivery is claimed before it is sent, so a ta
 twice (two workers, a restart, a second enqueue) sends it once.
 """
 
+import re
 import uuid
 from datetime import timedelta
 
@@ -110,15 +111,20 @@ def _templates(name: str, part: str, language: str) -> list[str]:
     return [*localized, f"emails/{name}{suffix}.txt"]
 
 
+ORDINARY_WHITESPACE = re.compile(r"[ \t\r\n\f\v]+")
+
+
 def render_email(
     name: str, context: dict, language: str = Language.FRENCH
 ) -> tuple[str, str, str | None]:
     """(subject on one line, plain-text body ending with why the recipient gets it, HTML body
     or None), in `language` where the e-mail has templates for it, in French otherwise."""
     with translation.override(language):
-        subject = " ".join(
-            select_template(_templates(name, "subject", language)).render(context).split()
-        )
+        # On one line, the non-breaking spaces of French typography kept (str.split() would
+        # turn them into ordinary ones).
+        subject = ORDINARY_WHITESPACE.sub(
+            " ", select_template(_templates(name, "subject", language)).render(context)
+        ).strip(" ")
         text = select_template(_templates(name, "body", language)).render(context)
         reason = REASONS.get(name, {})
         if why := reason.get(language) or reason.get(Language.FRENCH):

@@ -127,7 +127,7 @@ class HolderSignupForm(SubmitOnceMixin, SiretFieldMixin, forms.Form):
         label=_("Prévenir ses gestionnaires que je demande à la rejoindre"),
         required=False,
         help_text=_(
-            "Seulement si votre structure est déjà inscrite : ses gestionnaires reçoivent votre "
+            "Seulement si votre structure est déjà inscrite : ses gestionnaires reçoivent votre "
             "nom et votre adresse et peuvent vous inviter."
         ),
     )
@@ -144,9 +144,9 @@ class HolderSignupForm(SubmitOnceMixin, SiretFieldMixin, forms.Form):
         if self.existing_organisation is not None and not self.data.get("ask_to_join"):
             raise forms.ValidationError(
                 _(
-                    "Cette structure est déjà inscrite sur Évalis : un de ses gestionnaires "
-                    "peut vous inviter depuis la page « Membres » de la structure. Cochez "
-                    "« Prévenir ses gestionnaires » pour leur demander une invitation."
+                    "Cette structure est déjà inscrite sur Évalis : un de ses gestionnaires "
+                    "peut vous inviter depuis la page « Membres » de la structure. Cochez "
+                    "« Prévenir ses gestionnaires » pour leur demander une invitation."
                 ),
                 code="duplicate",
             )

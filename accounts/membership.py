@@ -129,7 +129,7 @@ def organisation_invitation_accept(
     # A forwarded link must not enrol whoever happens to be signed in.
     if user is not None and user.email.lower() != invitation.email.lower():
         raise ValidationError(
-            _("Cette invitation est adressée à %(email)s : connectez-vous avec cette adresse.")
+            _("Cette invitation est adressée à %(email)s : connectez-vous avec cette adresse.")
             % {"email": invitation.email},
             code="other",
         )
@@ -137,7 +137,7 @@ def organisation_invitation_accept(
         if User.objects.filter(email__iexact=invitation.email).exists():
             raise ValidationError(
                 _(
-                    "Un compte existe déjà pour cette adresse : connectez-vous puis rouvrez "
+                    "Un compte existe déjà pour cette adresse : connectez-vous puis rouvrez "
                     "le lien."
                 ),
                 code="existing",
@@ -174,7 +174,7 @@ def _managers_left(organisation_id: int, without: Membership) -> bool:
 
 def _last_manager() -> ValidationError:
     return ValidationError(
-        _("La structure doit garder au moins un gestionnaire : nommez-en un autre d'abord."),
+        _("La structure doit garder au moins un gestionnaire : nommez-en un autre d'abord."),
         code="last_manager",
     )
 

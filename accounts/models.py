@@ -147,7 +147,7 @@ class Organisation(models.Model):
         blank=True,
         validators=[validate_rna],
         help_text=_(
-            "Pour une association : W suivi de 9 chiffres (Répertoire national des associations)."
+            "Pour une association : W suivi de 9 chiffres (Répertoire national des associations)."
         ),
     )
     commune = models.ForeignKey(
@@ -165,7 +165,7 @@ class Organisation(models.Model):
         _("date de l'agrément ESUS"),
         null=True,
         blank=True,
-        help_text=_("Seulement si la structure a l'agrément ESUS : la date de l'arrêté."),
+        help_text=_("Seulement si la structure a l'agrément ESUS : la date de l'arrêté."),
     )
     esus_verified_at = models.DateTimeField(_("agrément ESUS vérifié le"), null=True, blank=True)
     esus_verified_by = models.ForeignKey(

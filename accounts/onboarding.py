@@ -107,7 +107,7 @@ def signup_confirm(*, request: SignupRequest) -> User:
     request = SignupRequest.objects.select_for_update().get(pk=request.pk)
     if request.confirmed_at is not None or request.existing:
         raise ValidationError(
-            _("Ce lien a déjà servi : connectez-vous avec votre adresse et votre mot de passe."),
+            _("Ce lien a déjà servi : connectez-vous avec votre adresse et votre mot de passe."),
             code="used",
         )
     user = holder_signup(

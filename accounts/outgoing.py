@@ -68,7 +68,7 @@ def send(
             response = sender.request(method, url, timeout=timeout, **kwargs)
         except requests.Timeout:
             error = ServiceError(
-                _("%(service)s ne répond pas assez vite : réessayez dans un moment.")
+                _("%(service)s ne répond pas assez vite : réessayez dans un moment.")
                 % {"service": service},
                 code="timeout",
             )
@@ -76,7 +76,7 @@ def send(
         except requests.RequestException as exc:
             logger.warning("%s unreachable: %s", service, exc)
             error = ServiceError(
-                _("%(service)s est injoignable pour le moment : réessayez plus tard.")
+                _("%(service)s est injoignable pour le moment : réessayez plus tard.")
                 % {"service": service},
                 code="unavailable",
             )
@@ -88,7 +88,7 @@ def send(
             if response.status_code == 429:
                 error = ServiceError(
                     _(
-                        "%(service)s reçoit trop de demandes en ce moment : réessayez dans "
+                        "%(service)s reçoit trop de demandes en ce moment : réessayez dans "
                         "une minute."
                     )
                     % {"service": service},
@@ -115,7 +115,7 @@ def json_of(response, *, service: str):
         return response.json()
     except ValueError:
         raise ServiceError(
-            _("%(service)s a renvoyé une réponse illisible : réessayez plus tard.")
+            _("%(service)s a renvoyé une réponse illisible : réessayez plus tard.")
             % {"service": service},
             code="malformed",
         ) from None

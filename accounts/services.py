@@ -202,7 +202,7 @@ def create_once(*, key, user, create):
         record = SubmittedForm.objects.filter(key=key).select_related("content_type").first()
         if record is None or record.user_id != user_id or record.content_type is None:
             raise ValidationError(
-                _("Ce formulaire a déjà été envoyé : rechargez la page."), code="resent"
+                _("Ce formulaire a déjà été envoyé : rechargez la page."), code="resent"
             ) from None
         return record.content_type.get_object_for_this_type(pk=record.object_id)
     obj = create()

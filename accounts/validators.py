@@ -36,7 +36,7 @@ def clean_siren_or_siret(value: str) -> str:
     if not luhn_valid(compact):
         kind = "SIREN" if len(compact) == 9 else "SIRET"
         raise ValidationError(
-            _("Ce numéro %(kind)s n'est pas valide : sa clé de contrôle est fausse."),
+            _("Ce numéro %(kind)s n'est pas valide : sa clé de contrôle est fausse."),
             code="luhn",
             params={"kind": kind},
         )
@@ -53,7 +53,7 @@ def clean_rna(value: str) -> str:
     compact = "".join((value or "").split()).upper()
     if len(compact) != 10 or compact[0] != "W" or not compact[1:].isdigit():
         raise ValidationError(
-            _("Saisissez le numéro RNA : la lettre W suivie de 9 chiffres (W123456789)."),
+            _("Saisissez le numéro RNA : la lettre W suivie de 9 chiffres (W123456789)."),
             code="format",
         )
     return compact
@@ -62,6 +62,6 @@ def clean_rna(value: str) -> str:
 def validate_rna(value: str) -> None:
     if value != clean_rna(value):
         raise ValidationError(
-            _("Saisissez le numéro RNA : la lettre W suivie de 9 chiffres (W123456789)."),
+            _("Saisissez le numéro RNA : la lettre W suivie de 9 chiffres (W123456789)."),
             code="format",
         )

@@ -141,7 +141,7 @@ def signup(request):
             messages.info(
                 request,
                 _(
-                    "Les gestionnaires de « %(organisation)s » sont prévenus : leur invitation "
+                    "Les gestionnaires de « %(organisation)s » sont prévenus : leur invitation "
                     "vous arrivera par e-mail."
                 )
                 % {"organisation": form.existing_organisation.name},
@@ -185,8 +185,8 @@ def signup_confirm(request, token):
             messages.success(
                 request,
                 _(
-                    "Votre adresse est confirmée : votre compte et votre structure sont créés. "
-                    "Prochaine étape : choisir un appel ouvert et décrire votre projet."
+                    "Votre adresse est confirmée : votre compte et votre structure sont créés. "
+                    "Prochaine étape : choisir un appel ouvert et décrire votre projet."
                 ),
             )
             return redirect("projects:landing")

@@ -123,7 +123,7 @@ def invitation_cancel(request, pk, invitation_pk):
         OrganisationInvitation, pk=invitation_pk, organisation=organisation
     )
     organisation_invitation_cancel(invitation=invitation, by=request.user, ip=client_ip(request))
-    messages.success(request, _("L'invitation est annulée : son lien ne sert plus."))
+    messages.success(request, _("L'invitation est annulée : son lien ne sert plus."))
     return redirect("accounts:organisation_members", pk=organisation.pk)
 
 
@@ -142,7 +142,7 @@ def organisation_invitation_accept_view(request, token):
             request,
             organisation_invitation_accept,
             form=form,
-            success=_("Vous avez rejoint « %(organisation)s ».")
+            success=_("Vous avez rejoint « %(organisation)s ».")
             % {"organisation": invitation.organisation.name},
             invitation=invitation,
             user=user,
@@ -172,7 +172,7 @@ def organisation_switch(request):
         current_organisation_set(request, organisation)
         messages.success(
             request,
-            _("Vous travaillez maintenant pour « %(organisation)s ».")
+            _("Vous travaillez maintenant pour « %(organisation)s ».")
             % {"organisation": organisation.name},
         )
         return redirect("projects:landing")

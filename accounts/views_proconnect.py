@@ -50,7 +50,7 @@ class CallbackView(OIDCAuthenticationCallbackView):
         messages.error(
             self.request,
             _(
-                "La connexion avec ProConnect n'a pas abouti : réessayez, ou connectez-vous "
+                "La connexion avec ProConnect n'a pas abouti : réessayez, ou connectez-vous "
                 "avec votre adresse e-mail et votre mot de passe."
             ),
         )
@@ -105,7 +105,7 @@ def proconnect_organisation(request):
             messages.info(
                 request,
                 _(
-                    "Les gestionnaires de « %(name)s » sont prévenus : leur invitation vous "
+                    "Les gestionnaires de « %(name)s » sont prévenus : leur invitation vous "
                     "arrivera par e-mail."
                 )
                 % {"name": existing.name},
@@ -118,7 +118,7 @@ def proconnect_organisation(request):
             current_organisation_set(request, organisation)
             messages.success(
                 request,
-                _("« %(name)s » est créée : vous en êtes porteur de projet.")
+                _("« %(name)s » est créée : vous en êtes porteur de projet.")
                 % {"name": organisation.name},
             )
         return redirect("projects:landing")

@@ -86,5 +86,5 @@ def siret_lookup_form(request, form_class, *, names=None, **form_kwargs):
     else:
         for field, value in form_values(facts).items():
             values[names.get(field, field)] = value
-        message = _("Rempli depuis l'annuaire des entreprises : vérifiez avant d'enregistrer.")
+        message = _("Rempli depuis l'annuaire des entreprises : vérifiez avant d'enregistrer.")
     return form_class(initial=values, **form_kwargs), message, facts

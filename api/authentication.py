@@ -19,7 +19,7 @@ class ApiTokenAuthentication(BaseAuthentication):
         if not parts or parts[0].lower() not in self.keywords:
             return None
         if len(parts) != 2:
-            raise AuthenticationFailed(_("En-tête Authorization invalide : « Bearer <jeton> »."))
+            raise AuthenticationFailed(_("En-tête Authorization invalide : « Bearer <jeton> »."))
         token = api_token_for(raw=parts[1].decode("latin-1"))
         if token is None or not token.user.is_active:
             raise AuthenticationFailed(_("Jeton inconnu ou révoqué."))

@@ -328,7 +328,7 @@ SPECTACULAR_SETTINGS = {
         "territoire, avec les mêmes droits que les pages. / Grids, calls, projects, reviews, "
         "rankings, decisions and territory figures, under the same permissions as the pages. "
         "Authentification : `Authorization: Bearer <jeton>` (jetons personnels créés depuis "
-        "« Mon compte »)."
+        "« Mon compte »)."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,

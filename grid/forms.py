@@ -22,7 +22,7 @@ class GridCreateForm(SubmitOnceMixin, forms.Form):
     slug = forms.SlugField(
         label=_("Identifiant"),
         max_length=100,
-        help_text=_("Lettres minuscules, chiffres et tirets ; sert dans les fichiers d'échange."),
+        help_text=_("Lettres minuscules, chiffres et tirets ; sert dans les fichiers d'échange."),
     )
     source = forms.ModelChoiceField(
         label=_("Point de départ"),
@@ -47,7 +47,7 @@ class GridImportForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError(_("Le fichier dépasse 1 Mo : ce n'est pas une grille."))
+            raise forms.ValidationError(_("Le fichier dépasse 1 Mo : ce n'est pas une grille."))
         return upload
 
     grid = forms.ModelChoiceField(
@@ -155,25 +155,25 @@ class CriterionForm(LevelFieldsMixin, RowVersionMixin):
         label=_("Question guide (anglais)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Montrés aux personnes qui lisent Évalis en anglais ; vides : le français."),
+        help_text=_("Montrés aux personnes qui lisent Évalis en anglais ; vides : le français."),
     )
     axis = forms.ModelChoiceField(label=_("Axe"), queryset=None, empty_label=None)
     kind = forms.ChoiceField(label=_("Nature"), choices=CriterionKind.choices)
     weight = CommaDecimalField(label=_("Poids"), max_digits=6, decimal_places=2)
-    scale_min = forms.IntegerField(label=_("Échelle : minimum"), min_value=-100, max_value=100)
+    scale_min = forms.IntegerField(label=_("Échelle : minimum"), min_value=-100, max_value=100)
     scale_max = forms.IntegerField(
-        label=_("Échelle : maximum"),
+        label=_("Échelle : maximum"),
         min_value=-100,
         max_value=100,
         help_text=_(
             "Après un changement d'échelle, enregistrez pour libeller les nouveaux niveaux."
         ),
     )
-    allows_not_applicable = forms.BooleanField(label=_("« Sans objet » autorisé"), required=False)
+    allows_not_applicable = forms.BooleanField(label=_("« Sans objet » autorisé"), required=False)
     threshold = forms.IntegerField(
         label=_("Seuil éliminatoire"),
         required=False,
-        help_text=_("Note moyenne minimale des évaluateurs ; laisser vide pour aucun seuil."),
+        help_text=_("Note moyenne minimale des évaluateurs ; laisser vide pour aucun seuil."),
     )
 
     def __init__(self, *args, version: GridVersion, criterion: Criterion | None = None, **kwargs):
@@ -242,7 +242,7 @@ class CriterionTextForm(LevelFieldsMixin, RowVersionMixin):
         label=_("Question guide (anglais)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Montrés aux personnes qui lisent Évalis en anglais ; vides : le français."),
+        help_text=_("Montrés aux personnes qui lisent Évalis en anglais ; vides : le français."),
     )
 
     def __init__(self, *args, criterion: Criterion, **kwargs):

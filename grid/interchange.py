@@ -49,7 +49,7 @@ def _shape_problems(payload) -> list[str]:
 
 def _label_problem(label, where: str) -> str | None:
     if label and len(label) > LABEL_LENGTH:
-        return _("%(where)s : le libellé dépasse %(max)s caractères.") % {
+        return _("%(where)s : le libellé dépasse %(max)s caractères.") % {
             "where": where,
             "max": LABEL_LENGTH,
         }
@@ -145,50 +145,50 @@ def _int(value) -> int | None:
 def _parse_scale(scale, where: str, problems: list[str]) -> dict | None:
     if not isinstance(scale, dict):
         problems.append(
-            _("%(where)s : l'échelle doit être un objet {min, max, levels}.") % {"where": where}
+            _("%(where)s : l'échelle doit être un objet {min, max, levels}.") % {"where": where}
         )
         return None
     low, high = _int(scale.get("min")), _int(scale.get("max"))
     if low is None or high is None:
         problems.append(
-            _("%(where)s : le minimum et le maximum de l'échelle doivent être des entiers.")
+            _("%(where)s : le minimum et le maximum de l'échelle doivent être des entiers.")
             % {"where": where}
         )
         return None
     if abs(low) > SCALE_BOUND or abs(high) > SCALE_BOUND:
         problems.append(
-            _("%(where)s : les bornes de l'échelle sont comprises entre -%(max)s et %(max)s.")
+            _("%(where)s : les bornes de l'échelle sont comprises entre -%(max)s et %(max)s.")
             % {"where": where, "max": SCALE_BOUND}
         )
         return None
     if low >= high:
         problems.append(
-            _("%(where)s : le minimum de l'échelle doit être inférieur au maximum.")
+            _("%(where)s : le minimum de l'échelle doit être inférieur au maximum.")
             % {"where": where}
         )
         return None
     if high - low + 1 > MAX_LEVELS:
         problems.append(
-            _("%(where)s : l'échelle compte au plus %(count)s niveaux.")
+            _("%(where)s : l'échelle compte au plus %(count)s niveaux.")
             % {"where": where, "count": MAX_LEVELS}
         )
         return None
     levels, descriptions, descriptions_en = {}, {}, {}
     raw_levels = scale.get("levels", [])
     if not isinstance(raw_levels, list):
-        problems.append(_("%(where)s : les niveaux doivent être une liste.") % {"where": where})
+        problems.append(_("%(where)s : les niveaux doivent être une liste.") % {"where": where})
         return None
     for raw in raw_levels:
         value = _int(raw.get("value")) if isinstance(raw, dict) else None
         label = _text(raw.get("fr")) if isinstance(raw, dict) else None
         if value is None or not (low <= value <= high):
             problems.append(
-                _("%(where)s : un niveau a une valeur hors de l'échelle.") % {"where": where}
+                _("%(where)s : un niveau a une valeur hors de l'échelle.") % {"where": where}
             )
             continue
         if value in levels:
             problems.append(
-                _("%(where)s : le niveau %(value)s est décrit deux fois.")
+                _("%(where)s : le niveau %(value)s est décrit deux fois.")
                 % {"where": where, "value": value}
             )
             continue
@@ -201,7 +201,7 @@ def _parse_scale(scale, where: str, problems: list[str]) -> dict | None:
     missing = [str(value) for value in range(low, high + 1) if value not in levels]
     if missing:
         problems.append(
-            _("%(where)s : il manque le libellé des niveaux %(values)s.")
+            _("%(where)s : il manque le libellé des niveaux %(values)s.")
             % {"where": where, "values": ", ".join(missing)}
         )
     return {
@@ -215,20 +215,20 @@ def _parse_scale(scale, where: str, problems: list[str]) -> dict | None:
 
 def _parse_weight(value, where: str, problems: list[str]) -> Decimal | None:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        problems.append(_("%(where)s : le poids doit être un nombre.") % {"where": where})
+        problems.append(_("%(where)s : le poids doit être un nombre.") % {"where": where})
         return None
     try:
         weight = Decimal(str(value))
     except InvalidOperation:
-        problems.append(_("%(where)s : le poids doit être un nombre.") % {"where": where})
+        problems.append(_("%(where)s : le poids doit être un nombre.") % {"where": where})
         return None
     if not weight.is_finite() or weight <= 0:
-        problems.append(_("%(where)s : le poids doit être supérieur à 0.") % {"where": where})
+        problems.append(_("%(where)s : le poids doit être supérieur à 0.") % {"where": where})
         return None
     # Compared with 10,000 first: quantizing 1e308 raises InvalidOperation.
     if weight >= 10000 or weight != weight.quantize(Decimal("0.01")):
         problems.append(
-            _("%(where)s : le poids a au plus deux décimales et quatre chiffres avant la virgule.")
+            _("%(where)s : le poids a au plus deux décimales et quatre chiffres avant la virgule.")
             % {"where": where}
         )
         return None
@@ -248,16 +248,16 @@ def parse_payload(payload) -> tuple[dict | None, list[str]]:
     slug = payload.get("slug")
     name = _text(payload.get("name"))
     if not isinstance(slug, str) or not slug.strip():
-        problems.append(_("Champ obligatoire manquant : « slug » (identifiant de la grille)."))
+        problems.append(_("Champ obligatoire manquant : « slug » (identifiant de la grille)."))
     elif not SLUG.match(slug.strip()):
         problems.append(
             _(
-                "« slug » : lettres minuscules sans accent, chiffres, tirets et soulignés, "
+                "« slug » : lettres minuscules sans accent, chiffres, tirets et soulignés, "
                 "100 caractères au plus."
             )
         )
     if not name:
-        problems.append(_("Champ obligatoire manquant : « name » (nom de la grille)."))
+        problems.append(_("Champ obligatoire manquant : « name » (nom de la grille)."))
     elif problem := _label_problem(name, _("Nom de la grille")):
         problems.append(problem)
     if problem := _label_problem(
@@ -274,13 +274,13 @@ def parse_payload(payload) -> tuple[dict | None, list[str]]:
     )
     default_weights = payload.get("default_weights", {})
     if not isinstance(default_weights, dict):
-        problems.append(_("« default_weights » doit être un objet {core, complementary}."))
+        problems.append(_("« default_weights » doit être un objet {core, complementary}."))
         default_weights = {}
 
     axes = payload.get("axes")
     clean_axes = []
     if not isinstance(axes, list) or not axes:
-        problems.append(_("La grille doit contenir une liste d'axes non vide (« axes »)."))
+        problems.append(_("La grille doit contenir une liste d'axes non vide (« axes »)."))
         axes = []
     for index, axis in enumerate(axes, start=1):
         where = _("Axe n°%(index)s") % {"index": index}
@@ -288,13 +288,13 @@ def parse_payload(payload) -> tuple[dict | None, list[str]]:
         label = _text(axis.get("fr")) if isinstance(axis, dict) else None
         if not isinstance(code, str) or not code.strip() or len(code) > 10:
             problems.append(
-                _("%(where)s : code manquant ou trop long (10 caractères au plus).")
+                _("%(where)s : code manquant ou trop long (10 caractères au plus).")
                 % {"where": where}
             )
             continue
         if not label:
             problems.append(
-                _("%(where)s (%(code)s) : libellé manquant.") % {"where": where, "code": code}
+                _("%(where)s (%(code)s) : libellé manquant.") % {"where": where, "code": code}
             )
         elif problem := _label_problem(label, where):
             problems.append(problem)
@@ -313,18 +313,18 @@ def parse_payload(payload) -> tuple[dict | None, list[str]]:
     criteria = payload.get("criteria")
     clean_criteria = []
     if not isinstance(criteria, list) or not criteria:
-        problems.append(_("La grille doit contenir une liste de critères non vide (« criteria »)."))
+        problems.append(_("La grille doit contenir une liste de critères non vide (« criteria »)."))
         criteria = []
     seen = set()
     for index, item in enumerate(criteria, start=1):
         if not isinstance(item, dict):
-            problems.append(_("Critère n°%(index)s : un objet est attendu.") % {"index": index})
+            problems.append(_("Critère n°%(index)s : un objet est attendu.") % {"index": index})
             continue
         code = item.get("code")
         where = _("Critère n°%(index)s (%(code)s)") % {"index": index, "code": code}
         if not isinstance(code, str) or not code.strip() or len(code) > 10:
             problems.append(
-                _("Critère n°%(index)s : code manquant ou trop long (10 caractères au plus).")
+                _("Critère n°%(index)s : code manquant ou trop long (10 caractères au plus).")
                 % {"index": index}
             )
             continue
@@ -334,18 +334,18 @@ def parse_payload(payload) -> tuple[dict | None, list[str]]:
         seen.add(code)
         label = _text(item.get("fr"))
         if not label:
-            problems.append(_("%(where)s : libellé manquant.") % {"where": where})
+            problems.append(_("%(where)s : libellé manquant.") % {"where": where})
         elif problem := _label_problem(label, where):
             problems.append(problem)
         if item.get("axis") not in axis_codes:
             problems.append(
-                _("%(where)s : axe inconnu « %(axis)s ».")
+                _("%(where)s : axe inconnu « %(axis)s ».")
                 % {"where": where, "axis": item.get("axis")}
             )
         kind = item.get("kind")
         if kind not in CriterionKind.values:
             problems.append(
-                _("%(where)s : la nature doit être « core » ou « complementary ».")
+                _("%(where)s : la nature doit être « core » ou « complementary ».")
                 % {"where": where}
             )
         if "scale" in item:
@@ -354,7 +354,7 @@ def parse_payload(payload) -> tuple[dict | None, list[str]]:
             scale = default_scale
         else:
             problems.append(
-                _("%(where)s : aucune échelle (ni propre ni par défaut).") % {"where": where}
+                _("%(where)s : aucune échelle (ni propre ni par défaut).") % {"where": where}
             )
             scale = None
         weight = _parse_weight(item.get("weight", default_weights.get(kind, 1)), where, problems)
@@ -363,13 +363,13 @@ def parse_payload(payload) -> tuple[dict | None, list[str]]:
             threshold = _int(threshold)
             if threshold is None or (scale and not (scale["min"] <= threshold <= scale["max"])):
                 problems.append(
-                    _("%(where)s : le seuil éliminatoire doit être compris dans l'échelle.")
+                    _("%(where)s : le seuil éliminatoire doit être compris dans l'échelle.")
                     % {"where": where}
                 )
         allows_na = item.get("allows_not_applicable", default_na)
         if not isinstance(allows_na, bool):
             problems.append(
-                _("%(where)s : « allows_not_applicable » doit valoir true ou false.")
+                _("%(where)s : « allows_not_applicable » doit valoir true ou false.")
                 % {"where": where}
             )
         clean_criteria.append(

@@ -218,9 +218,9 @@ class Criterion(models.Model):
     question_en = models.TextField(_("question guide (anglais)"), blank=True)
     kind = models.CharField(_("nature"), max_length=15, choices=CriterionKind.choices)
     weight = models.DecimalField(_("poids"), max_digits=6, decimal_places=2, default=1)
-    scale_min = models.SmallIntegerField(_("échelle : minimum"), default=0)
-    scale_max = models.SmallIntegerField(_("échelle : maximum"), default=3)
-    allows_not_applicable = models.BooleanField(_("« sans objet » autorisé"), default=False)
+    scale_min = models.SmallIntegerField(_("échelle : minimum"), default=0)
+    scale_max = models.SmallIntegerField(_("échelle : maximum"), default=3)
+    allows_not_applicable = models.BooleanField(_("« sans objet » autorisé"), default=False)
     threshold = models.SmallIntegerField(
         _("seuil éliminatoire"),
         null=True,

@@ -177,9 +177,9 @@ DIFF_FIELDS = (
     ("axis", _("Axe")),
     ("kind", _("Nature")),
     ("weight", _("Poids")),
-    ("scale_min", _("Échelle : minimum")),
-    ("scale_max", _("Échelle : maximum")),
-    ("allows_not_applicable", _("« Sans objet » autorisé")),
+    ("scale_min", _("Échelle : minimum")),
+    ("scale_max", _("Échelle : maximum")),
+    ("allows_not_applicable", _("« Sans objet » autorisé")),
     ("threshold", _("Seuil éliminatoire")),
 )
 
@@ -272,7 +272,7 @@ def _field_changes(old: Criterion, new: Criterion) -> list[dict]:
         if old_levels.get(value) != new_levels.get(value):
             changes.append(
                 {
-                    "field": str(_("Niveau %(value)s : libellé") % {"value": value}),
+                    "field": str(_("Niveau %(value)s : libellé") % {"value": value}),
                     "old": old_levels.get(value) or "—",
                     "new": new_levels.get(value) or "—",
                 }

@@ -107,7 +107,7 @@ class DemarchesClient:
         if response.status_code in (401, 403):
             raise ServiceError(
                 _(
-                    "Démarche numérique refuse le jeton : vérifiez-le, ou créez-en un qui "
+                    "Démarche numérique refuse le jeton : vérifiez-le, ou créez-en un qui "
                     "donne accès à cette démarche."
                 ),
                 code="refused",
@@ -123,7 +123,7 @@ class DemarchesClient:
         payload = json_of(response, service=SERVICE)
         if not isinstance(payload, dict):
             raise ServiceError(
-                _("Démarche numérique a renvoyé une réponse illisible : réessayez plus tard."),
+                _("Démarche numérique a renvoyé une réponse illisible : réessayez plus tard."),
                 code="malformed",
             )
         errors = payload.get("errors")
@@ -134,13 +134,13 @@ class DemarchesClient:
             first = errors[0] if isinstance(errors, list) and errors else {}
             detail = first.get("message", "") if isinstance(first, dict) else ""
             raise ServiceError(
-                _("Démarche numérique refuse la demande : %(detail)s")
+                _("Démarche numérique refuse la demande : %(detail)s")
                 % {"detail": str(detail)[:300] or _("erreur inconnue")},
                 code="refused",
             )
         if not isinstance(data, dict):
             raise ServiceError(
-                _("Démarche numérique a renvoyé une réponse illisible : réessayez plus tard."),
+                _("Démarche numérique a renvoyé une réponse illisible : réessayez plus tard."),
                 code="malformed",
             )
         return data
@@ -150,7 +150,7 @@ class DemarchesClient:
         if not isinstance(demarche, dict):
             raise ServiceError(
                 _(
-                    "Cette démarche est introuvable, ou le jeton n'y donne pas accès : vérifiez "
+                    "Cette démarche est introuvable, ou le jeton n'y donne pas accès : vérifiez "
                     "son numéro et le jeton."
                 ),
                 code="unknown",
@@ -179,7 +179,7 @@ class DemarchesClient:
     def _page(self, connection) -> Page:
         if not isinstance(connection, dict) or not isinstance(connection.get("nodes"), list):
             raise ServiceError(
-                _("Démarche numérique a renvoyé une réponse illisible : réessayez plus tard."),
+                _("Démarche numérique a renvoyé une réponse illisible : réessayez plus tard."),
                 code="malformed",
             )
         info = connection.get("pageInfo") or {}

@@ -18,8 +18,8 @@ class DemarcheConnectForm(forms.Form):
         strip=True,
         widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
         help_text=_(
-            "Créé dans Démarche numérique (« Mon profil › Jetons d'API »), limité à cette "
-            "démarche si possible. Conservé chiffré ; laissez vide pour garder l'actuel."
+            "Créé dans Démarche numérique (« Mon profil › Jetons d'API »), limité à cette "
+            "démarche si possible. Conservé chiffré ; laissez vide pour garder l'actuel."
         ),
     )
 

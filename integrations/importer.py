@@ -61,7 +61,7 @@ DECIMAL_TEXT = re.compile(r"[^\d,.\-]")
 def _require_call_open_to_imports(call) -> None:
     if call.status == CallStatus.DECIDED:
         raise ValidationError(
-            _("Les décisions de cet appel sont prises : il ne reçoit plus de dossiers."),
+            _("Les décisions de cet appel sont prises : il ne reçoit plus de dossiers."),
             code="decided",
         )
 
@@ -87,7 +87,7 @@ def demarche_source_connect(*, call, number: int, token: str, by: User) -> Demar
 def _demarche_source_save(*, call, number: int, token: str, demarche: dict, by: User):
     source = DemarcheSource.objects.select_for_update().filter(call=call).first()
     if source is not None and source.is_busy:
-        raise ValidationError(_("Un import est en cours : attendez qu'il se termine."))
+        raise ValidationError(_("Un import est en cours : attendez qu'il se termine."))
     if source is None:
         source = DemarcheSource(call=call, created_by=by)
     elif source.number != number:
@@ -96,7 +96,7 @@ def _demarche_source_save(*, call, number: int, token: str, demarche: dict, by: 
                 {
                     "number": _(
                         "Des dossiers de la démarche %(number)s sont déjà importés dans cet "
-                        "appel : elle ne peut plus être remplacée."
+                        "appel : elle ne peut plus être remplacée."
                     )
                     % {"number": source.number}
                 }
@@ -127,7 +127,7 @@ def demarche_source_map(
     if row_version != source.row_version:
         raise ValidationError(
             _(
-                "Quelqu'un a modifié cette démarche depuis que vous avez ouvert la page : "
+                "Quelqu'un a modifié cette démarche depuis que vous avez ouvert la page : "
                 "rechargez-la."
             ),
             code="conflict",
@@ -469,7 +469,7 @@ def demarche_import_run(*, source_id: int, now=None) -> dict:
     try:
         if token is None:
             raise ServiceError(
-                _("Le jeton enregistré ne peut plus être lu : saisissez-le à nouveau."),
+                _("Le jeton enregistré ne peut plus être lu : saisissez-le à nouveau."),
                 code="refused",
             )
         client = DemarchesClient(token)
@@ -499,7 +499,7 @@ def demarche_import_run(*, source_id: int, now=None) -> dict:
     except Exception:
         # Never left "running": the page would wait for ever. The trace goes to the log.
         logger.exception("import of démarche %s failed", source.number)
-        message = _("L'import s'est arrêté sur une erreur inattendue : réessayez plus tard.")
+        message = _("L'import s'est arrêté sur une erreur inattendue : réessayez plus tard.")
     else:
         message = None
     if message is not None:

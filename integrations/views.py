@@ -73,7 +73,7 @@ def demarche(request, pk):
             form.add_error(None, error)
         else:
             messages.success(
-                request, _("La démarche est reliée : indiquez quel champ va dans quel champ.")
+                request, _("La démarche est reliée : indiquez quel champ va dans quel champ.")
             )
             return redirect("integrations:demarche", pk=call.pk)
     return _page(request, call, connect_form=form, status=400 if form.errors else 200)
@@ -113,7 +113,7 @@ def demarche_import(request, pk):
         add_error_messages(request, error)
     else:
         if queued:
-            messages.success(request, _("L'import est lancé : cette page suit sa progression."))
+            messages.success(request, _("L'import est lancé : cette page suit sa progression."))
         else:
             messages.info(request, _("Un import est déjà en cours."))
     return redirect("integrations:demarche", pk=call.pk)

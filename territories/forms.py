@@ -83,7 +83,7 @@ class CommuneField(forms.CharField):
             return candidates[0]
         if not candidates:
             raise forms.ValidationError(
-                _("Aucune commune ne correspond à « %(text)s »."),
+                _("Aucune commune ne correspond à « %(text)s »."),
                 code="unknown",
                 params={"text": text},
             )
@@ -93,7 +93,7 @@ class CommuneField(forms.CharField):
         if not text.isdigit() and len(exact) == 1:
             return exact[0]
         raise forms.ValidationError(
-            _("Plusieurs communes correspondent à « %(text)s » : précisez parmi %(names)s."),
+            _("Plusieurs communes correspondent à « %(text)s » : précisez parmi %(names)s."),
             code="ambiguous",
             params={
                 "text": text,

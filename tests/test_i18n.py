@@ -292,7 +292,7 @@ def test_email_goes_out_in_the_recipient_s_language(settings):
 
     subjects = {message.to[0]: message.subject for message in mail.outbox}
     assert subjects[english.email] == "Évalis: you already have an account"
-    assert subjects[french.email] == "Évalis : vous avez déjà un compte"
+    assert subjects[french.email] == "Évalis : vous avez déjà un compte"
 
 
 # --- Whole pages: no word of the other language -------------------------------------------

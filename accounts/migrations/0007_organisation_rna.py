@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
             name="rna",
             field=models.CharField(
                 blank=True,
-                help_text="Pour une association : W suivi de 9 chiffres (Répertoire national des associations).",
+                help_text="Pour une association : W suivi de 9 chiffres (Répertoire national des associations).",
                 max_length=10,
                 validators=[accounts.validators.validate_rna],
                 verbose_name="numéro RNA",

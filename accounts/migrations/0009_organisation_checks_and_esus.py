@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             name="esus_agreement_date",
             field=models.DateField(
                 blank=True,
-                help_text="Seulement si la structure a l'agrément ESUS : la date de l'arrêté.",
+                help_text="Seulement si la structure a l'agrément ESUS : la date de l'arrêté.",
                 null=True,
                 verbose_name="date de l'agrément ESUS",
             ),

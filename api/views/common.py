@@ -51,7 +51,7 @@ def scores_by_criterion(scores: list[dict], criteria: dict) -> dict:
         raise ValidationError(
             {
                 "scores": [
-                    _("Critère inconnu pour la grille de l'appel : %(codes)s.")
+                    _("Critère inconnu pour la grille de l'appel : %(codes)s.")
                     % {"codes": ", ".join(unknown)}
                 ]
             }

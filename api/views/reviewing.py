@@ -79,7 +79,7 @@ class Review(Action):
         project = _project(request, pk, "projects.view_review")
         review = own_review(project=project, user=request.user)
         if review is None:
-            raise NotFound(_("Aucune évaluation enregistrée : envoyez vos notes (PUT)."))
+            raise NotFound(_("Aucune évaluation enregistrée : envoyez vos notes (PUT)."))
         return Response(_review_body(review, project.call.grid_version_id))
 
     @extend_schema(
@@ -105,12 +105,12 @@ class Review(Action):
         review = own_review(project=project, user=request.user)
         if review is not None and values.get("row_version") is None:
             return conflict(
-                _("Une évaluation existe déjà : renvoyez la version lue (row_version)."),
+                _("Une évaluation existe déjà : renvoyez la version lue (row_version)."),
                 review.row_version,
             )
         if review is None and values.get("row_version") is not None:
             # The client read a review that no longer exists (or never did): stale too.
-            return conflict(_("Aucune évaluation enregistrée : row_version doit être null."), None)
+            return conflict(_("Aucune évaluation enregistrée : row_version doit être null."), None)
         try:
             saved = services.review_save(
                 project=project,

@@ -53,6 +53,6 @@ def token_revoke(request, pk):
     api_token_revoke(token=token, by=request.user)
     messages.success(
         request,
-        _("Le jeton « %(name)s » est révoqué : il ne donne plus accès.") % {"name": token.name},
+        _("Le jeton « %(name)s » est révoqué : il ne donne plus accès.") % {"name": token.name},
     )
     return redirect("api_tokens:token_list")

@@ -161,15 +161,15 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "scale_min",
-                    models.SmallIntegerField(default=0, verbose_name="échelle : minimum"),
+                    models.SmallIntegerField(default=0, verbose_name="échelle : minimum"),
                 ),
                 (
                     "scale_max",
-                    models.SmallIntegerField(default=3, verbose_name="échelle : maximum"),
+                    models.SmallIntegerField(default=3, verbose_name="échelle : maximum"),
                 ),
                 (
                     "allows_not_applicable",
-                    models.BooleanField(default=False, verbose_name="« sans objet » autorisé"),
+                    models.BooleanField(default=False, verbose_name="« sans objet » autorisé"),
                 ),
                 (
                     "threshold",

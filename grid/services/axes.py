@@ -83,7 +83,7 @@ def axis_delete(*, axis: Axis, row_version=None, by=None, ip=None) -> None:
     except ProtectedError:
         raise ValidationError(
             _(
-                "L'axe %(code)s contient encore des critères : supprimez-les ou rattachez-les à "
+                "L'axe %(code)s contient encore des critères : supprimez-les ou rattachez-les à "
                 "un autre axe d'abord."
             )
             % {"code": axis.code},

@@ -21,7 +21,7 @@ class GridVersionConflict(ValidationError):
         super().__init__(
             _(
                 "Un autre administrateur a modifié cette version pendant que vous la modifiiez. "
-                "Rien n'a été enregistré : vérifiez les différences ci-dessous, puis validez à "
+                "Rien n'a été enregistré : vérifiez les différences ci-dessous, puis validez à "
                 "nouveau si vous souhaitez remplacer ses modifications."
             ),
             code="conflict",
@@ -32,7 +32,7 @@ def require_draft(version: GridVersion) -> None:
     if not version.is_draft:
         raise GridVersionLocked(
             _(
-                "La version %(number)s est publiée : elle ne peut plus changer. "
+                "La version %(number)s est publiée : elle ne peut plus changer. "
                 "Créez une nouvelle version pour modifier la grille."
             ),
             code="locked",

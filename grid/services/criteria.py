@@ -56,7 +56,7 @@ def criterion_problems(
     if missing:
         add(
             "levels",
-            _("Chaque niveau doit avoir un libellé : il manque celui des niveaux %(values)s.")
+            _("Chaque niveau doit avoir un libellé : il manque celui des niveaux %(values)s.")
             % {"values": ", ".join(missing)},
         )
     if threshold is not None and not (scale_min <= threshold <= scale_max):
@@ -231,7 +231,7 @@ def criterion_delete(*, criterion: Criterion, row_version=None, by=None, ip=None
     except ProtectedError:
         raise ValidationError(
             _(
-                "Le critère %(code)s ne peut pas être supprimé : des notes ou une version "
+                "Le critère %(code)s ne peut pas être supprimé : des notes ou une version "
                 "ultérieure de la grille y font référence."
             )
             % {"code": criterion.code},

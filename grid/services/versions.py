@@ -29,10 +29,10 @@ def grid_version_problems(version: GridVersion) -> list[str]:
             problems.append(_("Le code %(code)s est utilisé deux fois.") % {"code": name})
         seen_codes.add(criterion.code)
         if criterion.weight <= 0:
-            problems.append(_("%(code)s : le poids doit être supérieur à 0.") % {"code": name})
+            problems.append(_("%(code)s : le poids doit être supérieur à 0.") % {"code": name})
         if criterion.scale_min >= criterion.scale_max:
             problems.append(
-                _("%(code)s : le minimum de l'échelle doit être inférieur au maximum.")
+                _("%(code)s : le minimum de l'échelle doit être inférieur au maximum.")
                 % {"code": name}
             )
             continue
@@ -44,14 +44,14 @@ def grid_version_problems(version: GridVersion) -> list[str]:
         ]
         if missing:
             problems.append(
-                _("%(code)s : il manque le libellé des niveaux %(values)s.")
+                _("%(code)s : il manque le libellé des niveaux %(values)s.")
                 % {"code": name, "values": ", ".join(str(value) for value in missing)}
             )
         if criterion.threshold is not None and not (
             criterion.scale_min <= criterion.threshold <= criterion.scale_max
         ):
             problems.append(
-                _("%(code)s : le seuil éliminatoire doit être compris dans l'échelle.")
+                _("%(code)s : le seuil éliminatoire doit être compris dans l'échelle.")
                 % {"code": name}
             )
     return problems
@@ -199,7 +199,7 @@ def grid_create(*, slug: str, name: str, source: GridVersion | None = None, by=N
     grid, or the reference grid file when `source` is None. Returns the draft."""
     if Grid.objects.filter(slug=slug).exists():
         raise ValidationError(
-            {"slug": _("Une grille utilise déjà l'identifiant « %(slug)s ».") % {"slug": slug}}
+            {"slug": _("Une grille utilise déjà l'identifiant « %(slug)s ».") % {"slug": slug}}
         )
     if source is not None and source.status != VersionStatus.PUBLISHED:
         raise ValidationError(
@@ -245,7 +245,7 @@ def grid_version_import(*, payload, grid: Grid | None = None, by=None, ip=None) 
         if Grid.objects.filter(slug=data["slug"]).exists():
             raise ValidationError(
                 _(
-                    "Une grille utilise déjà l'identifiant « %(slug)s » : choisissez-la comme "
+                    "Une grille utilise déjà l'identifiant « %(slug)s » : choisissez-la comme "
                     "destination pour en importer une nouvelle version."
                 )
                 % {"slug": data["slug"]},

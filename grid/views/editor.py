@@ -119,9 +119,9 @@ CRITERION_LABELS = {
     "axis": _("Axe"),
     "kind": _("Nature"),
     "weight": _("Poids"),
-    "scale_min": _("Échelle : minimum"),
-    "scale_max": _("Échelle : maximum"),
-    "allows_not_applicable": _("« Sans objet » autorisé"),
+    "scale_min": _("Échelle : minimum"),
+    "scale_max": _("Échelle : maximum"),
+    "allows_not_applicable": _("« Sans objet » autorisé"),
     "threshold": _("Seuil éliminatoire"),
 }
 
@@ -241,7 +241,7 @@ def _delete(request, version, obj, service, kind):
         attempt(
             request,
             service,
-            success=_("« %(name)s » est supprimé.") % {"name": obj},
+            success=_("« %(name)s » est supprimé.") % {"name": obj},
             **{kind: obj},
             row_version=request.POST.get("row_version", ""),
             by=request.user,

@@ -73,7 +73,7 @@ def grid_create_view(request):
         except ValidationError as error:
             form.add_error("slug" if hasattr(error, "error_dict") else None, error.messages)
         else:
-            messages.success(request, _("La grille est créée : sa version 1 est un brouillon."))
+            messages.success(request, _("La grille est créée : sa version 1 est un brouillon."))
             return redirect("grid:version_edit", pk=draft.pk)
     return render(request, "grid/grid_form.html", {"form": form})
 
@@ -134,7 +134,7 @@ def version_edit(request, pk):
         # A stale bookmark after publication: say why instead of a bare 403.
         messages.info(
             request,
-            _("Cette version est publiée : créez une nouvelle version pour la modifier."),
+            _("Cette version est publiée : créez une nouvelle version pour la modifier."),
         )
         return redirect("grid:version_detail", pk=version.pk)
     form = GridVersionForm(

@@ -81,7 +81,7 @@ def scdl_file(call) -> ScdlFile:
     if not SIRET.match(funder.siret or ""):
         problems.append(
             _(
-                "L'organisation « %(name)s » n'a pas de SIRET (14 chiffres) : c'est l'identifiant "
+                "L'organisation « %(name)s » n'a pas de SIRET (14 chiffres) : c'est l'identifiant "
                 "de l'attribuant."
             )
             % {"name": funder.name}
@@ -94,12 +94,12 @@ def scdl_file(call) -> ScdlFile:
         siret = holder.siret if SIRET.match(holder.siret or "") else ""
         if not siret and not holder.rna:
             problems.append(
-                _("« %(name)s » (projet « %(title)s ») n'a ni SIRET ni numéro RNA.")
+                _("« %(name)s » (projet « %(title)s ») n'a ni SIRET ni numéro RNA.")
                 % {"name": holder.name, "title": project.title}
             )
         if decision.amount_granted is None:
             problems.append(
-                _("Le projet « %(title)s » est retenu sans montant accordé.")
+                _("Le projet « %(title)s » est retenu sans montant accordé.")
                 % {"title": project.title}
             )
         rows.append(

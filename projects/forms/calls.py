@@ -23,7 +23,7 @@ class CallForm(ConstraintErrorsAtFieldsMixin, SubmitOnceMixin, forms.ModelForm):
         label=_("Liste d'éligibilité"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Un critère par ligne ; le porteur devra cocher chacun avant de déposer."),
+        help_text=_("Un critère par ligne ; le porteur devra cocher chacun avant de déposer."),
     )
 
     class Meta:
@@ -92,7 +92,7 @@ def departement_outside_region(departement, region) -> str:
     """The message when a département is chosen with a région it is not in: said, never
     silently resolved one way or the other."""
     return _(
-        "Le département %(departement)s n'est pas dans la région %(region)s : "
+        "Le département %(departement)s n'est pas dans la région %(region)s : "
         "choisissez l'un de ses départements ou une seule des deux."
     ) % {"departement": f"{departement.name} ({departement.code})", "region": region.name}
 

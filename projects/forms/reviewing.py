@@ -76,7 +76,7 @@ class ReviewForm(AssessmentForm):
             if comment_required(criterion, int(choice)) and not comment:
                 self.add_error(
                     f"comment_{criterion.pk}",
-                    _("Justifiez cette note : elle est au minimum de l'échelle ou sous le seuil."),
+                    _("Justifiez cette note : elle est au minimum de l'échelle ou sous le seuil."),
                 )
         return cleaned
 
@@ -92,7 +92,7 @@ class ConflictForm(forms.Form):
         label=_("Nature du conflit d'intérêts"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Par exemple : lien familial, professionnel ou financier avec le porteur."),
+        help_text=_("Par exemple : lien familial, professionnel ou financier avec le porteur."),
     )
 
 
@@ -100,7 +100,7 @@ class PoolAddForm(forms.Form):
     email = forms.EmailField(
         label=_("Adresse e-mail de l'évaluateur"),
         help_text=_(
-            "Un évaluateur de votre structure rejoint le vivier ; toute autre personne reçoit "
+            "Un évaluateur de votre structure rejoint le vivier ; toute autre personne reçoit "
             "une invitation et ne le rejoint qu'en l'acceptant."
         ),
     )

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 blank=True,
                 default="7,1",
-                help_text="Par exemple 7,1. Vide : aucun rappel.",
+                help_text="Par exemple 7,1. Vide : aucun rappel.",
                 max_length=50,
                 validators=[projects.models.calls.validate_days_before],
                 verbose_name="rappels aux porteurs de brouillons (jours avant la fin des dépôts)",
@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
             field=models.PositiveSmallIntegerField(
                 blank=True,
                 default=1,
-                help_text="Vide : aucune alerte sur les évaluations en retard.",
+                help_text="Vide : aucune alerte sur les évaluations en retard.",
                 null=True,
                 verbose_name="alerte aux gestionnaires (jours après l'échéance)",
             ),
@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 blank=True,
                 default="-7,-2,1",
-                help_text="Par exemple -7,-2,1 : 7 et 2 jours avant l'échéance, puis 1 jour après. Vide : aucune relance automatique.",
+                help_text="Par exemple -7,-2,1 : 7 et 2 jours avant l'échéance, puis 1 jour après. Vide : aucune relance automatique.",
                 max_length=50,
                 validators=[projects.models.calls.validate_day_offsets],
                 verbose_name="relances des évaluateurs (jours par rapport à l'échéance)",

@@ -79,7 +79,7 @@ class Migration(migrations.Migration):
             name="decision_date",
             field=models.DateField(
                 blank=True,
-                help_text="Date du comité ou de la délibération ; à défaut, le jour de la publication.",
+                help_text="Date du comité ou de la délibération ; à défaut, le jour de la publication.",
                 null=True,
                 verbose_name="date de la décision",
             ),
@@ -94,7 +94,7 @@ class Migration(migrations.Migration):
             name="payment_dates",
             field=models.CharField(
                 blank=True,
-                help_text="Par exemple « 2027-01-15 ; 2027-06-30 » ou « 2027-01-01/2027-12-31 ».",
+                help_text="Par exemple « 2027-01-15 ; 2027-06-30 » ou « 2027-01-01/2027-12-31 ».",
                 max_length=200,
                 verbose_name="dates ou période de versement",
             ),

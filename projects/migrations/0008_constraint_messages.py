@@ -361,7 +361,7 @@ class Migration(migrations.Migration):
                     _connector="OR",
                 ),
                 name="projects_project_territory_derived",
-                violation_error_message="Choisissez une commune de la liste : le département et la région s’en déduisent.",
+                violation_error_message="Choisissez une commune de la liste : le département et la région s’en déduisent.",
             ),
         ),
         migrations.AlterConstraint(

@@ -139,8 +139,8 @@ class Call(models.Model):
         default="-7,-2,1",
         validators=[validate_day_offsets],
         help_text=_(
-            "Par exemple -7,-2,1 : 7 et 2 jours avant l'échéance, puis 1 jour après. "
-            "Vide : aucune relance automatique."
+            "Par exemple -7,-2,1 : 7 et 2 jours avant l'échéance, puis 1 jour après. "
+            "Vide : aucune relance automatique."
         ),
     )
     escalation_days = models.PositiveSmallIntegerField(
@@ -148,7 +148,7 @@ class Call(models.Model):
         null=True,
         blank=True,
         default=1,
-        help_text=_("Vide : aucune alerte sur les évaluations en retard."),
+        help_text=_("Vide : aucune alerte sur les évaluations en retard."),
     )
     draft_reminder_days = models.CharField(
         _("rappels aux porteurs de brouillons (jours avant la fin des dépôts)"),
@@ -156,7 +156,7 @@ class Call(models.Model):
         blank=True,
         default="7,1",
         validators=[validate_days_before],
-        help_text=_("Par exemple 7,1. Vide : aucun rappel."),
+        help_text=_("Par exemple 7,1. Vide : aucun rappel."),
     )
     # What the committee may grant in all, and how many projects it means to fund: the
     # committee view shows what is committed and what is left.

@@ -82,7 +82,7 @@ class Decision(models.Model):
         _("date de la décision"),
         null=True,
         blank=True,
-        help_text=_("Date du comité ou de la délibération ; à défaut, le jour de la publication."),
+        help_text=_("Date du comité ou de la délibération ; à défaut, le jour de la publication."),
     )
     reference = models.CharField(
         _("référence de la décision"),
@@ -100,7 +100,7 @@ class Decision(models.Model):
         _("dates ou période de versement"),
         max_length=200,
         blank=True,
-        help_text=_("Par exemple « 2027-01-15 ; 2027-06-30 » ou « 2027-01-01/2027-12-31 »."),
+        help_text=_("Par exemple « 2027-01-15 ; 2027-06-30 » ou « 2027-01-01/2027-12-31 »."),
     )
     budget_share = models.DecimalField(
         _("part du budget du projet couverte (%)"),

@@ -162,7 +162,7 @@ class Project(models.Model):
                 | models.Q(departement__isnull=False, region__isnull=False),
                 name="projects_project_territory_derived",
                 violation_error_message=_(
-                    "Choisissez une commune de la liste : "
+                    "Choisissez une commune de la liste : "
                     "le département et la région s’en déduisent."
                 ),
             ),

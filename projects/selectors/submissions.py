@@ -173,14 +173,14 @@ def holder_next_step(project: Project, *, now=None) -> NextStep:
             )
         if call.status == CallStatus.OPEN and now < call.opens_at:
             return NextStep(
-                _("Préparer le brouillon : l'appel ouvre le"),
+                _("Préparer le brouillon : l'appel ouvre le"),
                 "projects:project_edit",
                 "",
                 call.opens_at,
             )
-        return NextStep(_("L'appel est clos : ce brouillon ne peut plus être déposé."))
+        return NextStep(_("L'appel est clos : ce brouillon ne peut plus être déposé."))
     if project.status in (ProjectStatus.SUBMITTED, ProjectStatus.UNDER_REVIEW):
-        return NextStep(_("Rien à faire : le financeur évalue les projets déposés."))
+        return NextStep(_("Rien à faire : le financeur évalue les projets déposés."))
     if project.status == ProjectStatus.WITHDRAWN:
         return NextStep(_("Projet retiré."))
     return NextStep(_("Lire la décision"), "projects:project_detail", "decision")

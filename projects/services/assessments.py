@@ -125,7 +125,7 @@ def assessment_save_scores(
         assessment.is_submitted or not assessment.project.is_draft
     ):
         raise ValidationError(
-            _("Le projet est déposé : son auto-évaluation ne change plus."), code="locked"
+            _("Le projet est déposé : son auto-évaluation ne change plus."), code="locked"
         )
     criteria = {c.pk: c for c in Criterion.objects.filter(version_id=assessment.grid_version_id)}
     errors = []
@@ -135,12 +135,12 @@ def assessment_save_scores(
             errors.append(_("Critère inconnu pour cette version de la grille."))
         elif value is None and not criterion.allows_not_applicable:
             errors.append(
-                _("%(code)s : « sans objet » n'est pas possible pour ce critère.")
+                _("%(code)s : « sans objet » n'est pas possible pour ce critère.")
                 % {"code": criterion.code}
             )
         elif value is not None and not criterion.scale_min <= value <= criterion.scale_max:
             errors.append(
-                _("%(code)s : la note doit être comprise entre %(min)s et %(max)s.")
+                _("%(code)s : la note doit être comprise entre %(min)s et %(max)s.")
                 % {"code": criterion.code, "min": criterion.scale_min, "max": criterion.scale_max}
             )
     if errors:
@@ -186,9 +186,9 @@ def unanswered_problems(criteria, answered: set[int], *, review: bool = False) -
     if not missing:
         return []
     message = (
-        _("Évaluation incomplète : critères sans réponse %(codes)s.")
+        _("Évaluation incomplète : critères sans réponse %(codes)s.")
         if review
-        else _("Auto-évaluation incomplète : critères sans réponse %(codes)s.")
+        else _("Auto-évaluation incomplète : critères sans réponse %(codes)s.")
     )
     return [message % {"codes": ", ".join(missing)}]
 

@@ -41,7 +41,7 @@ def _announce(new: list[Assignment], call: Call, by: User | None, ip=None) -> No
 
 def _refuse_when_decided(call: Call) -> None:
     if call.is_decided:
-        raise ValidationError(_("Cet appel est décidé : plus aucune assignation."), code="phase")
+        raise ValidationError(_("Cet appel est décidé : plus aucune assignation."), code="phase")
 
 
 def _eligible(project: Project, reviewer: User, member_org_ids: Mapping[int, set[int]]) -> bool:
@@ -77,7 +77,7 @@ def assignments_create(
     refused = sorted({str(r) for p, r in pairs if not _eligible(p, r, member_orgs)})
     if refused:
         raise ValidationError(
-            _("Membre de la structure porteuse, ne peut pas évaluer ce projet : %(names)s.")
+            _("Membre de la structure porteuse, ne peut pas évaluer ce projet : %(names)s.")
             % {"names": ", ".join(refused)},
             code="member",
         )

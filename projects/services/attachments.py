@@ -82,7 +82,7 @@ def attachment_problems(uploaded_file) -> list[str]:
     uploaded_file.seek(0)
     # The content decides, never the extension or the browser's content type.
     if head != PDF_MAGIC:
-        problems.append(_("Le fichier n'est pas un PDF : seuls les PDF sont acceptés."))
+        problems.append(_("Le fichier n'est pas un PDF : seuls les PDF sont acceptés."))
         return problems
     content = uploaded_file.read()
     uploaded_file.seek(0)
@@ -90,19 +90,19 @@ def attachment_problems(uploaded_file) -> list[str]:
         problems.append(
             _(
                 "Le PDF contient du contenu actif (script, lancement de programme ou fichier "
-                "joint) : enregistrez-le à nouveau en PDF simple (« Imprimer en PDF »)."
+                "joint) : enregistrez-le à nouveau en PDF simple (« Imprimer en PDF »)."
             )
         )
     try:
         reader = PdfReader(io.BytesIO(content))
         if reader.is_encrypted:
             problems.append(
-                _("Le PDF est protégé par un mot de passe : déposez une version non protégée.")
+                _("Le PDF est protégé par un mot de passe : déposez une version non protégée.")
             )
         else:
             len(reader.pages)
     except (PyPdfError, ValueError, KeyError, TypeError, RecursionError):
-        problems.append(_("Le PDF est illisible ou endommagé : enregistrez-le à nouveau."))
+        problems.append(_("Le PDF est illisible ou endommagé : enregistrez-le à nouveau."))
     return problems
 
 

@@ -109,13 +109,13 @@ def call_update(
     call = Call.objects.select_for_update().get(pk=call.pk)
     before = audit_values(call, fields)
     if call.is_decided:
-        raise ValidationError(_("Cet appel est décidé : il ne peut plus être modifié."))
+        raise ValidationError(_("Cet appel est décidé : il ne peut plus être modifié."))
     if not call.is_draft:
         if "grid_version" in fields and fields["grid_version"].pk != call.grid_version_id:
             raise ValidationError(
                 {
                     "grid_version": _(
-                        "L'appel est ouvert : sa version de grille ne peut plus changer."
+                        "L'appel est ouvert : sa version de grille ne peut plus changer."
                     )
                 },
                 code="frozen",
@@ -125,7 +125,7 @@ def call_update(
             raise ValidationError(
                 {
                     "eligibility": _(
-                        "L'appel est ouvert : la liste d'éligibilité ne peut plus changer."
+                        "L'appel est ouvert : la liste d'éligibilité ne peut plus changer."
                     )
                 },
                 code="frozen",
@@ -165,10 +165,10 @@ def call_transition_problems(call: Call, to: str, *, now=None, early: bool = Fal
     Entering review before the closing date needs `early`: the manager confirmed it."""
     now = now or timezone.now()
     if call.is_decided:
-        return [_("Cet appel est décidé : son statut ne peut plus changer.")]
+        return [_("Cet appel est décidé : son statut ne peut plus changer.")]
     if NEXT_STATUS.get(call.status) != to:
         return [
-            _("Un appel « %(current)s » ne peut pas passer au statut « %(target)s ».")
+            _("Un appel « %(current)s » ne peut pas passer au statut « %(target)s ».")
             % {
                 "current": CallStatus(call.status).label,
                 "target": CallStatus(to).label if to in CallStatus.values else to,
@@ -179,20 +179,20 @@ def call_transition_problems(call: Call, to: str, *, now=None, early: bool = Fal
         if call.grid_version.status != VersionStatus.PUBLISHED:
             problems.append(
                 _(
-                    "La version %(number)s de la grille n'est pas publiée : "
+                    "La version %(number)s de la grille n'est pas publiée : "
                     "l'appel ne peut pas ouvrir."
                 )
                 % {"number": call.grid_version.number}
             )
         if call.closes_at <= now:
             problems.append(
-                _("La date de clôture (%(date)s) est passée : choisissez une date future.")
+                _("La date de clôture (%(date)s) est passée : choisissez une date future.")
                 % {"date": paris_time(call.closes_at)}
             )
     if to == CallStatus.REVIEW and call.closes_at > now and not early:
         problems.append(
             _(
-                "La clôture est prévue le %(date)s : confirmez le passage en évaluation avant "
+                "La clôture est prévue le %(date)s : confirmez le passage en évaluation avant "
                 "cette date."
             )
             % {"date": paris_time(call.closes_at)}

@@ -102,7 +102,7 @@ def decision_problems(
         and project.call.feedback_policy != FeedbackPolicy.DECISION
         and not (motivation or "").strip()
     ):
-        problems["motivation"] = [_("L'appel promet un retour aux porteurs : motivez ce refus.")]
+        problems["motivation"] = [_("L'appel promet un retour aux porteurs : motivez ce refus.")]
     return problems
 
 
@@ -173,7 +173,7 @@ def decision_propose(
     decision = Decision.objects.filter(project=project).first()
     if decision is not None and decision.is_published:
         raise ValidationError(
-            _("Cette décision est publiée : une modification est une correction explicite."),
+            _("Cette décision est publiée : une modification est une correction explicite."),
             code="published",
         )
     before = audit_values(decision, JOURNALLED) if decision else None
@@ -253,7 +253,7 @@ def decisions_publish(
                 "override_reason": [
                     _(
                         "Publier ces décisions porte les montants accordés à %(total)s, soit "
-                        "%(over)s au-delà de l'enveloppe de l'appel (%(envelope)s) : indiquez "
+                        "%(over)s au-delà de l'enveloppe de l'appel (%(envelope)s) : indiquez "
                         "le motif pour publier malgré tout."
                     )
                     % {
@@ -332,13 +332,13 @@ def decision_correct(
     decision = Decision.objects.select_for_update().filter(project=project).first()
     if decision is None or not decision.is_published:
         raise ValidationError(
-            _("Seule une décision publiée se corrige ; un projet de décision se modifie."),
+            _("Seule une décision publiée se corrige ; un projet de décision se modifie."),
             code="proposed",
         )
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(
-            {"correction_reason": [_("Indiquez le motif de la correction : le porteur le lira.")]},
+            {"correction_reason": [_("Indiquez le motif de la correction : le porteur le lira.")]},
             code="reason",
         )
     before = audit_values(decision, JOURNALLED)
@@ -354,7 +354,7 @@ def decision_correct(
     decision.save()
     after = audit_values(decision, JOURNALLED)
     if before == after:
-        raise ValidationError(_("Rien n'a changé : la décision publiée reste telle quelle."))
+        raise ValidationError(_("Rien n'a changé : la décision publiée reste telle quelle."))
     project.status = OUTCOME_STATUS[decision.outcome]
     project.save(update_fields=["status", "updated_at"])
     audit_record(

@@ -79,13 +79,13 @@ def invitation_accept(
     # A forwarded link must not enrol whoever happens to be signed in.
     if user is not None and user.email.lower() != invitation.email.lower():
         raise ValidationError(
-            _("Cette invitation est adressée à %(email)s : connectez-vous avec cette adresse.")
+            _("Cette invitation est adressée à %(email)s : connectez-vous avec cette adresse.")
             % {"email": invitation.email}
         )
     if user is None:
         if User.objects.filter(email__iexact=invitation.email).exists():
             raise ValidationError(
-                _("Un compte existe déjà pour cette adresse : connectez-vous puis rouvrez le lien.")
+                _("Un compte existe déjà pour cette adresse : connectez-vous puis rouvrez le lien.")
             )
         user = User.objects.create_user(
             email=invitation.email, password=password, full_name=full_name.strip()

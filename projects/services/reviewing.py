@@ -108,7 +108,7 @@ def review_problems(assessment: Assessment) -> list[str]:
     )
     if unjustified:
         problems.append(
-            _("Justifiez les notes basses : %(codes)s.") % {"codes": ", ".join(unjustified)}
+            _("Justifiez les notes basses : %(codes)s.") % {"codes": ", ".join(unjustified)}
         )
     if not assessment.opinion:
         problems.append(_("Donnez un avis global."))
@@ -145,7 +145,7 @@ def review_save(
     read the other reviewers' scores (`review_locked_problem`); it is re-submitted, never
     turned back into a draft."""
     if project.call.status != CallStatus.REVIEW:
-        raise ValidationError(_("L'appel n'est pas en évaluation : les notes sont figées."))
+        raise ValidationError(_("L'appel n'est pas en évaluation : les notes sont figées."))
     # Row lock: one save at a time per reviewer and project.
     assignment = _active_assignment(project, by)
     assessment = Assessment.objects.reviews().filter(project=project, author=by).first()
@@ -194,7 +194,7 @@ def review_submit(*, assessment: Assessment, by: User, now=None) -> Assessment:
     if assessment.author_id != by.pk or assessment.kind != AssessmentKind.REVIEW:
         raise ValidationError(_("Seul son auteur soumet une évaluation."))
     if assessment.project.call.status != CallStatus.REVIEW:
-        raise ValidationError(_("L'appel n'est pas en évaluation : les notes sont figées."))
+        raise ValidationError(_("L'appel n'est pas en évaluation : les notes sont figées."))
     assignment = _active_assignment(assessment.project, by)
     problems = review_problems(assessment)
     if problems:
@@ -223,7 +223,7 @@ def assignment_declare_conflict(
     if assignment.reviewer_id != by.pk:
         raise ValidationError(_("Seul l'évaluateur assigné peut déclarer un conflit."))
     if assignment.project.call.is_decided:
-        raise ValidationError(_("L'appel est décidé : les assignations sont closes."))
+        raise ValidationError(_("L'appel est décidé : les assignations sont closes."))
     return audited_update(
         obj=assignment,
         by=by,

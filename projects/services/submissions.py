@@ -69,7 +69,7 @@ def require_editable(project: Project) -> None:
     """Only a draft changes: a submitted project stays as the funder received it."""
     if not project.is_draft:
         raise ValidationError(
-            _("Le projet est « %(status)s » : il ne peut plus être modifié.")
+            _("Le projet est « %(status)s » : il ne peut plus être modifié.")
             % {"status": ProjectStatus(project.status).label},
             code="locked",
         )
@@ -152,14 +152,14 @@ def project_submission_gaps(project: Project, *, now=None) -> list[Gap]:
     if project.status != ProjectStatus.DRAFT:
         gaps.append(
             Gap(
-                _("Le projet est déjà « %(status)s ».")
+                _("Le projet est déjà « %(status)s ».")
                 % {"status": ProjectStatus(project.status).label}
             )
         )
     if call.status != CallStatus.OPEN:
         gaps.append(
             Gap(
-                _("L'appel est « %(status)s » : il n'accepte pas de dépôt.")
+                _("L'appel est « %(status)s » : il n'accepte pas de dépôt.")
                 % {"status": CallStatus(call.status).label}
             )
         )
@@ -174,7 +174,7 @@ def project_submission_gaps(project: Project, *, now=None) -> list[Gap]:
         gaps.append(
             Gap(
                 _(
-                    "L'appel est clos depuis le %(date)s (heure de Paris) : "
+                    "L'appel est clos depuis le %(date)s (heure de Paris) : "
                     "le dépôt n'est plus possible."
                 )
                 % {"date": paris_time(call.closes_at)}
@@ -210,8 +210,8 @@ def project_submission_gaps(project: Project, *, now=None) -> list[Gap]:
         gaps.append(
             Gap(
                 _(
-                    "Critères d'éligibilité non attestés : %(items)s. Cochez-les dans "
-                    "« Modifier », rubrique « Éligibilité »."
+                    "Critères d'éligibilité non attestés : %(items)s. Cochez-les dans "
+                    "« Modifier », rubrique « Éligibilité »."
                 )
                 % {"items": " ; ".join(unticked)},
                 edit,
@@ -223,7 +223,7 @@ def project_submission_gaps(project: Project, *, now=None) -> list[Gap]:
         messages = (
             self_assessment_problems(assessment)
             if assessment
-            else [_("L'auto-évaluation est obligatoire pour cet appel : remplissez-la.")]
+            else [_("L'auto-évaluation est obligatoire pour cet appel : remplissez-la.")]
         )
         gaps.extend(Gap(str(message), "projects:self_assessment_edit") for message in messages)
     return gaps
@@ -282,7 +282,7 @@ def project_withdraw(*, project: Project, by: User) -> Project:
     project = Project.objects.select_for_update().get(pk=project.pk)
     if not project.is_withdrawable:
         raise ValidationError(
-            _("Seul un projet déposé peut être retiré (statut actuel : %(status)s).")
+            _("Seul un projet déposé peut être retiré (statut actuel : %(status)s).")
             % {"status": ProjectStatus(project.status).label},
             code="status",
         )
@@ -303,7 +303,7 @@ def project_add_co_holder(*, project: Project, email: str, by: User) -> User:
     if colleague is None:
         raise ValidationError(
             _(
-                "Aucun porteur de votre structure n'a cette adresse : la personne doit d'abord "
+                "Aucun porteur de votre structure n'a cette adresse : la personne doit d'abord "
                 "être membre de la structure."
             ),
             code="unknown",

@@ -120,9 +120,9 @@ def decision_edit(request, pk):
             request,
             services.decision_correct if correcting else services.decision_propose,
             form=form,
-            success=_("La décision publiée est corrigée ; le porteur est prévenu par e-mail.")
+            success=_("La décision publiée est corrigée ; le porteur est prévenu par e-mail.")
             if correcting
-            else _("Décision proposée : elle reste invisible au porteur jusqu'à sa publication."),
+            else _("Décision proposée : elle reste invisible au porteur jusqu'à sa publication."),
             project=project,
             by=request.user,
             ip=client_ip(request),
@@ -273,14 +273,14 @@ def decisions_publish(request, pk):
                 messages.success(
                     request,
                     ngettext(
-                        "%(n)s décision publiée ; le porteur est prévenu par e-mail.",
-                        "%(n)s décisions publiées ; les porteurs sont prévenus par e-mail.",
+                        "%(n)s décision publiée ; le porteur est prévenu par e-mail.",
+                        "%(n)s décisions publiées ; les porteurs sont prévenus par e-mail.",
                         len(published),
                     )
                     % {"n": len(published)},
                 )
             else:
-                messages.info(request, _("Ces décisions étaient déjà publiées : rien n'a changé."))
+                messages.info(request, _("Ces décisions étaient déjà publiées : rien n'a changé."))
             return redirect("projects:call_committee", pk=call.pk)
     return render(
         request,

@@ -138,12 +138,12 @@ def call_manage(request, pk):
 
 TRANSITION_SUCCESS = {
     CallStatus.OPEN: gettext_lazy(
-        "L'appel est ouvert : les porteurs peuvent déposer leurs projets."
+        "L'appel est ouvert : les porteurs peuvent déposer leurs projets."
     ),
     CallStatus.REVIEW: gettext_lazy(
-        "L'appel est en évaluation : les évaluateurs assignés sont prévenus et peuvent noter."
+        "L'appel est en évaluation : les évaluateurs assignés sont prévenus et peuvent noter."
     ),
-    CallStatus.DECIDED: gettext_lazy("L'appel est décidé : ses réglages sont désormais figés."),
+    CallStatus.DECIDED: gettext_lazy("L'appel est décidé : ses réglages sont désormais figés."),
 }
 
 
@@ -170,7 +170,7 @@ def call_transition(request, pk):
         if done or target is None or to != target:
             return redirect("projects:call_manage", pk=call.pk)
     if target is None:
-        messages.info(request, _("Cet appel est décidé : son statut ne peut plus changer."))
+        messages.info(request, _("Cet appel est décidé : son statut ne peut plus changer."))
         return redirect("projects:call_manage", pk=call.pk)
     return render(
         request,
@@ -348,7 +348,7 @@ def assignment_reopen(request, pk):
     attempt(
         request,
         services.review_reopen,
-        success=_("L'évaluation est rouverte : son auteur peut la modifier et la soumettre."),
+        success=_("L'évaluation est rouverte : son auteur peut la modifier et la soumettre."),
         assignment=assignment,
         by=request.user,
     )

@@ -100,7 +100,7 @@ def _locked(request, project):
         return None
     messages.info(
         request,
-        _("Le projet est « %(status)s » : il ne peut plus être modifié.")
+        _("Le projet est « %(status)s » : il ne peut plus être modifié.")
         % {"status": project.get_status_display()},
     )
     return redirect("projects:project_detail", pk=project.pk)
@@ -182,7 +182,7 @@ def project_submit(request, pk):
         done, _project = attempt(
             request,
             services.project_submit,
-            success=_("Votre projet est déposé. Merci !"),
+            success=_("Votre projet est déposé. Merci !"),
             project=project,
             by=request.user,
         )

@@ -227,7 +227,7 @@ def review_autosave(request, pk):
     assessment = own_review(project=project, user=request.user)
     if assessment is not None and assessment.is_submitted:
         return draft_refused(
-            _("Cette évaluation est soumise : enregistrez vos modifications avec le bouton."),
+            _("Cette évaluation est soumise : enregistrez vos modifications avec le bouton."),
             status=409,
         )
     criteria = version_criteria(project.call.grid_version_id)
@@ -262,7 +262,7 @@ def review_conflict(request, pk):
             request,
             services.assignment_declare_conflict,
             form=form,
-            success=_("Le conflit d'intérêts est déclaré : le projet quitte votre liste."),
+            success=_("Le conflit d'intérêts est déclaré : le projet quitte votre liste."),
             assignment=assignment,
             reason=form.cleaned_data["reason"],
             by=request.user,
@@ -293,7 +293,7 @@ def review_attachment(request, pk):
                 messages.error(
                     request,
                     _(
-                        "Cette pièce ne peut pas être anonymisée : elle n'est pas transmise en "
+                        "Cette pièce ne peut pas être anonymisée : elle n'est pas transmise en "
                         "mode anonyme. Signalez-le au financeur."
                     ),
                 )

@@ -119,7 +119,7 @@ def test_a_failing_mail_server_is_retried_with_backoff_until_it_accepts(
     )
     assert server.connections == 3
     assert [m["To"] for m in server.messages] == ["porteur@example.fr"]
-    assert "décision sur votre projet « Jardin partagé »" in server.messages[0]["Subject"]
+    assert "décision sur votre projet « Jardin partagé »" in server.messages[0]["Subject"]
 
 
 def test_a_mail_server_that_never_accepts_fails_the_delivery_for_good(
@@ -166,7 +166,7 @@ def test_an_english_reader_gets_the_english_templates_and_the_reason(
     assert english.subject == "Évalis: new projects to review"
     assert "the call “Inclusion” have been assigned to you" in english.body
     assert english.body.endswith("because a call manager asked you to review projects.\n")
-    assert french.subject == "Évalis : de nouveaux projets à évaluer"
+    assert french.subject == "Évalis : de nouveaux projets à évaluer"
     assert "parce qu'un gestionnaire d'appel vous a confié des projets" in french.body
 
 

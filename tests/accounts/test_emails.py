@@ -17,9 +17,9 @@ def test_a_title_reaches_subject_and_body_as_typed():
         "decision_published", {"project": project, "outcome": "Retenu"}
     )
 
-    assert subject == "Évalis : décision sur votre projet « Jardin d'Amiens & <Co> »"
+    assert subject == "Évalis : décision sur votre projet « Jardin d'Amiens & <Co> »"
     assert "\n" not in subject
-    assert "« Jardin d'Amiens & <Co> » est disponible sur Évalis : Retenu." in text
+    assert "« Jardin d'Amiens & <Co> » est disponible sur Évalis : Retenu." in text
     assert html is None
 
 

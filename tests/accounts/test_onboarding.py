@@ -116,7 +116,7 @@ def test_an_existing_account_gets_links_to_log_in_and_reset_and_keeps_its_passwo
     client.post(reverse("accounts:signup"), {**VALID_SIGNUP, "email": "Dominique@Exemple.fr"})
 
     message = mail.outbox[0]
-    assert message.subject == "Évalis : vous avez déjà un compte"
+    assert message.subject == "Évalis : vous avez déjà un compte"
     assert "/comptes/connexion/" in message.body
     assert "/comptes/mot-de-passe/oubli/" in message.body
     assert "confirmer" not in message.body

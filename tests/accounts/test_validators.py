@@ -23,11 +23,11 @@ def test_clean_siren_or_siret_accepts_valid_numbers(value, expected):
         ("12345678", "format", "Saisissez un SIREN (9 chiffres) ou un SIRET (14 chiffres)."),
         ("7328293200007", "format", "Saisissez un SIREN (9 chiffres) ou un SIRET (14 chiffres)."),
         ("73282932A", "format", "Saisissez un SIREN (9 chiffres) ou un SIRET (14 chiffres)."),
-        ("732829321", "luhn", "Ce numéro SIREN n'est pas valide : sa clé de contrôle est fausse."),
+        ("732829321", "luhn", "Ce numéro SIREN n'est pas valide : sa clé de contrôle est fausse."),
         (
             "73282932000075",
             "luhn",
-            "Ce numéro SIRET n'est pas valide : sa clé de contrôle est fausse.",
+            "Ce numéro SIRET n'est pas valide : sa clé de contrôle est fausse.",
         ),
     ],
 )

@@ -75,7 +75,7 @@ def test_signup_creates_holder_account_and_organisation_once_the_address_is_conf
         # "e-mail", as the site's labels say (Django REST framework's French catalogue, loaded
         # with the API, words Django's message so).
         ({"email": "pas-une-adresse"}, "email", "adresse e-mail valide"),
-        ({"commune": "Xyzzyville"}, "commune", "Aucune commune ne correspond à « Xyzzyville »"),
+        ({"commune": "Xyzzyville"}, "commune", "Aucune commune ne correspond à « Xyzzyville »"),
         ({"commune": "Saint-Denis"}, "commune", "Plusieurs communes correspondent"),
         ({"organisation_name": ""}, "organisation_name", "Ce champ est obligatoire."),
     ],

@@ -58,7 +58,7 @@ def test_a_reviewer_scores_then_submits_and_the_funder_reads_the_same_figures(as
     assert stale.json()["detail"].startswith("Quelqu'un a enregistré cette évaluation entre-temps")
     assert incomplete.status_code == 400
     assert incomplete.json()["non_field_errors"] == [
-        "Évaluation incomplète : critères sans réponse K2, K3.",
+        "Évaluation incomplète : critères sans réponse K2, K3.",
         "Donnez un avis global.",
     ]
     assert complete.status_code == 200

@@ -99,9 +99,9 @@ def test_malformed_json_and_unknown_criteria_are_400(client):
 
     assert malformed.status_code == 400
     assert unknown.status_code == 400
-    assert unknown.json() == {"scores": ["Critère inconnu pour la grille de l'appel : ZZ9."]}
+    assert unknown.json() == {"scores": ["Critère inconnu pour la grille de l'appel : ZZ9."]}
     assert out_of_scale.status_code == 400
-    assert "S1 : la note doit être comprise entre" in out_of_scale.json()["non_field_errors"][0]
+    assert "S1 : la note doit être comprise entre" in out_of_scale.json()["non_field_errors"][0]
     assert twice.json() == {"scores": ["Chaque critère ne figure qu'une fois."]}
 
 

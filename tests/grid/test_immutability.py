@@ -46,7 +46,7 @@ def test_service_refuses_to_change_a_published_criterion(reference):
     with pytest.raises(GridVersionLocked) as caught:
         criterion_update(criterion=criterion, weight=Decimal("5"))
 
-    assert "est publiée : elle ne peut plus changer" in caught.value.messages[0]
+    assert "est publiée : elle ne peut plus changer" in caught.value.messages[0]
     assert Criterion.objects.get(pk=criterion.pk).weight == Decimal("2")
 
 
@@ -165,7 +165,7 @@ def test_publish_refuses_incomplete_draft_with_every_problem(reference):
 
     assert caught.value.messages == [
         "La grille doit contenir au moins un critère socle.",
-        "S1 : il manque le libellé des niveaux 4.",
+        "S1 : il manque le libellé des niveaux 4.",
     ]
     assert GridVersion.objects.get(pk=draft.pk).status == VersionStatus.DRAFT
 

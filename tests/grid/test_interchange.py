@@ -74,9 +74,9 @@ def _broken(mutate):
         (
             {"slug": "x"},
             [
-                "Champ obligatoire manquant : « name » (nom de la grille).",
-                "La grille doit contenir une liste d'axes non vide (« axes »).",
-                "La grille doit contenir une liste de critères non vide (« criteria »).",
+                "Champ obligatoire manquant : « name » (nom de la grille).",
+                "La grille doit contenir une liste d'axes non vide (« axes »).",
+                "La grille doit contenir une liste de critères non vide (« criteria »).",
             ],
         ),
         (
@@ -86,35 +86,35 @@ def _broken(mutate):
         (
             _broken(lambda p: p["scale"].update(min=2, max=2)),
             [
-                "Échelle par défaut : le minimum de l'échelle doit être inférieur au maximum.",
-                "Critère n°1 (K1) : aucune échelle (ni propre ni par défaut).",
-                "Critère n°2 (K2) : aucune échelle (ni propre ni par défaut).",
-                "Critère n°3 (K3) : aucune échelle (ni propre ni par défaut).",
+                "Échelle par défaut : le minimum de l'échelle doit être inférieur au maximum.",
+                "Critère n°1 (K1) : aucune échelle (ni propre ni par défaut).",
+                "Critère n°2 (K2) : aucune échelle (ni propre ni par défaut).",
+                "Critère n°3 (K3) : aucune échelle (ni propre ni par défaut).",
             ],
         ),
         (
             _broken(lambda p: p["criteria"][0].update(scale={"min": 3, "max": 1, "levels": []})),
-            ["Critère n°1 (K1) : le minimum de l'échelle doit être inférieur au maximum."],
+            ["Critère n°1 (K1) : le minimum de l'échelle doit être inférieur au maximum."],
         ),
         (
             _broken(lambda p: p["scale"]["levels"].pop()),
-            ["Échelle par défaut : il manque le libellé des niveaux 2."],
+            ["Échelle par défaut : il manque le libellé des niveaux 2."],
         ),
         (
             _broken(lambda p: p["criteria"][2].update(fr="")),
-            ["Critère n°3 (K3) : libellé manquant."],
+            ["Critère n°3 (K3) : libellé manquant."],
         ),
         (
             _broken(lambda p: p["criteria"][0].update(weight=0)),
-            ["Critère n°1 (K1) : le poids doit être supérieur à 0."],
+            ["Critère n°1 (K1) : le poids doit être supérieur à 0."],
         ),
         (
             _broken(lambda p: p["criteria"][0].update(threshold=5)),
-            ["Critère n°1 (K1) : le seuil éliminatoire doit être compris dans l'échelle."],
+            ["Critère n°1 (K1) : le seuil éliminatoire doit être compris dans l'échelle."],
         ),
         (
             _broken(lambda p: p["criteria"][0].update(axis="Z")),
-            ["Critère n°1 (K1) : axe inconnu « Z »."],
+            ["Critère n°1 (K1) : axe inconnu « Z »."],
         ),
         (
             _broken(lambda p: p["criteria"][0].update(kind="complementary")),
@@ -163,7 +163,7 @@ def _hostile(change):
 @pytest.mark.parametrize(
     ("payload", "problem"),
     [
-        (_hostile(lambda p: p.update(slug="../ ét é/<x>")), "« slug »"),
+        (_hostile(lambda p: p.update(slug="../ ét é/<x>")), "« slug »"),
         (_hostile(lambda p: p.update(name="n" * 300)), "dépasse 200"),
         (_hostile(lambda p: p["criteria"][0].update(fr="l" * 300)), "dépasse 200"),
         (_hostile(lambda p: p["axes"][0].update(fr="a\x00b")), "caractère nul"),

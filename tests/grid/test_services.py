@@ -231,7 +231,7 @@ def test_criterion_update_replaces_level_labels_for_a_new_scale():
         (
             {},
             {0: "Absent", 1: "", 2: "Présent"},
-            "Chaque niveau doit avoir un libellé : il manque celui des niveaux 1, 3.",
+            "Chaque niveau doit avoir un libellé : il manque celui des niveaux 1, 3.",
         ),
         ({"code": "S1"}, LEVELS, "Le code S1 est déjà utilisé dans cette version."),
         ({"code": "  "}, LEVELS, "Le code est obligatoire."),
@@ -294,7 +294,7 @@ def test_axis_with_criteria_cannot_be_deleted():
     with pytest.raises(ValidationError) as error:
         axis_delete(axis=draft.axes.get(code="A"))
     assert error.value.messages == [
-        "L'axe A contient encore des critères : supprimez-les ou rattachez-les à un autre axe "
+        "L'axe A contient encore des critères : supprimez-les ou rattachez-les à un autre axe "
         "d'abord."
     ]
     assert draft.axes.filter(code="A").exists()
@@ -317,7 +317,7 @@ def test_protected_criterion_gives_a_clear_message():
     with pytest.raises(ValidationError) as error:
         criterion_delete(criterion=criterion)
     assert error.value.messages == [
-        "Le critère S1 ne peut pas être supprimé : des notes ou une version ultérieure de la "
+        "Le critère S1 ne peut pas être supprimé : des notes ou une version ultérieure de la "
         "grille y font référence."
     ]
     assert draft.criteria.filter(code="S1").exists()

@@ -170,7 +170,7 @@ def test_import_view_lists_problems_and_creates_nothing(admin_client):
 
     assert response.status_code == 200
     assert response.context["problems"] == [
-        "Échelle par défaut : il manque le libellé des niveaux 2.",
+        "Échelle par défaut : il manque le libellé des niveaux 2.",
         "Le code K1 est utilisé deux fois.",
     ]
     assert Grid.objects.count() == grids

@@ -69,7 +69,7 @@ def test_map_template_escapes_names_and_links_territories(departement_names):
 
     html = render_to_string("territories/_france_map.html", {"map": figure})
 
-    assert "&lt;b&gt;Somme&lt;/b&gt; : 1" in html
+    assert "&lt;b&gt;Somme&lt;/b&gt; : 1" in html
     assert "<b>Somme</b>" not in html
     assert '<a href="/d/80/">' in html
     assert html.count("<path ") == 105

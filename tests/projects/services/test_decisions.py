@@ -156,7 +156,7 @@ def test_a_refusal_needs_a_motivation_when_the_policy_promises_feedback(policy, 
         errors = error.message_dict
 
     assert errors == (
-        {"motivation": ["L'appel promet un retour aux porteurs : motivez ce refus."]}
+        {"motivation": ["L'appel promet un retour aux porteurs : motivez ce refus."]}
         if refused
         else {}
     )

@@ -101,10 +101,10 @@ def test_an_assignment_gets_exactly_its_reminders_and_escalation_through_the_wor
         sent.append(len(mailoutbox))
 
     assert sent == [0, 1, 1, 2, 2, 4, 4]
-    assert _to(mailoutbox, reviewer) == ["Évalis : 2 évaluations en attente"] * 3
-    assert _to(mailoutbox, manager) == ["Évalis : 2 évaluations en retard sur « Inclusion »"]
+    assert _to(mailoutbox, reviewer) == ["Évalis : 2 évaluations en attente"] * 3
+    assert _to(mailoutbox, manager) == ["Évalis : 2 évaluations en retard sur « Inclusion »"]
     j7, j2, j1 = (m.body for m in mailoutbox if m.to == [reviewer.email])
-    assert "« Atelier » (appel « Inclusion ») : échéance le 20 mars 2026, dans 7 jours" in j7
+    assert "« Atelier » (appel « Inclusion ») : échéance le 20 mars 2026, dans 7 jours" in j7
     assert "dans 2 jours" in j2
     assert "en retard, échéance dépassée depuis le 20 mars 2026" in j1
     assert "Bricothèque" in j1
@@ -214,11 +214,11 @@ def test_managers_get_one_digest_a_day_of_new_submissions(mailoutbox, run):
         run()
 
     assert [m.subject for m in mailoutbox] == [
-        "Évalis : 2 nouveaux dépôts sur « Climat »",
-        "Évalis : 1 nouveau dépôt sur « Climat »",
+        "Évalis : 2 nouveaux dépôts sur « Climat »",
+        "Évalis : 1 nouveau dépôt sur « Climat »",
     ]
     assert all(m.to == [manager.email] for m in mailoutbox)
-    assert "« Tard »" in mailoutbox[1].body and "(3 au total)" in mailoutbox[1].body
+    assert "« Tard »" in mailoutbox[1].body and "(3 au total)" in mailoutbox[1].body
 
 
 def test_remind_now_sends_one_email_and_is_limited_to_once_a_day(
@@ -259,9 +259,9 @@ def test_the_holder_gets_a_receipt_summarising_the_submission(
 
     (receipt,) = mailoutbox
     assert receipt.to == [project.owner.email]
-    assert receipt.subject == "Évalis : accusé de réception de votre projet « Tiers-lieu »"
-    assert "- montant demandé : 20\xa0000\xa0€" in receipt.body
-    assert "- commune : Amiens" in receipt.body
+    assert receipt.subject == "Évalis : accusé de réception de votre projet « Tiers-lieu »"
+    assert "- montant demandé : 20\xa0000\xa0€" in receipt.body
+    assert "- commune : Amiens" in receipt.body
 
 
 def test_a_holder_who_turned_receipts_off_gets_none(mailoutbox, django_capture_on_commit_callbacks):

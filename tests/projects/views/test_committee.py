@@ -482,7 +482,7 @@ def test_the_funder_sets_the_envelope_and_the_call_page_shows_it(client):
     assert response.status_code == 302
     call.refresh_from_db()
     assert (call.budget_envelope, call.funding_target) == (Decimal(120000), 4)
-    assert "Enveloppe : 120\xa0000\xa0€" in page and "4 projets à financer" in page
+    assert "Enveloppe : 120\xa0000\xa0€" in page and "4 projets à financer" in page
     event = AuditEvent.objects.for_object(call).get(action="call.update")
     assert event.ip == "192.0.2.44"
     assert event.after["funding_target"] == 4

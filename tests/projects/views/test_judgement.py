@@ -100,7 +100,7 @@ def test_judgement_panel_figures_match_the_statistics(example, client):
     offsets = {row.name: row.offset for row in quality.reviewers}
     assert offsets["R3"] < offsets["R1"] and offsets["R3"] < offsets["R2"]
     assert response.context["ranking"] == "corrected"
-    assert "Classement affiché : corrigé des décalages des évaluateurs." in (
+    assert "Classement affiché : corrigé des décalages des évaluateurs." in (
         response.content.decode()
     )
     ranks = sorted(row.corrected_rank for row, _grey in response.context["rows"])
@@ -192,10 +192,10 @@ def test_call_dashboard_switches_to_the_corrected_ranking_explicitly(example, cl
 
     assert raw.context["ranking"] == "raw"
     assert "data-corrected-rank" not in raw.content.decode()
-    assert "Classement affiché : brut (moyenne des notes)." in raw.content.decode()
+    assert "Classement affiché : brut (moyenne des notes)." in raw.content.decode()
     ranks = [row.corrected_rank for row, _outcome in corrected.context["rows"]]
     assert ranks == sorted(ranks) and ranks[0] == 1
-    assert "Classement affiché : corrigé des décalages des évaluateurs." in (
+    assert "Classement affiché : corrigé des décalages des évaluateurs." in (
         corrected.content.decode()
     )
     assert again.context["ranking"] == "corrected"
@@ -216,8 +216,8 @@ def test_decision_page_says_which_ranking_was_in_view(example, client):
     client.get(dashboard, {"classement": "corrected"})
     after = client.get(decision).content.decode()
 
-    assert "Classement en vue sur le tableau de bord de l'appel : brut" in before
-    assert "Classement en vue sur le tableau de bord de l'appel : corrigé des décalages" in after
+    assert "Classement en vue sur le tableau de bord de l'appel : brut" in before
+    assert "Classement en vue sur le tableau de bord de l'appel : corrigé des décalages" in after
 
 
 @pytest.mark.parametrize("size", [1, 3])

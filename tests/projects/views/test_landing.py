@@ -125,8 +125,8 @@ def test_what_is_missing_links_each_gap_to_its_fix(client):
         assert "Ce qu'il manque avant de déposer" in page
         assert f'href="{edit}#div_id_summary"' in page
         assert f'href="{edit}#div_id_eligibility"' in page
-        assert "Siège dans la région. Cochez-les dans « Modifier »" in page
-    assert "l'éligibilité se coche dans « Modifier »" in submit
+        assert "Siège dans la région. Cochez-les dans « Modifier »" in page
+    assert "l'éligibilité se coche dans « Modifier »" in submit
 
 
 def test_the_fix_anchors_exist_on_the_edit_page(client):

@@ -86,7 +86,7 @@ def test_remind_now_emails_the_reviewer_once_a_day_and_shows_the_date(
         second = client.post(url, {"reviewer": reviewer.pk}, follow=True)
 
     assert [m.to for m in mailoutbox] == [[reviewer.email]]
-    assert "« En retard »" in mailoutbox[0].body and "« À rendre »" in mailoutbox[0].body
+    assert "« En retard »" in mailoutbox[0].body and "« À rendre »" in mailoutbox[0].body
     assert "est relancé par e-mail" in first.content.decode()
     assert "20 mars 2026 à 10:00" in first.content.decode()  # the last reminder, Paris time
     assert "a déjà été relancé le 20 mars 2026 à 10:00" in second.content.decode()

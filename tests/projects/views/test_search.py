@@ -77,7 +77,7 @@ def test_a_departement_outside_the_region_is_said_and_the_region_still_applies(c
     assert response.status_code == 200
     assert titles(response) == ["Hauts-de-France"]
     assert response.context["form"].errors["departement"] == [
-        "Le département Gironde (33) n'est pas dans la région Hauts-de-France : "
+        "Le département Gironde (33) n'est pas dans la région Hauts-de-France : "
         "choisissez l'un de ses départements ou une seule des deux."
     ]
 
