@@ -3,17 +3,18 @@
 Self-assessments, reviews, stored totals, forms' live totals and invariant checks all call
 `summarise`. Decimal arithmetic keeps results identical on every database and machine.
 
-Totals are stored to ten decimal places (`TOTAL_PLACES`): every figure shown is rounded to
-two places at most, once, at display, so no figure depends on how the stored total was
-rounded (a total's exact value has a denominator far below 10¹⁰ for any grid of up to a few
-dozen criteria with two-place weights and scales of up to ten steps).
+A total is computed exactly, as a Fraction (`Summary.exact_total`), and stored twice: as
+that fraction (numerator and denominator, from which every figure of totals is aggregated,
+so that a mean or a bias on a rounding boundary stays on it) and rounded to ten places
+(`TOTAL_PLACES`: what a reader of the table sees, and the sort keys). Figures are rounded
+once, at display.
 """
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
 
-HUNDRED = Decimal(100)
 TOTAL_PLACES = 10
 STORED = Decimal(1).scaleb(-TOTAL_PLACES)
 
@@ -41,6 +42,7 @@ class CriterionSpec:
 
 @dataclass(frozen=True)
 class Summary:
+    exact_total: Fraction | None
     total: Decimal | None
     core_total: Decimal | None
     scored: int
@@ -49,23 +51,32 @@ class Summary:
     core_criteria: int
 
 
-def normalise(value: int, scale_min: int, scale_max: int) -> Decimal:
-    """n = (value − min) / (max − min), in [0, 1]."""
-    return (Decimal(value) - scale_min) / (Decimal(scale_max) - scale_min)
+def normalise(value: int, scale_min: int, scale_max: int) -> Fraction:
+    """n = (value − min) / (max − min), in [0, 1], exactly."""
+    return Fraction(value - scale_min, scale_max - scale_min)
 
 
-def weighted_total(pairs: Iterable[tuple[Decimal, Decimal]]) -> Decimal | None:
-    """100 × Σ wᵢ·nᵢ / Σ wᵢ over (weight, normalised value) pairs; None when nothing is scored,
-    so that "no score" never reads as zero."""
-    numerator = denominator = Decimal(0)
+def weighted_total(pairs: Iterable[tuple[Decimal, Fraction]]) -> Fraction | None:
+    """100 × Σ wᵢ·nᵢ / Σ wᵢ over (weight, normalised value) pairs, exactly; None when nothing
+    is scored, so that "no score" never reads as zero."""
+    numerator = denominator = Fraction(0)
     for weight, normalised in pairs:
-        numerator += weight * normalised
-        denominator += weight
+        numerator += Fraction(weight) * normalised
+        denominator += Fraction(weight)
     if not denominator:
         return None
+    return 100 * numerator / denominator
+
+
+def stored_total(exact: Fraction | None) -> Decimal | None:
+    """An exact total rounded half-up to `TOTAL_PLACES`, as the decimal column keeps it."""
+    if exact is None:
+        return None
     with localcontext() as context:
-        context.prec = 40
-        return (HUNDRED * numerator / denominator).quantize(STORED, ROUND_HALF_UP)
+        context.prec = 60
+        return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(
+            STORED, ROUND_HALF_UP
+        )
 
 
 def summarise(criteria: Iterable, values: Mapping[int, int | None]) -> Summary:
@@ -81,9 +92,13 @@ def summarise(criteria: Iterable, values: Mapping[int, int | None]) -> Summary:
         for spec in specs
         if values.get(spec.id) is not None
     ]
+    exact = weighted_total((spec.weight, n) for spec, n in scored)
     return Summary(
-        total=weighted_total((spec.weight, n) for spec, n in scored),
-        core_total=weighted_total((spec.weight, n) for spec, n in scored if spec.is_core),
+        exact_total=exact,
+        total=stored_total(exact),
+        core_total=stored_total(
+            weighted_total((spec.weight, n) for spec, n in scored if spec.is_core)
+        ),
         scored=len(scored),
         criteria=len(specs),
         core_scored=sum(1 for spec, _ in scored if spec.is_core),

@@ -204,7 +204,7 @@ def bench_seed(*, project_count: int = PROJECTS, thresholds: bool = False) -> tu
 def _assessment(project, author, kind, specs, values, now) -> Assessment:
     """An assessment with totals from the one scoring function, ready for bulk_create."""
     summary = summarise(specs, {spec.id: value for spec, value in zip(specs, values, strict=True)})
-    return Assessment(
+    assessment = Assessment(
         project=project,
         author=author,
         kind=kind,
@@ -216,3 +216,5 @@ def _assessment(project, author, kind, specs, values, now) -> Assessment:
         scored_count=summary.scored,
         core_scored_count=summary.core_scored,
     )
+    assessment.exact_total = summary.exact_total
+    return assessment

@@ -5,29 +5,12 @@ from decimal import Decimal
 from fractions import Fraction
 
 from grid.models import Criterion
-from projects.dashboards.sql import UNIT, counted_reviews_sql, fetch_dicts
+from projects.dashboards.sql import counted_reviews_sql, fetch_dicts
+from projects.models import ReviewerSummary
 
 # A reviewer whose totals sit this many points (out of 100) above or below the other
 # reviewers' on average is flagged: a leniency or severity worth a calibration talk.
 OUTLIER_BIAS = Decimal(10)
-
-CALIBRATION_SQL = """
-WITH valid AS ({valid}),
-projects_ AS (
-    SELECT project_id, SUM(units) AS s, COUNT(units) AS n FROM valid GROUP BY project_id
-)
--- Per reviewer and per number n of totals on the project: with x the reviewer's total and
--- S the sum of the n totals, x − (S − x)/(n − 1) = (n·x − S)/(n − 1), summed as integers
--- per n (the division is done exactly in Python).
-SELECT v.author_id, u.full_name, u.email, pr.n, COUNT(*) AS reviews,
-       COUNT(v.units) AS scored, SUM(v.units) AS units, SUM(pr.n * v.units - pr.s) AS gaps
-FROM valid v
-JOIN projects_ pr ON pr.project_id = v.project_id
-JOIN accounts_user u ON u.id = v.author_id
-GROUP BY v.author_id, u.full_name, u.email, pr.n
-ORDER BY u.full_name, v.author_id
-"""
-
 
 @dataclass(frozen=True)
 class ReviewerCalibration:
@@ -46,41 +29,32 @@ class ReviewerCalibration:
 def reviewer_calibration(*, call) -> list[ReviewerCalibration]:
     """Per reviewer of the call: reviews that count, mean total and bias (design §4): the mean,
     over the projects that another reviewer also scored, of the reviewer's total minus the
-    mean of the *other* reviewers' totals. One query; exact values, rounded at display."""
-    valid, params = counted_reviews_sql(call_id=call.pk)
-    reviewers: dict[int, dict] = {}
-    for row in fetch_dicts(CALIBRATION_SQL.format(valid=valid), params):
-        reviewer = reviewers.setdefault(
-            row["author_id"],
-            {
-                "name": row["full_name"] or row["email"],
-                "reviews": 0,
-                "scored": 0,
-                "units": 0,
-                "shared": 0,
-                "gaps": Fraction(0),
-            },
+    mean of the *other* reviewers' totals. Read from the reviewers' summaries, maintained on
+    write (one query, one row per reviewer); exact values, rounded at display."""
+    rows = (
+        ReviewerSummary.objects.filter(call=call, reviews__gt=0)
+        .order_by("reviewer__full_name", "reviewer_id")
+        .values_list(
+            "reviewer_id",
+            "reviewer__full_name",
+            "reviewer__email",
+            "reviews",
+            "scored",
+            "total_sum",
+            "shared",
+            "gap_sum",
         )
-        reviewer["reviews"] += row["reviews"]
-        reviewer["scored"] += row["scored"]
-        reviewer["units"] += int(row["units"] or 0)
-        if row["n"] > 1 and row["scored"]:
-            reviewer["shared"] += row["scored"]
-            reviewer["gaps"] += Fraction(int(row["gaps"]), row["n"] - 1)
+    )
     return [
         ReviewerCalibration(
             author_id=author_id,
-            name=reviewer["name"],
-            reviews=reviewer["reviews"],
-            shared=reviewer["shared"],
-            mean_total=(
-                Fraction(reviewer["units"], reviewer["scored"] * UNIT)
-                if reviewer["scored"]
-                else None
-            ),
-            bias=reviewer["gaps"] / (reviewer["shared"] * UNIT) if reviewer["shared"] else None,
+            name=full_name or email,
+            reviews=reviews,
+            shared=shared,
+            mean_total=Fraction(total_sum) / scored if scored else None,
+            bias=Fraction(gap_sum) / shared if shared else None,
         )
-        for author_id, reviewer in reviewers.items()
+        for author_id, full_name, email, reviews, scored, total_sum, shared, gap_sum in rows
     ]
 
 

@@ -8,7 +8,7 @@ from django.db.models import Count
 
 from grid.models import in_viewer_language
 from projects.dashboards.ranking import Gate, SelfAssessmentFigure, self_assessment_figure
-from projects.dashboards.sql import counted_reviews_sql, fetch_dicts, points
+from projects.dashboards.sql import counted_reviews_sql, fetch_dicts, fraction
 from projects.models import Assessment, AssessmentStatus, FeedbackPolicy
 
 CRITERIA_SQL = """
@@ -133,19 +133,23 @@ def project_self_figure(*, project, criteria: int) -> SelfAssessmentFigure:
         Assessment.objects.self_assessments()
         .filter(project=project)
         .annotate(answered=Count("scores"))
-        .values("status", "total", "answered")
+        .values("status", "total_numerator", "total_denominator", "answered")
         .first()
     )
     if own is None:
         return self_assessment_figure(None, None, 0, criteria)
-    total = None if own["total"] is None else Fraction(own["total"])
+    total = (
+        None
+        if own["total_numerator"] is None
+        else Fraction(own["total_numerator"], own["total_denominator"])
+    )
     return self_assessment_figure(own["status"], total, own["answered"], criteria)
 
 
 REVIEWER_SCORES_SQL = """
 WITH valid AS ({valid})
 SELECT v.id AS assessment_id, v.author_id, u.full_name, u.email, sc.criterion_id, sc.value,
-       v.units
+       v.exact
 FROM valid v
 JOIN accounts_user u ON u.id = v.author_id
 JOIN projects_score sc ON sc.assessment_id = v.id
@@ -167,7 +171,7 @@ def project_reviewer_scores(*, project) -> dict:
                 "assessment_id": row["assessment_id"],
                 "author_id": row["author_id"],
                 "name": row["full_name"] or row["email"],
-                "total": points(row["units"]),
+                "total": fraction(row["exact"]),
                 "values": {},
             },
         )

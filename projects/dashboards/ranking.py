@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from projects.dashboards.sql import (
     counted_reviews_sql,
     fetch_dicts,
-    integers,
+    fraction,
+    fractions,
     list_of,
-    points,
 )
 from projects.models import (
     HIDDEN_PROJECT_STATUSES,
@@ -79,8 +79,9 @@ class ReviewFigures:
         return spread is not None and spread >= DISAGREEMENT_RANGE
 
     @classmethod
-    def of(cls, reviews: int, units: list[int]) -> "ReviewFigures":
-        return cls(reviews=reviews, totals=Spread.of([points(value) for value in units]))
+    def of(cls, reviews: int, totals: str | None) -> "ReviewFigures":
+        """From the exact totals gathered as text ("n/d,n/d,…")."""
+        return cls(reviews=reviews, totals=Spread.of(fractions(totals)))
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,8 @@ RANKING_ORDER = {
 }
 
 # Per project: reviews done, totals (count, Σ, min, max, the list) and the middle rows of
-# the totals (for sorting by median), in units; shared by the ranking and one project.
+# the totals (for sorting by median), in units (sort keys) and exactly (the list, "n/d");
+# shared by the ranking and one project.
 REVIEW_STATS_CTES = """
 ranked AS (
     SELECT project_id, units,
@@ -160,7 +162,7 @@ SELECT * FROM (
            COALESCE(s.reviews, 0) AS reviews, COALESCE(s.assigned, 0) AS assigned,
            s.totals, s.min_units, s.max_units, s.mean_key, s.median_key, s.range_key,
            s.variance_key, s.scored_criteria, s.criteria, s.coverage_key, s.gate_code,
-           s.self_status, s.self_units AS self_key, s.self_answered,
+           s.self_status, s.self_units AS self_key, s.self_total, s.self_answered,
            dec.outcome, {extra_column}
            COUNT(*) OVER () AS full_count
     FROM projects_project p
@@ -185,9 +187,9 @@ def project_aggregate(*, project) -> ReviewFigures:
     sample standard deviation of the totals): the call ranking's definitions, for a single
     project (one query), so that every page shows the same figures."""
     valid, params = counted_reviews_sql(project_id=project.pk)
-    found = fetch_dicts(PROJECT_STATS_SQL.format(valid=valid, totals=list_of("units")), params)
+    found = fetch_dicts(PROJECT_STATS_SQL.format(valid=valid, totals=list_of("exact")), params)
     row = found[0] if found else {}
-    return ReviewFigures.of(row.get("reviews") or 0, integers(row.get("totals")))
+    return ReviewFigures.of(row.get("reviews") or 0, row.get("totals"))
 
 
 @dataclass(frozen=True)
@@ -286,7 +288,7 @@ def call_ranking(
             departement_code=row["departement_code"],
             departement_name=row["departement_name"],
             region_name=row["region_name"],
-            figures=ReviewFigures.of(row["reviews"], integers(row["totals"])),
+            figures=ReviewFigures.of(row["reviews"], row["totals"]),
             assigned=row["assigned"],
             coverage=(
                 Fraction(int(row["scored_criteria"]), row["reviews"] * int(row["criteria"]))
@@ -295,7 +297,10 @@ def call_ranking(
             ),
             gate=None if row["gate_code"] is None else _GATE_CODES[int(row["gate_code"])],
             self_assessment=self_assessment_figure(
-                row["self_status"], points(row["self_key"]), row["self_answered"], row["criteria"]
+                row["self_status"],
+                fraction(row["self_total"]),
+                row["self_answered"],
+                row["criteria"],
             ),
             outcome=row["outcome"],
             corrected_rank=row.get("corrected_rank"),

@@ -2,9 +2,9 @@
 one ORM definition (`Assessment.objects.counted_reviews()`), and exact arithmetic helpers.
 
 Every block is one SQL statement with GROUP BY, identical on SQLite and PostgreSQL:
-- totals are read as integers in units of 10⁻¹⁰ point (`units`, the stored precision), so
-  sums are exact on both databases; means, medians, deviations and shares become exact
-  Fractions in Python and are rounded once, at display (`territories.figures`);
+- totals are read exactly, as the fraction each review stores (`exact`, "n/d"), and as
+  integers in units of 10⁻¹⁰ point (`units`) for sorting only; means, medians, deviations and
+  shares are exact Fractions in Python, rounded once, at display (`territories.figures`);
 - where a figure needs every value (a project's median and standard deviation), the few
   totals of the project come back as one list (`list_of`), never one row per review.
 
@@ -16,7 +16,7 @@ import functools
 from fractions import Fraction
 
 from django.db import connection
-from django.db.models import F, Func, IntegerField
+from django.db.models import F, Func, IntegerField, TextField
 
 from projects.models import Assessment
 from projects.scoring import TOTAL_PLACES
@@ -33,6 +33,12 @@ _COLUMNS = (
     "region_id",
     "departement_id",
     "units",
+    "exact",
+)
+
+# A review's exact total as text ("n/d"; NULL without a total): the same on both databases.
+EXACT_TOTAL_SQL = (
+    "CAST({prefix}total_numerator AS TEXT) || '/' || CAST({prefix}total_denominator AS TEXT)"
 )
 
 
@@ -48,6 +54,13 @@ def _counted_queryset():
                 F("total"),
                 template=f"CAST(ROUND(%(expressions)s * {UNIT}) AS BIGINT)",
                 output_field=IntegerField(),
+            ),
+            exact=Func(
+                F("total_numerator"),
+                F("total_denominator"),
+                template="CAST(%(expressions)s AS TEXT)",
+                arg_joiner=" AS TEXT) || '/' || CAST(",
+                output_field=TextField(),
             ),
         )
         .order_by()
@@ -126,6 +139,16 @@ def integers(text: str | None) -> list[int]:
 def points(units) -> Fraction | None:
     """A total read in units, as its exact value in points."""
     return None if units is None else Fraction(int(units), UNIT)
+
+
+def fractions(text: str | None) -> list[Fraction]:
+    """Exact values gathered as "n/d,n/d,…" (`list_of` over `exact`), as Fractions."""
+    return [Fraction(item) for item in text.split(",")] if text else []
+
+
+def fraction(text: str | None) -> Fraction | None:
+    """One exact value stored as text ("n/d"; "" or None: no value)."""
+    return Fraction(text) if text else None
 
 
 def fetch_dicts(sql: str, params) -> list[dict]:

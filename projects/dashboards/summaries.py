@@ -4,14 +4,34 @@ for one project or a whole call in one pass, set-based: the ranking's own defini
 instead of being recomputed on every page. `projects.services.summaries` runs them in the
 transaction of each write; `summaries_mismatches` proves stored = recomputed."""
 
+from fractions import Fraction
+
+from projects.dashboards.contributions import (
+    CRITERION_FIELDS,
+    EMPTY,
+    FRACTION_FIELDS,
+    REVIEWER_FIELDS,
+    TERRITORY_FIELDS,
+    Contribution,
+    contributions,
+    totals_of,
+)
 from projects.dashboards.ranking import REVIEW_STATS_CTES
-from projects.dashboards.sql import UNIT, counted_reviews_sql, fetch_dicts, list_of
+from projects.dashboards.sql import (
+    EXACT_TOTAL_SQL,
+    UNIT,
+    counted_reviews_sql,
+    fetch_dicts,
+    list_of,
+)
 from projects.models import (
     EXCLUDED_ASSIGNMENT_STATES,
     HIDDEN_PROJECT_STATUSES,
     AssessmentStatus,
+    CriterionSummary,
     ProjectSummary,
     ReviewerSummary,
+    TerritorySummary,
 )
 
 PROJECT_COLUMNS = (
@@ -29,6 +49,7 @@ PROJECT_COLUMNS = (
     "gate_code",
     "self_status",
     "self_units",
+    "self_total",
     "self_answered",
     "mean_key",
     "median_key",
@@ -95,6 +116,7 @@ SELECT p.id AS project_id, p.call_id,
        COALESCE(self.status, '') AS self_status,
        CASE WHEN self.status = %s THEN CAST(ROUND(self.total * {unit}) AS BIGINT)
        END AS self_units,
+       COALESCE(CASE WHEN self.status = %s THEN {self_exact} END, '') AS self_total,
        CASE WHEN self.status = %s
             THEN (SELECT COUNT(*) FROM projects_score own WHERE own.assessment_id = self.id)
             ELSE 0 END AS self_answered,
@@ -118,18 +140,16 @@ WHERE p.call_id = %s {project_filter}
 """
 )
 
-REVIEWER_COLUMNS = ("call_id", "reviewer_id", "expected", "done")
-
-# Per reviewer of one call (optionally some reviewers): assignments still standing on
-# visible projects, and of them those with a review that counts (call_progress's rule).
-REVIEWER_SUMMARY_SQL = """
+# Per reviewer of one call: assignments still standing on visible projects, and of them
+# those with a review that counts (call_progress's rule).
+PROGRESS_SQL = """
 WITH valid AS ({valid})
-SELECT p.call_id, g.reviewer_id, COUNT(*) AS expected, COUNT(v.id) AS done
+SELECT g.reviewer_id, COUNT(*) AS expected, COUNT(v.id) AS done
 FROM projects_assignment g
 JOIN projects_project p ON p.id = g.project_id
 LEFT JOIN valid v ON v.project_id = g.project_id AND v.author_id = g.reviewer_id
-WHERE p.call_id = %s AND p.status NOT IN (%s, %s) AND g.state NOT IN (%s, %s) {reviewer_filter}
-GROUP BY p.call_id, g.reviewer_id
+WHERE p.call_id = %s AND p.status NOT IN (%s, %s) AND g.state NOT IN (%s, %s)
+GROUP BY g.reviewer_id
 """
 
 
@@ -143,7 +163,8 @@ def project_summary_statement(*, call_id, version_id, project_id=None) -> tuple[
         project_filter, filter_params = "AND p.id = %s", [project_id]
     sql = PROJECT_SUMMARY_SQL.format(
         valid=valid,
-        totals=list_of("units"),
+        totals=list_of("exact"),
+        self_exact=EXACT_TOTAL_SQL.format(prefix="self."),
         standing=list_of(
             "CAST(g.reviewer_id AS TEXT) || ':' || "
             "CAST(CASE WHEN v.id IS NULL THEN 0 ELSE 1 END AS TEXT)"
@@ -168,27 +189,20 @@ def project_summary_statement(*, call_id, version_id, project_id=None) -> tuple[
         *HIDDEN_PROJECT_STATUSES,
         *EXCLUDED_ASSIGNMENT_STATES,
         AssessmentStatus.SUBMITTED,
+        AssessmentStatus.SUBMITTED,
         AssessmentStatus.DRAFT,
         call_id,
         *filter_params,
     ]
 
 
-def reviewer_summary_statement(*, call_id, reviewer_ids=None) -> tuple[str, list]:
-    """(SELECT, params) computing the summaries of a call's reviewers, or of some of them."""
-    valid, valid_params = counted_reviews_sql(call_id=call_id, author_ids=reviewer_ids)
-    reviewer_filter, filter_params = "", []
-    if reviewer_ids is not None:
-        ids = list(reviewer_ids)
-        reviewer_filter = f"AND g.reviewer_id IN ({', '.join(['%s'] * len(ids))})"
-        filter_params = ids
-    sql = REVIEWER_SUMMARY_SQL.format(valid=valid, reviewer_filter=reviewer_filter)
-    return sql, [
-        *valid_params,
-        call_id,
-        *HIDDEN_PROJECT_STATUSES,
-        *EXCLUDED_ASSIGNMENT_STATES,
-        *filter_params,
+def progress_rows(*, call_id) -> list[tuple[int, int, int]]:
+    """(reviewer id, assignments expected, reviews done) of a call's reviewers."""
+    valid, valid_params = counted_reviews_sql(call_id=call_id)
+    params = [*valid_params, call_id, *HIDDEN_PROJECT_STATUSES, *EXCLUDED_ASSIGNMENT_STATES]
+    return [
+        (row["reviewer_id"], row["expected"], row["done"])
+        for row in fetch_dicts(PROGRESS_SQL.format(valid=valid), params)
     ]
 
 
@@ -201,7 +215,7 @@ def insert_statement(model, columns, select_sql: str) -> str:
 
 
 def _canonical(row: dict, columns) -> tuple:
-    """A row compared exactly: totals as a sorted list, sort keys to 9 significant digits
+    """A row compared exactly: lists as sorted lists, sort keys to 9 significant digits
     (floats: computed the same way, stored as doubles)."""
     values = []
     for column in columns:
@@ -216,9 +230,54 @@ def _canonical(row: dict, columns) -> tuple:
     return tuple(values)
 
 
+PROGRESS_FIELDS = ("expected", "done")
+
+# Each call-wide table: its key columns after the call, and the columns it sums.
+TABLES = {
+    "reviewers": (ReviewerSummary, ("reviewer_id",), PROGRESS_FIELDS + REVIEWER_FIELDS),
+    "territories": (TerritorySummary, ("region_code", "departement_code"), TERRITORY_FIELDS),
+    "criteria": (
+        CriterionSummary,
+        ("region_code", "departement_code", "criterion_id"),
+        CRITERION_FIELDS,
+    ),
+}
+
+
+def key_of(key) -> tuple:
+    return key if isinstance(key, tuple) else (key,)
+
+
+def call_totals(*, call_id: int, parts: dict) -> dict[str, dict]:
+    """The call-wide rows of a call, from its projects' contributions and its reviewers'
+    progress (one statement): {table name: {key: values in the table's column order}}."""
+    totals = totals_of(parts.values())
+    zero = tuple(Fraction(0) if field in FRACTION_FIELDS else 0 for field in REVIEWER_FIELDS)
+    reviewers = {}
+    for reviewer_id, expected, done in progress_rows(call_id=call_id):
+        reviewers[reviewer_id] = (expected, done, *zero)
+    for reviewer_id, values in totals["reviewers"].items():
+        reviewers[reviewer_id] = (*reviewers.get(reviewer_id, (0, 0))[:2], *values)
+    totals["reviewers"] = reviewers
+    return totals
+
+
+def _stored_rows(model, call, keys, fields) -> dict:
+    rows = {}
+    for row in model.objects.filter(call=call).values_list(*keys, *fields):
+        key = row[: len(keys)]
+        values = tuple(
+            Fraction(value) if field in FRACTION_FIELDS else value
+            for field, value in zip(fields, row[len(keys) :], strict=True)
+        )
+        if any(values):
+            rows[key if len(keys) > 1 else key[0]] = values
+    return rows
+
+
 def summaries_mismatches(*, call) -> list[str]:
-    """What differs between a call's stored summaries and a recomputation from raw reviews:
-    one line per project or reviewer whose row differs (empty: they all agree)."""
+    """What differs between a call's stored summaries and a recomputation from raw rows: one
+    line per project, reviewer, territory or criterion row that differs (empty: they agree)."""
     problems = []
     sql, params = project_summary_statement(call_id=call.pk, version_id=call.grid_version_id)
     fresh = {
@@ -228,22 +287,21 @@ def summaries_mismatches(*, call) -> list[str]:
         row["project_id"]: _canonical(row, PROJECT_COLUMNS)
         for row in ProjectSummary.objects.filter(call=call).values(*PROJECT_COLUMNS)
     }
+    parts = contributions(call_id=call.pk)
+    kept = dict(ProjectSummary.objects.filter(call=call).values_list("project", "contributions"))
     for project_id in sorted(fresh.keys() | stored.keys()):
-        if fresh.get(project_id) != stored.get(project_id):
+        if fresh.get(project_id) != stored.get(project_id) or parts.get(
+            project_id, EMPTY
+        ) != Contribution.from_json(kept.get(project_id, "")):
             problems.append(f"projet {project_id}")
-    sql, params = reviewer_summary_statement(call_id=call.pk)
-    fresh = {
-        row["reviewer_id"]: _canonical(row, REVIEWER_COLUMNS) for row in fetch_dicts(sql, params)
-    }
-    stored = {
-        row["reviewer_id"]: _canonical(row, REVIEWER_COLUMNS)
-        for row in ReviewerSummary.objects.filter(call=call, expected__gt=0).values(
-            *REVIEWER_COLUMNS
-        )
-    }
-    for reviewer_id in sorted(fresh.keys() | stored.keys()):
-        if fresh.get(reviewer_id) != stored.get(reviewer_id):
-            problems.append(f"évaluateur {reviewer_id}")
+    labels = {"reviewers": "évaluateur", "territories": "territoire", "criteria": "critère"}
+    for name, rows in call_totals(call_id=call.pk, parts=parts).items():
+        model, keys, fields = TABLES[name]
+        rows = {key: values for key, values in rows.items() if any(values)}
+        kept_rows = _stored_rows(model, call, keys, fields)
+        for key in sorted(rows.keys() | kept_rows.keys(), key=str):
+            if rows.get(key) != kept_rows.get(key):
+                problems.append(f"{labels[name]} {key}")
     return problems
 
 
@@ -254,13 +312,3 @@ def standing_of(text: str) -> dict[int, tuple[int, int]]:
         reviewer, done = item.split(":")
         result[int(reviewer)] = (1, int(done))
     return result
-
-
-# Adds a project's change to a reviewer's progress (SQLite ≥ 3.24 and PostgreSQL alike).
-REVIEWER_DELTA_SQL = """
-INSERT INTO projects_reviewersummary (call_id, reviewer_id, expected, done)
-VALUES (%s, %s, %s, %s)
-ON CONFLICT (call_id, reviewer_id) DO UPDATE
-SET expected = projects_reviewersummary.expected + excluded.expected,
-    done = projects_reviewersummary.done + excluded.done
-"""

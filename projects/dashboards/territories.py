@@ -6,50 +6,30 @@ The view chooses the calls, all on one grid version: totals given on different v
 from dataclasses import dataclass
 from fractions import Fraction
 
-from projects.dashboards.sql import UNIT, calls_in, counted_reviews_sql, fetch_dicts
-from projects.models import HIDDEN_PROJECT_STATUSES, DecisionStatus, Outcome
+from projects.dashboards.sql import calls_in, fetch_dicts, fractions, list_of
 
+# The territories of a level, each with the sums of its call × territory summaries (rows
+# maintained on write, `projects.models.summaries`): a few rows per call, whatever the
+# number of projects.
 TERRITORY_SQL = """
-WITH valid AS ({valid}),
-reviewed AS (SELECT DISTINCT project_id FROM valid),
-counts AS (
-    SELECT p.{key} AS code, COUNT(*) AS submitted,
-           SUM(CASE WHEN reviewed.project_id IS NOT NULL THEN 1 ELSE 0 END) AS assessed,
-           SUM(CASE WHEN dec.outcome IS NOT NULL THEN 1 ELSE 0 END) AS decided,
-           SUM(CASE WHEN dec.outcome = %s THEN 1 ELSE 0 END) AS selected,
-           -- amounts in integer cents: exact sums on both databases
-           SUM(CAST(ROUND(COALESCE(p.amount_requested, 0) * 100) AS BIGINT)) AS requested,
-           SUM(CASE WHEN dec.outcome = %s
-                    THEN CAST(ROUND(COALESCE(dec.amount_granted, 0) * 100) AS BIGINT)
-                    ELSE 0 END) AS granted
-    FROM projects_project p
-    LEFT JOIN reviewed ON reviewed.project_id = p.id
-    -- Published decisions only: a proposed one is the committee's draft.
-    LEFT JOIN projects_decision dec ON dec.project_id = p.id AND dec.status = %s
-    WHERE {calls} AND p.status NOT IN (%s, %s)
-    GROUP BY p.{key}
+WITH sums AS (
+    SELECT {key} AS code, SUM(submitted) AS submitted, SUM(assessed) AS assessed,
+           SUM(decided) AS decided, SUM(selected) AS selected,
+           SUM(requested_cents) AS requested, SUM(granted_cents) AS granted,
+           SUM(scored_projects) AS scored_projects, {means} AS means
+    FROM projects_territorysummary
+    WHERE {calls} AND {key} <> ''
+    GROUP BY {key}
 )
 SELECT t.code, t.name, t.population, {parent}
-       COALESCE(counts.submitted, 0) AS submitted, COALESCE(counts.assessed, 0) AS assessed,
-       COALESCE(counts.decided, 0) AS decided, COALESCE(counts.selected, 0) AS selected,
-       COALESCE(counts.requested, 0) AS requested, COALESCE(counts.granted, 0) AS granted
+       COALESCE(sums.submitted, 0) AS submitted, COALESCE(sums.assessed, 0) AS assessed,
+       COALESCE(sums.decided, 0) AS decided, COALESCE(sums.selected, 0) AS selected,
+       COALESCE(sums.requested, 0) AS requested, COALESCE(sums.granted, 0) AS granted,
+       COALESCE(sums.scored_projects, 0) AS scored_projects, sums.means
 FROM {table} t
-LEFT JOIN counts ON counts.code = t.code
+LEFT JOIN sums ON sums.code = t.code
 {where}
 ORDER BY t.position
-"""
-
-# Each project once: the mean of its totals is Σ/n; projects are grouped by n so that the
-# sums stay integers and the division is done exactly in Python.
-PROJECT_MEANS_SQL = """
-WITH valid AS ({valid}),
-per_project AS (
-    SELECT project_id, COUNT(units) AS n, SUM(units) AS s FROM valid GROUP BY project_id
-)
-SELECT p.{key} AS code, pp.n, COUNT(*) AS projects, SUM(pp.s) AS s
-FROM per_project pp JOIN projects_project p ON p.id = pp.project_id
-WHERE pp.n > 0
-GROUP BY p.{key}, pp.n
 """
 
 
@@ -115,72 +95,52 @@ def territory_figures(
 ) -> list[TerritoryRow]:
     """Per région or per département (optionally those of one région), over the given calls
     (all on one grid version): projects submitted, assessed, decided and selected, amounts
-    requested and granted, and the mean of the projects' mean totals. Every territory
-    appears, with zeros where nothing was submitted (two queries)."""
-    key, where, where_params = _scope(call_ids, level, region)
-    calls, call_params = calls_in("p.call_id", call_ids)
-    valid, valid_params = counted_reviews_sql(call_ids=call_ids)
+    requested and granted, and the mean of the projects' mean totals (each project once).
+    Every territory appears, with zeros where nothing was submitted. One query over the
+    calls' territory summaries."""
+    _, where, where_params = _scope(call_ids, level, region)
+    calls, call_params = calls_in("call_id", call_ids)
     sql = TERRITORY_SQL.format(
-        valid=valid,
-        key=key,
+        key="region_code" if level == "region" else "departement_code",
+        means=list_of("mean_sum"),
         calls=calls,
         parent="t.region_id AS region_code," if level == "departement" else "NULL AS region_code,",
         table="territories_region" if level == "region" else "territories_departement",
         where=where,
     )
-    raw = fetch_dicts(
-        sql,
-        [
-            *valid_params,
-            Outcome.SELECTED,
-            Outcome.SELECTED,
-            DecisionStatus.PUBLISHED,
-            *call_params,
-            *HIDDEN_PROJECT_STATUSES,
-            *where_params,
-        ],
-    )
-    means: dict[str, list] = {}
-    for row in fetch_dicts(PROJECT_MEANS_SQL.format(valid=valid, key=key), valid_params):
-        entry = means.setdefault(row["code"], [0, Fraction(0)])
-        entry[0] += row["projects"]
-        entry[1] += Fraction(int(row["s"]), row["n"] * UNIT)
-    return [
-        TerritoryRow(
-            code=row["code"],
-            name=row["name"],
-            population=row["population"],
-            region_code=row["region_code"],
-            submitted=row["submitted"],
-            assessed=row["assessed"],
-            decided=row["decided"],
-            selected=row["selected"],
-            requested=Fraction(int(row["requested"]), 100),
-            granted=Fraction(int(row["granted"]), 100),
-            scored_projects=means.get(row["code"], [0])[0],
-            mean_total=(
-                means[row["code"]][1] / means[row["code"]][0] if row["code"] in means else None
-            ),
+    rows = []
+    for row in fetch_dicts(sql, [*call_params, *where_params]):
+        scored = int(row["scored_projects"])
+        means = sum(fractions(row["means"]), Fraction(0))
+        rows.append(
+            TerritoryRow(
+                code=row["code"],
+                name=row["name"],
+                population=row["population"],
+                region_code=row["region_code"],
+                submitted=int(row["submitted"]),
+                assessed=int(row["assessed"]),
+                decided=int(row["decided"]),
+                selected=int(row["selected"]),
+                requested=Fraction(int(row["requested"]), 100),
+                granted=Fraction(int(row["granted"]), 100),
+                scored_projects=scored,
+                mean_total=means / scored if scored else None,
+            )
         )
-        for row in raw
-    ]
+    return rows
 
 
+# Per territory × criterion of one version, from the calls' criterion summaries (a few rows
+# per call and territory). A criterion's scale is fixed: Σ(v − min) = Σv − n·min and
+# Σ(max − min) = n·(max − min).
 HEATMAP_SQL = """
-WITH valid AS ({valid}),
-sums AS (
-    -- Grouped by criterion id, without joins and with as little as possible per row: this
-    -- block reads every score of the calls.
-    SELECT v.{key} AS code, sc.criterion_id, SUM(sc.value) AS total, COUNT(*) AS n
-    FROM valid v JOIN projects_score sc ON sc.assessment_id = v.id
-    WHERE sc.value IS NOT NULL {where}
-    GROUP BY v.{key}, sc.criterion_id
-)
--- A criterion's scale is fixed: Σ(v − min) = Σv − n·min and Σ(max − min) = n·(max − min).
-SELECT sums.code, c.code AS criterion, sums.total - sums.n * c.scale_min AS above_min,
-       sums.n * (c.scale_max - c.scale_min) AS span
-FROM sums JOIN grid_criterion c ON c.id = sums.criterion_id
-WHERE c.version_id = %s
+SELECT cs.{key} AS code, c.code AS criterion,
+       SUM(cs.value_sum) - SUM(cs.scores) * c.scale_min AS above_min,
+       SUM(cs.scores) * (c.scale_max - c.scale_min) AS span
+FROM projects_criterionsummary cs JOIN grid_criterion c ON c.id = cs.criterion_id
+WHERE {calls} AND c.version_id = %s AND cs.{key} <> '' {where}
+GROUP BY cs.{key}, c.code, c.scale_min, c.scale_max
 """
 
 
@@ -193,14 +153,14 @@ def territory_criterion_heatmap(
 
     Each criterion on its own scale: Σ(v − min) / Σ(max − min) = the mean of the normalised
     values (v − min)/(max − min), exact."""
-    key = "region_id" if level == "region" else "departement_id"
+    key = "region_code" if level == "region" else "departement_code"
     where, where_params = "", []
     if level == "departement" and region:
-        where, where_params = "AND v.region_id = %s", [region]
-    valid, valid_params = counted_reviews_sql(call_ids=call_ids)
-    sql = HEATMAP_SQL.format(valid=valid, key=key, where=where)
+        where, where_params = "AND cs.region_code = %s", [region]
+    calls, call_params = calls_in("cs.call_id", call_ids)
+    sql = HEATMAP_SQL.format(key=key, calls=calls, where=where)
     return {
         (row["code"], row["criterion"]): Fraction(int(row["above_min"]), int(row["span"]))
-        for row in fetch_dicts(sql, [*valid_params, *where_params, version_id])
+        for row in fetch_dicts(sql, [*call_params, version_id, *where_params])
         if row["span"]
     }

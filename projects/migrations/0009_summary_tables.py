@@ -6,12 +6,9 @@ from django.db import migrations, models
 
 
 def rebuild(apps, schema_editor):
-    # Lazy, and the application's code rather than historical models: the summaries are
-    # computed by the dashboards' SQL statements (raw SQL on the tables as they stand at this
-    # migration), one INSERT … SELECT per call.
-    from projects.services.summaries import rebuild_summaries
-
-    rebuild_summaries()
+    # The summaries are built by 0010_exact_totals_and_call_summaries, once the columns the
+    # application's statements read exist (exact totals, call-wide summaries).
+    return
 
 
 class Migration(migrations.Migration):

@@ -44,7 +44,12 @@ from projects.models.submissions import (
     Stage,
     attachment_path,
 )
-from projects.models.summaries import ProjectSummary, ReviewerSummary
+from projects.models.summaries import (
+    CriterionSummary,
+    ProjectSummary,
+    ReviewerSummary,
+    TerritorySummary,
+)
 
 __all__ = [
     "ACTIVE_ASSIGNMENT_STATES",
@@ -60,6 +65,7 @@ __all__ = [
     "AssignmentState",
     "Attachment",
     "Call",
+    "CriterionSummary",
     "CallStatus",
     "Decision",
     "DecisionStatus",
@@ -76,6 +82,7 @@ __all__ = [
     "ReminderKind",
     "ReviewerInvitation",
     "ReviewerSummary",
+    "TerritorySummary",
     "ReviewerVisibility",
     "Score",
     "ScopeLevel",

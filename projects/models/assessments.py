@@ -1,5 +1,7 @@
 """Assessments (self-assessments and reviews) and their scores."""
 
+from fractions import Fraction
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -86,9 +88,12 @@ class Assessment(models.Model):
         _("montant recommandé (€)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     # Stored results of projects.scoring, recomputed by the services whenever scores change:
-    # totals to ten places (scoring.TOTAL_PLACES), so that figures are rounded once, at display;
-    # coverage is scored_count over the version's criteria, never stored rounded.
+    # the total exactly (a fraction: every figure of totals is aggregated from it) and to ten
+    # places (scoring.TOTAL_PLACES: for reading and sorting); figures are rounded once, at
+    # display; coverage is scored_count over the version's criteria, never stored rounded.
     total = models.DecimalField(_("note globale"), max_digits=13, decimal_places=10, null=True)
+    total_numerator = models.BigIntegerField(_("note globale (numérateur exact)"), null=True)
+    total_denominator = models.BigIntegerField(_("note globale (dénominateur exact)"), null=True)
     core_total = models.DecimalField(_("note socles"), max_digits=13, decimal_places=10, null=True)
     scored_count = models.PositiveSmallIntegerField(_("critères notés"), default=0)
     core_scored_count = models.PositiveSmallIntegerField(_("socles notés"), default=0)
@@ -138,6 +143,23 @@ class Assessment(models.Model):
                 violation_error_message=_("La note totale doit être comprise entre 0 et 100."),
             ),
             models.CheckConstraint(
+                condition=models.Q(
+                    total__isnull=True,
+                    total_numerator__isnull=True,
+                    total_denominator__isnull=True,
+                )
+                | models.Q(
+                    total__isnull=False,
+                    total_numerator__gte=0,
+                    total_denominator__gt=0,
+                    total_numerator__lte=models.F("total_denominator") * 100,
+                ),
+                name="projects_assessment_exact_total",
+                violation_error_message=_(
+                    "La note totale exacte doit accompagner la note totale, entre 0 et 100."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=models.Q(core_total__isnull=True)
                 | models.Q(core_total__gte=0, core_total__lte=100),
                 name="projects_assessment_core_total_range",
@@ -152,6 +174,17 @@ class Assessment(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == AssessmentStatus.SUBMITTED
+
+    @property
+    def exact_total(self) -> Fraction | None:
+        if self.total_numerator is None:
+            return None
+        return Fraction(self.total_numerator, self.total_denominator)
+
+    @exact_total.setter
+    def exact_total(self, value: Fraction | None) -> None:
+        self.total_numerator = None if value is None else value.numerator
+        self.total_denominator = None if value is None else value.denominator
 
 
 class Score(models.Model):

@@ -2,9 +2,14 @@
 
 A project's summary is recomputed from its raw reviews in the same transaction as any write
 that changes them (`projects.services.summaries`), so that a dashboard page reads a few
-indexed rows instead of aggregating every review of the call. Exact values only: totals as
-integers in units of 10⁻¹⁰ point (the stored precision of `Assessment.total`), their list for
-the exact median and deviation; the `*_key` columns are sort keys, never figures shown.
+indexed rows instead of aggregating every review of the call. The call-wide summaries (per
+reviewer, per territory, per territory × criterion) are sums of what each project adds to
+them (`ProjectSummary.contributions`): a write adds the difference its project's new
+contribution makes, so it costs the same whatever the call's size.
+
+Exact values only: totals as fractions ("numérateur/dénominateur", `Assessment.total_*`),
+sums of fractions as fractions, counts and sums of raw scores as integers; the `*_key` and
+`*_units` columns (totals in units of 10⁻¹⁰ point) are sort keys, never figures shown.
 """
 
 from django.db import models
@@ -28,7 +33,8 @@ class ProjectSummary(models.Model):
     sum_units = models.BigIntegerField(null=True)
     min_units = models.BigIntegerField(null=True)
     max_units = models.BigIntegerField(null=True)
-    # The totals, ascending, comma-separated: exact median and sample deviation at display.
+    # The exact totals ("n/d"), comma-separated: mean, median, min, max and sample deviation
+    # are computed from them at display.
     totals = models.TextField(blank=True, default="")
     scored_criteria = models.PositiveIntegerField(default=0)
     criteria = models.PositiveIntegerField(default=0)  # criteria of the call's version
@@ -36,11 +42,15 @@ class ProjectSummary(models.Model):
     # 0 failed, 1 unassessed, 2 passed; NULL: the version sets no core threshold.
     gate_code = models.SmallIntegerField(null=True)
     self_status = models.CharField(max_length=10, blank=True, default="")
-    self_units = models.BigIntegerField(null=True)  # a submitted self-assessment's total
+    self_units = models.BigIntegerField(null=True)  # a submitted self-assessment's total (key)
+    self_total = models.CharField(max_length=60, blank=True, default="", db_default="")  # "n/d"
     self_answered = models.PositiveIntegerField(default=0)  # a draft's answered criteria
     # What the project adds to each reviewer's progress ("reviewer:done,…"): a write applies
     # the difference to ReviewerSummary instead of recounting the reviewer's whole workload.
     standing = models.TextField(blank=True, default="")
+    # What the project adds to the call-wide summaries (JSON, `dashboards.contributions`):
+    # a write applies the difference between the old and the new contribution.
+    contributions = models.TextField(blank=True, default="", db_default="")
     # Sort keys (exact figures come from the columns above).
     mean_key = models.FloatField(null=True)
     median_key = models.FloatField(null=True)
@@ -69,7 +79,9 @@ class ProjectSummary(models.Model):
 
 
 class ReviewerSummary(models.Model):
-    """A reviewer's standing in one call: assignments expected and reviews done (progress)."""
+    """A reviewer's standing in one call: assignments expected and reviews done (progress);
+    reviews that count, the exact sum of their totals and of their gaps to the other
+    reviewers' mean on shared projects (calibration)."""
 
     call = models.ForeignKey(
         "projects.Call", on_delete=models.CASCADE, related_name="+", verbose_name=_("appel")
@@ -81,6 +93,12 @@ class ReviewerSummary(models.Model):
     # row is checked before the conflict is resolved).
     expected = models.IntegerField(default=0)
     done = models.IntegerField(default=0)
+    reviews = models.IntegerField(default=0, db_default=0)  # reviews that count
+    scored = models.IntegerField(default=0, db_default=0)  # of them, with a total
+    total_sum = models.TextField(default="0", db_default="0")  # Σ, "n/d"
+    # Totals on projects another reviewer also scored, and Σ (total − others' mean) of them.
+    shared = models.IntegerField(default=0, db_default=0)
+    gap_sum = models.TextField(default="0", db_default="0")
 
     class Meta:
         verbose_name = _("synthèse d'un évaluateur")
@@ -95,3 +113,68 @@ class ReviewerSummary(models.Model):
 
     def __str__(self):
         return f"{self.reviewer_id}@{self.call_id}: {self.done}/{self.expected}"
+
+
+class TerritorySummary(models.Model):
+    """One call's projects in one territory (région and département codes; "" where the
+    project has no commune): the territory dashboard's counts, amounts in cents, and the exact
+    sum of the projects' mean totals (each project once)."""
+
+    call = models.ForeignKey(
+        "projects.Call", on_delete=models.CASCADE, related_name="+", verbose_name=_("appel")
+    )
+    region_code = models.CharField(max_length=3, blank=True, default="")
+    departement_code = models.CharField(max_length=3, blank=True, default="")
+    submitted = models.IntegerField(default=0)
+    assessed = models.IntegerField(default=0)
+    decided = models.IntegerField(default=0)  # published decisions
+    selected = models.IntegerField(default=0)
+    requested_cents = models.BigIntegerField(default=0)
+    granted_cents = models.BigIntegerField(default=0)
+    scored_projects = models.IntegerField(default=0)
+    mean_sum = models.TextField(default="0", db_default="0")  # Σ project mean totals, "n/d"
+
+    class Meta:
+        verbose_name = _("synthèse d'un territoire")
+        verbose_name_plural = _("synthèses des territoires")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "region_code", "departement_code"],
+                name="territory_summary_unique",
+                violation_error_message=_("Ce territoire a déjà une synthèse pour cet appel."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.call_id}/{self.region_code}/{self.departement_code}: {self.submitted}"
+
+
+class CriterionSummary(models.Model):
+    """One call's reviewers' scores of one criterion in one territory: their sum and count
+    (the heatmap's mean normalised value) and the "sans objet" answers."""
+
+    call = models.ForeignKey(
+        "projects.Call", on_delete=models.CASCADE, related_name="+", verbose_name=_("appel")
+    )
+    region_code = models.CharField(max_length=3, blank=True, default="")
+    departement_code = models.CharField(max_length=3, blank=True, default="")
+    criterion = models.ForeignKey(
+        "grid.Criterion", on_delete=models.CASCADE, related_name="+", verbose_name=_("critère")
+    )
+    value_sum = models.BigIntegerField(default=0)
+    scores = models.IntegerField(default=0)
+    not_applicable = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("synthèse d'un critère")
+        verbose_name_plural = _("synthèses des critères")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "region_code", "departement_code", "criterion"],
+                name="criterion_summary_unique",
+                violation_error_message=_("Ce critère a déjà une synthèse pour ce territoire."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.call_id}/{self.departement_code}/{self.criterion_id}: {self.scores}"

@@ -81,6 +81,7 @@ def assessment_recompute(*, assessment: Assessment, criteria=None, values=None) 
         values = dict(assessment.scores.values_list("criterion_id", "value"))
     summary = scoring.summarise(criteria, values)
     assessment.total = summary.total
+    assessment.exact_total = summary.exact_total
     assessment.core_total = summary.core_total
     assessment.scored_count = summary.scored
     assessment.core_scored_count = summary.core_scored
@@ -226,8 +227,15 @@ def assessment_submit(*, assessment: Assessment, by: User, now=None) -> Assessme
 def stored_totals_match(assessment: Assessment) -> bool:
     """Invariant: the stored totals equal a fresh computation from the raw scores."""
     fresh = assessment_recompute(assessment=Assessment.objects.get(pk=assessment.pk))
-    return (fresh.total, fresh.core_total, fresh.scored_count, fresh.core_scored_count) == (
+    return (
+        fresh.total,
+        fresh.exact_total,
+        fresh.core_total,
+        fresh.scored_count,
+        fresh.core_scored_count,
+    ) == (
         assessment.total,
+        assessment.exact_total,
         assessment.core_total,
         assessment.scored_count,
         assessment.core_scored_count,

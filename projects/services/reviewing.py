@@ -172,7 +172,15 @@ def review_save(
     # Totals may be empty (nothing scored yet): they are computed, not typed. The check
     # constraints are the database's to enforce; the fields' own validation is enough here.
     assessment.full_clean(
-        exclude=["project", "author", "grid_version", "total", "core_total"],
+        exclude=[
+            "project",
+            "author",
+            "grid_version",
+            "total",
+            "total_numerator",
+            "total_denominator",
+            "core_total",
+        ],
         validate_constraints=False,
     )
     if assessment.is_submitted:

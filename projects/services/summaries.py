@@ -1,58 +1,136 @@
 """Keeping the dashboards' summaries (`projects.models.summaries`) equal to the raw reviews.
 
 `refresh_project_summary` recomputes one project's row in the transaction of the write that
-changed it, and adds the difference it makes to its reviewers' progress: a project has a
-handful of reviews, so this is a few small statements whatever the call's size.
+changed it, and adds the difference it makes to the call-wide rows (its reviewers' progress
+and calibration, its territory's figures and criterion sums): a project has a handful of
+reviews, so this is a few small statements whatever the call's size.
 `rebuild_summaries` recomputes whole calls in one set-based pass, for bulk writes (seeding,
 imports, recomputations) that skip `save()`.
 
-Why signals as well as services: every write of an assessment, an assignment or a project
-goes through `Model.save()` or `delete()` (services, the admin, factories in tests), and the
-receivers below refresh the project there, so that no path can forget it; the services that
-write in bulk (`bulk_create`, `update()`) call these functions themselves.
+Why signals as well as services: every write of an assessment, an assignment, a decision or a
+project goes through `Model.save()` or `delete()` (services, the admin, factories in tests),
+and the receivers below refresh the project there, so that no path can forget it; the
+services that write in bulk (`bulk_create`, `update()`) call these functions themselves.
 """
 
+from fractions import Fraction
+
 from django.db import connection, transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models import QuerySet
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
+from projects.dashboards.contributions import (
+    EMPTY,
+    FRACTION_FIELDS,
+    REVIEWER_FIELDS,
+    Contribution,
+    contributions,
+    differences,
+)
 from projects.dashboards.summaries import (
     PROJECT_COLUMNS,
-    REVIEWER_COLUMNS,
-    REVIEWER_DELTA_SQL,
+    TABLES,
+    call_totals,
     insert_statement,
+    key_of,
     project_summary_statement,
-    reviewer_summary_statement,
     standing_of,
 )
 from projects.models import (
     Assessment,
     Assignment,
     Call,
+    Decision,
     Project,
     ProjectSummary,
-    ReviewerSummary,
 )
 
 
-def _apply_standing(cursor, call_id: int, before: str, after: str) -> None:
-    """Add the difference between a project's old and new standing to its reviewers'
-    progress: exact, and as cheap as the project is small."""
+def _add_differences(cursor, call_id: int, name: str, rows: dict) -> None:
+    """Add `rows` ({key: deltas in the table's column order}) to one call-wide table: one
+    INSERT … ON CONFLICT for the integers (it creates the missing rows and locks the others),
+    then, for exact fractions, one read and one UPDATE (SQLite ≥ 3.24 and PostgreSQL)."""
+    if not rows:
+        return
+    model, keys, fields = TABLES[name]
+    table = model._meta.db_table
+    counts = [field for field in fields if field not in FRACTION_FIELDS]
+    exact = [field for field in fields if field in FRACTION_FIELDS]
+    ordered = sorted(rows.items())  # a fixed order: two writers lock rows alike
+    columns = ("call_id", *keys, *counts)
+    values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(ordered))
+    params = []
+    for key, deltas in ordered:
+        named = dict(zip(fields, deltas, strict=True))
+        params += [call_id, *key_of(key), *(named[field] for field in counts)]
+    conflict = ", ".join(("call_id", *keys))
+    updates = ", ".join(f"{field} = {table}.{field} + excluded.{field}" for field in counts)
+    cursor.execute(
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES {values} "
+        f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}",
+        params,
+    )
+    changed = [
+        (key, deltas)
+        for key, deltas in ordered
+        if any(dict(zip(fields, deltas, strict=True))[field] for field in exact)
+    ]
+    if not exact or not changed:
+        return
+    match = " AND ".join(f"{column} = %s" for column in keys)
+    where = " OR ".join([f"({match})"] * len(changed))
+    key_params = [value for key, _ in changed for value in key_of(key)]
+    cursor.execute(
+        f"SELECT {', '.join(keys)}, {', '.join(exact)} FROM {table} "
+        f"WHERE call_id = %s AND ({where})",
+        [call_id, *key_params],
+    )
+    stored = {tuple(row[: len(keys)]): row[len(keys) :] for row in cursor.fetchall()}
+    assignments, params = [], []
+    for position, field in enumerate(exact):
+        cases = []
+        for key, deltas in changed:
+            named = dict(zip(fields, deltas, strict=True))
+            new = Fraction(stored[key_of(key)][position]) + named[field]
+            cases.append(f"WHEN {match} THEN %s")
+            params += [*key_of(key), str(new)]
+        assignments.append(f"{field} = CASE {' '.join(cases)} ELSE {field} END")
+    cursor.execute(
+        f"UPDATE {table} SET {', '.join(assignments)} WHERE call_id = %s AND ({where})",
+        [*params, call_id, *key_params],
+    )
+
+
+def _progress_differences(before: str, after: str) -> dict[int, tuple]:
+    """The difference between a project's old and new standing, per reviewer, as deltas of
+    the reviewers' table with zero calibration."""
     old, new = standing_of(before), standing_of(after)
-    for reviewer_id in sorted(old.keys() | new.keys()):
+    zero = tuple(Fraction(0) if field in FRACTION_FIELDS else 0 for field in REVIEWER_FIELDS)
+    result = {}
+    for reviewer_id in old.keys() | new.keys():
         was, now = old.get(reviewer_id, (0, 0)), new.get(reviewer_id, (0, 0))
         if was != now:
-            cursor.execute(
-                REVIEWER_DELTA_SQL,
-                [call_id, reviewer_id, now[0] - was[0], now[1] - was[1]],
-            )
+            result[reviewer_id] = (now[0] - was[0], now[1] - was[1], *zero)
+    return result
+
+
+def _apply(cursor, call_id, before_standing, after_standing, before, after) -> None:
+    changes = differences(before, after)
+    reviewers = _progress_differences(before_standing, after_standing)
+    for reviewer_id, deltas in changes["reviewers"].items():
+        progress = reviewers.get(reviewer_id, (0, 0))[:2]
+        reviewers[reviewer_id] = (*progress, *deltas)
+    _add_differences(cursor, call_id, "reviewers", reviewers)
+    _add_differences(cursor, call_id, "territories", changes["territories"])
+    _add_differences(cursor, call_id, "criteria", changes["criteria"])
 
 
 @transaction.atomic
 def refresh_project_summary(*, project) -> None:
-    """Recompute one project's summary from its raw reviews, assignments and
-    self-assessment, and carry the change over to its reviewers' progress in the call (a
-    project instance or its id)."""
+    """Recompute one project's summary from its raw reviews, assignments, decision and
+    self-assessment, and carry the change over to the call-wide rows (a project instance or
+    its id)."""
     project_id = getattr(project, "pk", project)
     # Locking the project serialises two reviewers saving on it at once (PostgreSQL): the
     # second recomputes after the first commits, from what the first wrote.
@@ -65,30 +143,72 @@ def refresh_project_summary(*, project) -> None:
     if found is None:
         return  # deleted: its summary went with it
     call_id, version_id = found
-    stored = ProjectSummary.objects.filter(project_id=project_id).values_list("standing", flat=True)
-    before = stored.first() or ""
+    summary = ProjectSummary.objects.filter(project_id=project_id)
+    before_standing, before = summary.values_list("standing", "contributions").first() or ("", "")
+    after = contributions(call_id=call_id, project_id=project_id)[project_id]
     with connection.cursor() as cursor:
-        ProjectSummary.objects.filter(project_id=project_id).delete()
+        summary.delete()
         sql, params = project_summary_statement(
             call_id=call_id, version_id=version_id, project_id=project_id
         )
         cursor.execute(insert_statement(ProjectSummary, PROJECT_COLUMNS, sql), params)
-        _apply_standing(cursor, call_id, before, stored.first() or "")
+        summary.update(contributions=after.to_json())
+        after_standing = summary.values_list("standing", flat=True).first() or ""
+        _apply(
+            cursor,
+            call_id,
+            before_standing,
+            after_standing,
+            Contribution.from_json(before),
+            after,
+        )
 
 
 @transaction.atomic
 def rebuild_summaries(*, call=None) -> None:
-    """Recompute the summaries of one call (None: every call) in one pass per call: a
-    DELETE and an INSERT … SELECT per table, never a row at a time."""
+    """Recompute the summaries of one call (None: every call) in one pass per call: the
+    projects' rows in one INSERT … SELECT, their contributions from three statements, and
+    the call-wide rows written in bulk, never a row at a time."""
     calls = Call.objects.all() if call is None else Call.objects.filter(pk=call.pk)
     with connection.cursor() as cursor:
         for call_id, version_id in calls.values_list("pk", "grid_version_id"):
             ProjectSummary.objects.filter(call_id=call_id).delete()
             sql, params = project_summary_statement(call_id=call_id, version_id=version_id)
             cursor.execute(insert_statement(ProjectSummary, PROJECT_COLUMNS, sql), params)
-            ReviewerSummary.objects.filter(call_id=call_id).delete()
-            sql, params = reviewer_summary_statement(call_id=call_id)
-            cursor.execute(insert_statement(ReviewerSummary, REVIEWER_COLUMNS, sql), params)
+            parts = contributions(call_id=call_id)
+            ProjectSummary.objects.bulk_update(
+                [
+                    ProjectSummary(project_id=project_id, contributions=part.to_json())
+                    for project_id, part in parts.items()
+                    if part != EMPTY
+                ],
+                ["contributions"],
+                batch_size=500,
+            )
+            for name, rows in call_totals(call_id=call_id, parts=parts).items():
+                model, keys, fields = TABLES[name]
+                model.objects.filter(call_id=call_id).delete()
+                model.objects.bulk_create(
+                    [
+                        model(
+                            call_id=call_id,
+                            **dict(zip(keys, key_of(key), strict=True)),
+                            **{
+                                field: str(value) if field in FRACTION_FIELDS else value
+                                for field, value in zip(fields, values, strict=True)
+                            },
+                        )
+                        for key, values in rows.items()
+                    ],
+                    batch_size=1000,
+                )
+
+
+def _started_from(origin, *models) -> bool:
+    """Whether a deletion started from one of `models` (an instance or a queryset): a deleted
+    project's or call's summaries go with it."""
+    model = origin.model if isinstance(origin, QuerySet) else type(origin)
+    return model in models
 
 
 @receiver(post_save, sender=Project, dispatch_uid="summaries_project_saved")
@@ -97,10 +217,31 @@ def _project_saved(sender, instance, raw=False, **kwargs):
         refresh_project_summary(project=instance.pk)
 
 
+@receiver(pre_delete, sender=Project, dispatch_uid="summaries_project_deleted")
+def _project_deleted(sender, instance, origin=None, **kwargs):
+    """A deleted project takes back what it added to the call-wide rows (its own summary
+    goes with it); a deleted call takes its rows with it."""
+    if _started_from(origin, Call):
+        return
+    stored = (
+        ProjectSummary.objects.filter(project_id=instance.pk)
+        .values_list("standing", "contributions")
+        .first()
+    )
+    if stored is None:
+        return
+    with connection.cursor() as cursor:
+        _apply(cursor, instance.call_id, stored[0], "", Contribution.from_json(stored[1]), EMPTY)
+    ProjectSummary.objects.filter(project_id=instance.pk).update(standing="", contributions="")
+
+
 @receiver(post_save, sender=Assessment, dispatch_uid="summaries_assessment_saved")
 @receiver(post_delete, sender=Assessment, dispatch_uid="summaries_assessment_deleted")
 @receiver(post_save, sender=Assignment, dispatch_uid="summaries_assignment_saved")
 @receiver(post_delete, sender=Assignment, dispatch_uid="summaries_assignment_deleted")
-def _review_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        refresh_project_summary(project=instance.project_id)
+@receiver(post_save, sender=Decision, dispatch_uid="summaries_decision_saved")
+@receiver(post_delete, sender=Decision, dispatch_uid="summaries_decision_deleted")
+def _review_changed(sender, instance, raw=False, origin=None, **kwargs):
+    if raw or _started_from(origin, Project, Call):
+        return
+    refresh_project_summary(project=instance.project_id)

@@ -183,7 +183,7 @@ DASHBOARD_QUERIES = {
     "call_dashboard_last_page": 9,
     "call_judgement": 10,
     "call_committee": 13,
-    "territory_dashboard": 8,
+    "territory_dashboard": 7,
     "territory_heatmap": 8,
     "project_analysis": 13,
 }

@@ -257,7 +257,7 @@ def test_judgement_figures_of_the_example_by_hand(example):
         ("R2", 2, 2),
         ("R3", 1, 1),
     ]
-    # The calibration page's bias, from totals stored to ten places: R3 gave 50 on A, the
-    # others 83.3333333333 and 50.
+    # The calibration page's bias, from the exact totals: R3 gave 50 on A, the others 250/3
+    # and 50.
     biases = {row.name: row.raw_bias for row in quality.reviewers}
-    assert biases["R3"] == 50 - (Fraction("83.3333333333") + 50) / 2
+    assert biases["R3"] == 50 - (Fraction(250, 3) + 50) / 2
