@@ -138,8 +138,9 @@ def _level_range(data, prefix_min, prefix_max, default: tuple[int, int]) -> rang
     return range(low, high + 1)
 
 
-class CriterionForm(LevelFieldsMixin, RowVersionMixin):
-    code = forms.CharField(label=_("Code"), max_length=10)
+class CriterionWordingMixin(forms.Form):
+    """A criterion's wording, in French and in English: what both criterion forms edit."""
+
     label = forms.CharField(label=_("Libellé"), max_length=200)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -157,6 +158,32 @@ class CriterionForm(LevelFieldsMixin, RowVersionMixin):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Montrés aux personnes qui lisent Évalis en anglais ; vides : le français."),
     )
+
+
+# What CriterionForm hands the service, in the order the page shows the fields.
+CRITERION_FIELDS = (
+    "code",
+    "label",
+    "description",
+    "question",
+    "label_en",
+    "description_en",
+    "question_en",
+    "axis",
+    "kind",
+    "weight",
+    "scale_min",
+    "scale_max",
+    "allows_not_applicable",
+    "threshold",
+)
+
+
+class CriterionForm(LevelFieldsMixin, CriterionWordingMixin, RowVersionMixin):
+    # Django puts a base's fields before a subclass's: the code goes back before the wording.
+    field_order = ["row_version", *CRITERION_FIELDS]
+
+    code = forms.CharField(label=_("Code"), max_length=10)
     axis = forms.ModelChoiceField(label=_("Axe"), queryset=None, empty_label=None)
     kind = forms.ChoiceField(label=_("Nature"), choices=CriterionKind.choices)
     weight = CommaDecimalField(label=_("Poids"), max_digits=6, decimal_places=2)
@@ -197,23 +224,7 @@ class CriterionForm(LevelFieldsMixin, RowVersionMixin):
         return {v: self.cleaned_data.get(f"level_{v}") or "" for v in self.level_values}
 
     def criterion_fields(self) -> dict:
-        names = (
-            "code",
-            "label",
-            "description",
-            "question",
-            "label_en",
-            "description_en",
-            "question_en",
-            "axis",
-            "kind",
-            "weight",
-            "scale_min",
-            "scale_max",
-            "allows_not_applicable",
-            "threshold",
-        )
-        return {name: self.cleaned_data[name] for name in names}
+        return {name: self.cleaned_data[name] for name in CRITERION_FIELDS}
 
     def add_service_errors(self, error) -> None:
         """Place a service's ValidationError next to the fields it names."""
@@ -224,26 +235,8 @@ class CriterionForm(LevelFieldsMixin, RowVersionMixin):
             self.add_error(field if field in self.fields else None, errors)
 
 
-class CriterionTextForm(LevelFieldsMixin, RowVersionMixin):
+class CriterionTextForm(LevelFieldsMixin, CriterionWordingMixin, RowVersionMixin):
     """Wording only: what a published version still lets an administrator correct."""
-
-    label = forms.CharField(label=_("Libellé"), max_length=200)
-    description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    question = forms.CharField(
-        label=_("Question guide"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    label_en = forms.CharField(label=_("Libellé (anglais)"), max_length=200, required=False)
-    description_en = forms.CharField(
-        label=_("Description (anglais)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    question_en = forms.CharField(
-        label=_("Question guide (anglais)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Montrés aux personnes qui lisent Évalis en anglais ; vides : le français."),
-    )
 
     def __init__(self, *args, criterion: Criterion, **kwargs):
         super().__init__(*args, **kwargs)

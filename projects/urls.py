@@ -2,13 +2,15 @@ from django.urls import path
 
 from projects.views import (
     committee,
-    dashboards,
     exports,
     funder,
     holder,
+    judgement,
     landing,
     public,
+    ranking,
     reviewer,
+    territory,
 )
 
 app_name = "projects"
@@ -49,28 +51,28 @@ urlpatterns = [
     # Dashboards
     path(
         "financeur/appels/<int:pk>/tableau-de-bord/",
-        dashboards.call_dashboard,
+        ranking.call_dashboard,
         name="call_dashboard",
     ),
-    path("financeur/territoires/", dashboards.territory_dashboard, name="territory_dashboard"),
+    path("financeur/territoires/", territory.territory_dashboard, name="territory_dashboard"),
     path(
         "financeur/appels/<int:pk>/calibration/",
-        dashboards.call_calibration,
+        judgement.call_calibration,
         name="call_calibration",
     ),
     path(
         "financeur/appels/<int:pk>/qualite-du-jugement/",
-        dashboards.call_judgement,
+        judgement.call_judgement,
         name="call_judgement",
     ),
     path(
         "financeur/territoires/criteres/",
-        dashboards.territory_heatmap,
+        territory.territory_heatmap,
         name="territory_heatmap",
     ),
     path(
         "financeur/projets/<int:pk>/analyse/",
-        dashboards.project_analysis,
+        ranking.project_analysis,
         name="project_analysis",
     ),
     # Reviewers

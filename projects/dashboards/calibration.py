@@ -12,6 +12,7 @@ from projects.models import ReviewerSummary
 # reviewers' on average is flagged: a leniency or severity worth a calibration talk.
 OUTLIER_BIAS = Decimal(10)
 
+
 @dataclass(frozen=True)
 class ReviewerCalibration:
     name: str

@@ -13,7 +13,7 @@ from projects.models import Assessment, AssessmentStatus, Call, Decision, Projec
 from projects.selectors.committee import project_reviews
 from projects.selectors.submissions import self_assessment_of
 from projects.views.committee import committee_rows
-from projects.views.dashboards import ranking_query
+from projects.views.ranking import ranking_query
 
 EXPORT_KINDS = {"ranking": "classement", "scores": "notes", "projects": "projets"}
 EXPORT_FORMATS = ("xlsx", "csv")
