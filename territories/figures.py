@@ -20,11 +20,12 @@ def half_up(value, places: int = 0) -> Decimal | None:
     if isinstance(value, float):
         # Floats only come from drawing (class breaks); their shortest repr is what is meant.
         value = Decimal(repr(value))
-    exact = Fraction(value)
-    scaled = abs(exact) * 10**places
-    units = int(scaled + Fraction(1, 2))  # floor(x + ½) for x ≥ 0
+    exact = value if isinstance(value, Fraction) else Fraction(value)
+    numerator, denominator = exact.numerator, exact.denominator
+    # floor(|x|·10^places + ½), in integers: (2·|n|·10^places + d) // 2d
+    units = (2 * abs(numerator) * 10**places + denominator) // (2 * denominator)
     result = Decimal(units).scaleb(-places)
-    return -result if exact < 0 else result
+    return -result if numerator < 0 else result
 
 
 def format_figure(value, places: int = 0, *, signed: bool = False, grouping: bool = True) -> str:

@@ -16,10 +16,10 @@ from projects.dashboards.sql import (
     list_of,
 )
 from projects.models import (
-    HIDDEN_PROJECT_STATUSES,
     AssessmentStatus,
     ProjectStatus,
 )
+from projects.models.summaries import SORT_KEYS
 from projects.statistics import Spread
 
 # Reviewers whose highest and lowest totals are this many points apart (out of 100) or more
@@ -104,23 +104,10 @@ class RankingRow:
         return ProjectStatus(self.status).label
 
 
-# Sort keys of the call dashboard → a column of the ranked rows (see RANKING_SQL).
+# Sort keys of the call dashboard → a column of the projects' summaries (see RANKING_SQL),
+# each with an index per direction (`ProjectSummary.Meta.indexes`).
 RANKING_ORDER = {
-    "title": "title",
-    "status": "status",
-    "territory": "territory_position",
-    "reviews": "reviews",
-    "assigned": "assigned",
-    "mean": "mean_key",
-    "median": "median_key",
-    "min": "min_units",
-    "max": "max_units",
-    "range": "range_key",
-    "std_dev": "variance_key",
-    "coverage": "coverage_key",
-    "gate": "gate_code",
-    "self": "self_key",
-    "outcome": "outcome",
+    **SORT_KEYS,
     # Only with `corrected_ranks` (the judgement panel's corrected ranking, switched on
     # explicitly by the funder): ascending rank is best first.
     "corrected": "corrected_rank",
@@ -152,28 +139,28 @@ stats AS (
 """
 
 # The ranking reads the projects' summaries (`projects.models.summaries`, maintained on
-# write from the statements of `dashboards.summaries`), never the reviews themselves: a page
-# costs the same whatever the number of reviews. A project without a summary row yet shows
-# as unreviewed.
+# write from the statements of `dashboards.summaries`), never the reviews nor the projects:
+# the page is an index range of the call's summary rows in the sort key's order (projects
+# without a value last, then by project), so a page costs the same whatever the call's size
+# and the last page what the first does; the territories' names are joined to its rows only.
 RANKING_SQL = """
-SELECT * FROM (
-    SELECT p.id AS project_id, p.title, p.status, d.position AS territory_position,
-           d.code AS departement_code, d.name AS departement_name, r.name AS region_name,
-           COALESCE(s.reviews, 0) AS reviews, COALESCE(s.assigned, 0) AS assigned,
-           s.totals, s.min_units, s.max_units, s.mean_key, s.median_key, s.range_key,
-           s.variance_key, s.scored_criteria, s.criteria, s.coverage_key, s.gate_code,
-           s.self_status, s.self_units AS self_key, s.self_total, s.self_answered,
-           dec.outcome, {extra_column}
-           COUNT(*) OVER () AS full_count
-    FROM projects_project p
-    LEFT JOIN projects_projectsummary s ON s.project_id = p.id
-    LEFT JOIN territories_departement d ON d.code = p.departement_id
-    LEFT JOIN territories_region r ON r.code = p.region_id
-    LEFT JOIN projects_decision dec ON dec.project_id = p.id {extra_join}
-    WHERE p.call_id = %s AND p.status NOT IN (%s, %s) {filters}
-) ranked_rows
-ORDER BY ({order}) IS NULL, {order} {direction}, project_id
-LIMIT %s OFFSET %s
+SELECT page.*, d.name AS departement_name, r.name AS region_name
+FROM (
+    SELECT s.*{extra_column}
+    FROM projects_projectsummary s {extra_join}
+    WHERE s.call_id = %s AND s.visible {filters}
+    ORDER BY ({order} IS NULL){nulls}, {order} {inner_direction}, s.project_id{tie}
+    LIMIT %s OFFSET %s
+) page
+LEFT JOIN territories_departement d ON d.code = page.departement_code
+LEFT JOIN territories_region r ON r.code = page.region_code
+ORDER BY ({page_order} IS NULL), {page_order} {direction}, page.project_id
+"""
+
+# The number of projects the filters keep, from the same rows (an index-only count).
+RANKING_COUNT_SQL = """
+SELECT COUNT(*) AS projects FROM projects_projectsummary s {extra_join}
+WHERE s.call_id = %s AND s.visible {filters}
 """
 
 
@@ -225,67 +212,74 @@ def call_ranking(
     """The call's projects with their review figures, sorted, filtered and paginated in SQL.
 
     `territory` is a région or département code; `outcome` a decision outcome or "none" for
-    projects without a decision. One query whatever the number of projects.
+    projects without a decision. Two queries (the page, the count) whatever the number of
+    projects.
 
     `corrected_ranks` ({project id: rank}) joins the judgement panel's corrected ranking as
     the `corrected` column and sort key; it never changes the raw figures.
 
     `project_ids` (a queryset of project ids, e.g. a search's) keeps those projects only.
 
-    Reads the projects' summaries, maintained on write: one query whose cost does not grow
-    with the number of reviews."""
+    Reads the projects' summaries, maintained on write, through an index per sort key and
+    direction: the cost grows neither with the number of reviews nor with the page's
+    position."""
     filters, params = "", []
     if project_ids is not None:
         subquery, subquery_params = project_ids.query.sql_with_params()
-        filters += f" AND p.id IN ({subquery})"
+        filters += f" AND s.project_id IN ({subquery})"
         params += list(subquery_params)
     if territory:
-        filters += " AND (p.region_id = %s OR p.departement_id = %s)"
+        filters += " AND (s.region_code = %s OR s.departement_code = %s)"
         params += [territory, territory]
     if status:
-        filters += " AND p.status = %s"
+        filters += " AND s.status = %s"
         params.append(status)
     if outcome == "none":
-        filters += " AND dec.outcome IS NULL"
+        filters += " AND s.outcome IS NULL"
     elif outcome:
-        filters += " AND dec.outcome = %s"
+        filters += " AND s.outcome = %s"
         params.append(outcome)
     if order == "corrected" and not corrected_ranks:
         order = "mean"
-    expression = RANKING_ORDER.get(order, RANKING_ORDER["mean"])
+    column = RANKING_ORDER.get(order, RANKING_ORDER["mean"])
     extra_join, extra_column, extra_params = "", "", []
     if corrected_ranks:
         # VALUES columns are column1, column2 on both SQLite and PostgreSQL.
         rows = ", ".join(["(%s, %s)"] * len(corrected_ranks))
-        extra_join = f"LEFT JOIN (VALUES {rows}) corrected ON corrected.column1 = p.id"
-        extra_column = "corrected.column2 AS corrected_rank,"
+        extra_join = f"LEFT JOIN (VALUES {rows}) corrected ON corrected.column1 = s.project_id"
+        extra_column = ", corrected.column2 AS corrected_rank"
         extra_params = [value for pair in corrected_ranks.items() for value in pair]
+    counted = fetch_dicts(
+        RANKING_COUNT_SQL.format(filters=filters, extra_join=""), [call.pk, *params]
+    )
+    count = counted[0]["projects"] if counted else 0
+    page = max(int(page), 1)
+    offset, limit = (page - 1) * page_size, page_size
+    # Past the middle, the page is read from the other end of the same index (walked
+    # backwards), so that the last page costs what the first does; the outer ORDER BY puts
+    # its rows back in the ranking's order.
+    backwards = count > offset > count // 2
+    if backwards:
+        end = min(offset + page_size, count)
+        offset, limit = count - end, end - offset
     sql = RANKING_SQL.format(
         filters=filters,
         extra_join=extra_join,
         extra_column=extra_column,
-        order=expression,
+        order="corrected.column2" if column == "corrected_rank" else f"s.{column}",
+        page_order=f"page.{column}",
         direction="DESC" if descending else "ASC",
+        inner_direction="DESC" if descending != backwards else "ASC",
+        nulls=" DESC" if backwards else "",
+        tie=" DESC" if backwards else "",
     )
-    page = max(int(page), 1)
-    raw = fetch_dicts(
-        sql,
-        [
-            *extra_params,
-            call.pk,
-            *HIDDEN_PROJECT_STATUSES,
-            *params,
-            page_size,
-            (page - 1) * page_size,
-        ],
-    )
-    count = raw[0]["full_count"] if raw else 0
+    raw = fetch_dicts(sql, [*extra_params, call.pk, *params, limit, offset])
     rows = [
         RankingRow(
             project_id=row["project_id"],
             title=row["title"],
             status=row["status"],
-            departement_code=row["departement_code"],
+            departement_code=row["departement_code"] or None,
             departement_name=row["departement_name"],
             region_name=row["region_name"],
             figures=ReviewFigures.of(row["reviews"], row["totals"]),

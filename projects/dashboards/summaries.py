@@ -57,6 +57,13 @@ PROJECT_COLUMNS = (
     "variance_key",
     "coverage_key",
     "standing",
+    "visible",
+    "title",
+    "status",
+    "region_code",
+    "departement_code",
+    "territory_key",
+    "outcome",
 )
 
 # Per project of one call (optionally one project of it): every column of ProjectSummary.
@@ -127,9 +134,15 @@ SELECT p.id AS project_id, p.call_id,
        END AS variance_key,
        stats.scored_criteria * 1.0 / NULLIF(stats.reviews * version_.criteria, 0)
            AS coverage_key,
-       COALESCE(standing.standing, '') AS standing
+       COALESCE(standing.standing, '') AS standing,
+       CASE WHEN p.status IN (%s, %s) THEN FALSE ELSE TRUE END AS visible,
+       p.title, p.status, COALESCE(p.region_id, '') AS region_code,
+       COALESCE(p.departement_id, '') AS departement_code, dep.position AS territory_key,
+       decision.outcome
 FROM projects_project p
 CROSS JOIN version_
+LEFT JOIN territories_departement dep ON dep.code = p.departement_id
+LEFT JOIN projects_decision decision ON decision.project_id = p.id
 LEFT JOIN stats ON stats.project_id = p.id
 LEFT JOIN middles ON middles.project_id = p.id
 LEFT JOIN gate ON gate.project_id = p.id
@@ -191,6 +204,7 @@ def project_summary_statement(*, call_id, version_id, project_id=None) -> tuple[
         AssessmentStatus.SUBMITTED,
         AssessmentStatus.SUBMITTED,
         AssessmentStatus.DRAFT,
+        *HIDDEN_PROJECT_STATUSES,
         call_id,
         *filter_params,
     ]

@@ -7,14 +7,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from projects.forms.search import ValidFiltersMixin, search_field
-from projects.models import HIDDEN_PROJECT_STATUSES, Outcome, ProjectStatus
+from projects.models import HIDDEN_PROJECT_STATUSES, Outcome, ProjectStatus, TerritorySummary
 from territories.models import Departement, Region
 
 VISIBLE_STATUSES = [
     (value, label) for value, label in ProjectStatus.choices if value not in HIDDEN_PROJECT_STATUSES
 ]
-
-VISIBLE_STATUS_VALUES = [value for value, _label in VISIBLE_STATUSES]
 
 
 class RankingFilterForm(ValidFiltersMixin, forms.Form):
@@ -42,11 +40,14 @@ class RankingFilterForm(ValidFiltersMixin, forms.Form):
         for name, field in self.fields.items():
             if name != "q":
                 field.widget.attrs["class"] = "form-select"
+        # The territories of the call's visible projects, from its territory summaries (a
+        # row per territory, kept on write): never a scan of the call's projects.
+        present = TerritorySummary.objects.filter(call=call, submitted__gt=0)
         regions = list(
             Region.objects.filter(
                 Q(calls=call)
                 | Q(departements__calls=call)
-                | Q(projects__call=call, projects__status__in=VISIBLE_STATUS_VALUES)
+                | Q(code__in=present.values("region_code"))
             )
             .distinct()
             .order_by("position")
@@ -56,7 +57,7 @@ class RankingFilterForm(ValidFiltersMixin, forms.Form):
             Departement.objects.filter(
                 Q(calls=call)
                 | Q(region__calls=call)
-                | Q(projects__call=call, projects__status__in=VISIBLE_STATUS_VALUES)
+                | Q(code__in=present.values("departement_code"))
             )
             .distinct()
             .order_by("position")

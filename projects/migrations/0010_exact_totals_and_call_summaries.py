@@ -47,15 +47,6 @@ def exact_totals(apps, schema_editor):
     )
 
 
-def rebuild(apps, schema_editor):
-    # Lazy, and the application's code rather than historical models: the summaries are
-    # computed by the dashboards' statements (raw SQL on the tables as they stand at this
-    # migration), one pass per call.
-    from projects.services.summaries import rebuild_summaries
-
-    rebuild_summaries()
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("grid", "0006_english_texts"),
@@ -229,5 +220,4 @@ class Migration(migrations.Migration):
                 violation_error_message="La note totale exacte doit accompagner la note totale, entre 0 et 100.",
             ),
         ),
-        migrations.RunPython(rebuild, migrations.RunPython.noop),
     ]

@@ -13,7 +13,28 @@ sums of fractions as fractions, counts and sums of raw scores as integers; the `
 """
 
 from django.db import models
+from django.db.models import F
+from django.db.models.lookups import IsNull
 from django.utils.translation import gettext_lazy as _
+
+# The ranking's sort keys (`dashboards.ranking.RANKING_ORDER`) → their column.
+SORT_KEYS = {
+    "title": "title",
+    "status": "status",
+    "territory": "territory_key",
+    "reviews": "reviews",
+    "assigned": "assigned",
+    "mean": "mean_key",
+    "median": "median_key",
+    "min": "min_units",
+    "max": "max_units",
+    "range": "range_key",
+    "std_dev": "variance_key",
+    "coverage": "coverage_key",
+    "gate": "gate_code",
+    "self": "self_units",
+    "outcome": "outcome",
+}
 
 
 class ProjectSummary(models.Model):
@@ -51,6 +72,16 @@ class ProjectSummary(models.Model):
     # What the project adds to the call-wide summaries (JSON, `dashboards.contributions`):
     # a write applies the difference between the old and the new contribution.
     contributions = models.TextField(blank=True, default="", db_default="")
+    # The project as the ranking filters and sorts it, copied on each refresh, so that a page
+    # is read from this table alone: visible (neither draft nor withdrawn), title, status,
+    # territory (codes, and the département's position for sorting) and decision outcome.
+    visible = models.BooleanField(default=False)
+    title = models.CharField(max_length=200, blank=True, default="")
+    status = models.CharField(max_length=20, blank=True, default="")
+    region_code = models.CharField(max_length=3, blank=True, default="")
+    departement_code = models.CharField(max_length=3, blank=True, default="")
+    territory_key = models.PositiveSmallIntegerField(null=True)
+    outcome = models.CharField(max_length=20, null=True)
     # Sort keys (exact figures come from the columns above).
     mean_key = models.FloatField(null=True)
     median_key = models.FloatField(null=True)
@@ -61,17 +92,25 @@ class ProjectSummary(models.Model):
     class Meta:
         verbose_name = _("synthèse d'un projet")
         verbose_name_plural = _("synthèses des projets")
+        # One index per sort key and direction, in the ranking's order: the call, projects
+        # without a value last, the key, then the project (`dashboards.ranking`): a page is an
+        # index range read, the last as cheap as the first.
         indexes = [
-            models.Index(fields=["call", "mean_key", "project"], name="summary_call_mean"),
-            models.Index(fields=["call", "median_key", "project"], name="summary_call_median"),
-            models.Index(fields=["call", "variance_key", "project"], name="summary_call_var"),
-            models.Index(fields=["call", "range_key", "project"], name="summary_call_range"),
-            models.Index(fields=["call", "min_units", "project"], name="summary_call_min"),
-            models.Index(fields=["call", "max_units", "project"], name="summary_call_max"),
-            models.Index(fields=["call", "coverage_key", "project"], name="summary_call_cov"),
-            models.Index(fields=["call", "reviews", "project"], name="summary_call_reviews"),
-            models.Index(fields=["call", "self_units", "project"], name="summary_call_self"),
-            models.Index(fields=["call", "gate_code", "project"], name="summary_call_gate"),
+            models.Index(
+                F("call"),
+                IsNull(F(key), True),
+                F(key).desc() if descending else F(key),
+                F("project"),
+                name=f"summary_{name}_{'desc' if descending else 'asc'}",
+            )
+            for name, key in SORT_KEYS.items()
+            for descending in (False, True)
+        ] + [
+            # The ranking's count and filters, read from the index alone.
+            models.Index(
+                fields=["call", "visible", "status", "outcome", "region_code", "departement_code"],
+                name="summary_call_filters",
+            )
         ]
 
     def __str__(self):

@@ -28,7 +28,7 @@ from projects.models import (
 
 
 def _with_self_total(projects):
-    """The self-assessment as a figure (templates/projects/assessments/_self_figure.html): its
+    """The self-assessment as a figure (the `self_figure` template tag): its
     status and total, and for a draft the criteria answered out of the version's."""
     self_assessments = Assessment.objects.filter(project=OuterRef("pk"), kind=AssessmentKind.SELF)
     return projects.annotate(

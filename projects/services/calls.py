@@ -19,6 +19,7 @@ from projects.models import (
     Decision,
     EligibilityItem,
     ProjectStatus,
+    ProjectSummary,
 )
 from territories.typography import format_date
 
@@ -254,6 +255,10 @@ def call_transition(
     if to == CallStatus.REVIEW:
         call.projects.filter(status=ProjectStatus.SUBMITTED).update(
             status=ProjectStatus.UNDER_REVIEW, updated_at=timezone.now()
+        )
+        # The same change in the projects' summaries (a bulk write skips their receivers).
+        ProjectSummary.objects.filter(call=call, status=ProjectStatus.SUBMITTED).update(
+            status=ProjectStatus.UNDER_REVIEW
         )
         reviewers_notify(call=call, now=now)
     return call

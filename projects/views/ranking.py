@@ -133,7 +133,14 @@ def call_dashboard(request, pk):
             "call": call,
             "form": form,
             "page": page,
-            "rows": [(row, outcomes.get(row.outcome, "")) for row in page.rows],
+            "rows": [
+                (
+                    row,
+                    outcomes.get(row.outcome, ""),
+                    reverse("projects:project_analysis", args=[row.project_id]),
+                )
+                for row in page.rows
+            ],
             "columns": _sort_columns(base, order, descending, corrected=bool(corrected_ranks)),
             "ranking": ranking,
             "ranking_label": RANKINGS[ranking],

@@ -81,6 +81,32 @@ def test_call_ranking_paginates(example):
     assert (page.count, page.page, page.pages) == (2, 2, 2)
 
 
+@pytest.mark.parametrize("descending", [True, False])
+def test_pages_read_from_either_end_follow_one_order(example, descending):
+    """Pages past the middle are read backwards from the index: page by page, every sort
+    gives the rows of one whole page, in the same order, ties and projects without a value
+    included."""
+    call = example["call"]
+    reviewer = UserFactory()
+    for index in range(7):
+        project = ProjectFactory(call=call, submitted=True, title=f"P{index % 3}")
+        if index % 4:  # some without a review: no mean, no median, no spread
+            AssignmentFactory(project=project, reviewer=reviewer)
+            AssessmentFactory(
+                project=project, author=reviewer, submitted=True, scores=scores(index % 3, 1, 2)
+            )
+    for order in sorted(set(dashboards.RANKING_ORDER) - {"corrected"}):
+        whole = call_ranking(call=call, order=order, descending=descending, page_size=100)
+        paged = []
+        for number in range(1, 6):
+            page = call_ranking(
+                call=call, order=order, descending=descending, page=number, page_size=2
+            )
+            assert page.count == whole.count == 9
+            paged += [row.project_id for row in page.rows]
+        assert paged == [row.project_id for row in whole.rows], order
+
+
 @pytest.mark.parametrize("order", sorted(dashboards.RANKING_ORDER))
 @pytest.mark.parametrize("descending", [True, False])
 def test_every_sort_key_runs_and_keeps_every_row(example, order, descending):

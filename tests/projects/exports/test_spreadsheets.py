@@ -198,4 +198,4 @@ def test_export_query_count_does_not_grow(example, client, kind, size):
     assert response.status_code == 200
 
 
-EXPORT_QUERIES = {"ranking": 7, "scores": 6, "projects": 5}
+EXPORT_QUERIES = {"ranking": 8, "scores": 6, "projects": 5}

@@ -193,7 +193,7 @@ def test_call_dashboard_switches_to_the_corrected_ranking_explicitly(example, cl
     assert raw.context["ranking"] == "raw"
     assert "data-corrected-rank" not in raw.content.decode()
     assert "Classement affiché : brut (moyenne des notes)." in raw.content.decode()
-    ranks = [row.corrected_rank for row, _outcome in corrected.context["rows"]]
+    ranks = [row.corrected_rank for row, *_cells in corrected.context["rows"]]
     assert ranks == sorted(ranks) and ranks[0] == 1
     assert "Classement affiché : corrigé des décalages des évaluateurs." in (
         corrected.content.decode()
@@ -201,10 +201,10 @@ def test_call_dashboard_switches_to_the_corrected_ranking_explicitly(example, cl
     assert again.context["ranking"] == "corrected"
     assert back.context["ranking"] == "raw"
     # Raw figures are unchanged by the switch.
-    means = {row.project_id: row.figures.totals.mean for row, _o in raw.context["rows"]}
-    assert {row.project_id: row.figures.totals.mean for row, _o in corrected.context["rows"]} == (
-        means
-    )
+    means = {row.project_id: row.figures.totals.mean for row, *_cells in raw.context["rows"]}
+    assert {
+        row.project_id: row.figures.totals.mean for row, *_cells in corrected.context["rows"]
+    } == (means)
 
 
 def test_decision_page_says_which_ranking_was_in_view(example, client):
@@ -227,8 +227,8 @@ def test_call_dashboard_in_corrected_ranking_query_count_does_not_grow(example, 
     url = reverse("projects:call_dashboard", args=[example["call"].pk])
     client.get(url, {"classement": "corrected"})  # switched, and the panel cached
 
-    # The raw dashboard's 9, and the state of the reviews that keys the cached panel.
-    with count_queries(10):
+    # The raw dashboard's 10, and the state of the reviews that keys the cached panel.
+    with count_queries(11):
         response = client.get(url)
 
     assert response.context["ranking"] == "corrected"
