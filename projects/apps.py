@@ -8,5 +8,6 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         # Connects the receivers that keep the dashboards' summaries in step with every save
-        # of an assessment, an assignment or a project, in every process.
-        from projects.services import summaries  # noqa: F401
+        # of an assessment, an assignment or a project, and the projects' search text with
+        # their organisation's name, in every process.
+        from projects.services import search, summaries  # noqa: F401

@@ -90,11 +90,7 @@ def bench_seed(*, project_count: int = PROJECTS, thresholds: bool = False) -> tu
     specs = [CriterionSpec.of(criterion) for criterion in criteria]
 
     departements = list(Departement.objects.order_by("position"))
-    communes = set(
-        Commune.objects.filter(code__in=[d.chef_lieu for d in departements]).values_list(
-            "code", flat=True
-        )
-    )
+    communes = Commune.objects.in_bulk([d.chef_lieu for d in departements])
     funder_org = Organisation.objects.create(
         name="Financeur du banc d'essai", legal_form=LegalForm.COLLECTIVITY
     )
@@ -127,26 +123,27 @@ def bench_seed(*, project_count: int = PROJECTS, thresholds: bool = False) -> tu
         closes_at=now - timezone.timedelta(days=30),
         status="review",
     )
-    # bulk_create skips Project.save(): the territory is set here as derive_territory would.
-    projects = Project.objects.bulk_create(
-        [
-            Project(
-                call=call,
-                organisation=holder_org,
-                owner=holder,
-                title=f"Projet {index:04d}",
-                status="submitted",
-                submitted_at=now,
-                commune_id=departement.chef_lieu if departement.chef_lieu in communes else None,
-                departement_id=departement.code,
-                region_id=departement.region_id,
-                amount_requested=Decimal(10000 + index),
-            )
-            for index in range(project_count)
-            for departement in [departements[index % len(departements)]]
-        ],
-        batch_size=BATCH,
-    )
+    # bulk_create skips Project.save(): the territory and the search text are set here as
+    # derive_territory and derive_search_text would.
+    projects = [
+        Project(
+            call=call,
+            organisation=holder_org,
+            owner=holder,
+            title=f"Projet {index:04d}",
+            status="submitted",
+            submitted_at=now,
+            commune=communes.get(departement.chef_lieu),
+            departement_id=departement.code,
+            region_id=departement.region_id,
+            amount_requested=Decimal(10000 + index),
+        )
+        for index in range(project_count)
+        for departement in [departements[index % len(departements)]]
+    ]
+    for project in projects:
+        project.derive_search_text()
+    projects = Project.objects.bulk_create(projects, batch_size=BATCH)
     Assignment.objects.bulk_create(
         [
             Assignment(project=project, reviewer=reviewer, state="done")

@@ -4,9 +4,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from django.db.models import Sum
+
 from grid.models import Criterion
-from projects.dashboards.sql import counted_reviews_sql, fetch_dicts
-from projects.models import ReviewerSummary
+from projects.models import CriterionSummary, LevelSummary, ReviewerSummary
 
 # A reviewer whose totals sit this many points (out of 100) above or below the other
 # reviewers' on average is flagged: a leniency or severity worth a calibration talk.
@@ -59,23 +60,24 @@ def reviewer_calibration(*, call) -> list[ReviewerCalibration]:
     ]
 
 
-DISTRIBUTION_SQL = """
-WITH valid AS ({valid})
-SELECT sc.criterion_id, sc.value, COUNT(*) AS scores
-FROM valid v JOIN projects_score sc ON sc.assessment_id = v.id
-GROUP BY sc.criterion_id, sc.value
-"""
-
-
 def criterion_distribution(*, call) -> list[dict]:
     """How often each level of each criterion was given in the call's valid reviews, N/A
     included, each criterion on its own scale: [{criterion, levels: [(level, count) from min
-    to max], not_applicable}]."""
-    valid, params = counted_reviews_sql(call_id=call.pk)
-    sql = DISTRIBUTION_SQL.format(valid=valid)
+    to max], not_applicable}]. Read from the call's level and criterion summaries, kept on
+    write: a few rows per criterion, whatever the number of scores."""
     counts = {
-        (row["criterion_id"], row["value"]): row["scores"] for row in fetch_dicts(sql, params)
+        (criterion_id, level): total
+        for criterion_id, level, total in LevelSummary.objects.filter(call=call).values_list(
+            "criterion_id", "level", "scores"
+        )
     }
+    not_applicable = dict(
+        CriterionSummary.objects.filter(call=call)
+        .order_by()
+        .values("criterion_id")
+        .annotate(total=Sum("not_applicable"))
+        .values_list("criterion_id", "total")
+    )
     criteria = Criterion.objects.filter(version_id=call.grid_version_id).in_form_order()
     return [
         {
@@ -84,7 +86,7 @@ def criterion_distribution(*, call) -> list[dict]:
                 (value, counts.get((criterion.pk, value), 0))
                 for value in range(criterion.scale_min, criterion.scale_max + 1)
             ],
-            "not_applicable": counts.get((criterion.pk, None), 0),
+            "not_applicable": not_applicable.get(criterion.pk, 0),
         }
         for criterion in criteria
     ]

@@ -1,6 +1,6 @@
 """What one project adds to a call's call-wide summaries (`projects.models.summaries`): to
-each of its reviewers' calibration, to its territory's figures and to its territory's
-criterion sums (the heatmap).
+each of its reviewers' calibration, to its territory's figures, to its territory's
+criterion sums (the heatmap) and to the count of each level given (the distributions).
 
 A contribution is computed from the project's raw rows only (its reviews that count, their
 scores, its territory, amount and published decision), by the same function for one project
@@ -13,7 +13,7 @@ contributions, which `summaries_mismatches` checks against a recomputation from 
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from projects.dashboards.sql import counted_reviews_sql, fetch_dicts
@@ -37,18 +37,22 @@ TERRITORY_FIELDS = (
     "mean_sum",
 )
 CRITERION_FIELDS = ("value_sum", "scores", "not_applicable")
+LEVEL_FIELDS = ("scores",)
+TABLE_NAMES = ("reviewers", "territories", "criteria", "levels")
 FRACTION_FIELDS = frozenset({"total_sum", "gap_sum", "mean_sum"})
 
 
 @dataclass(frozen=True)
 class Contribution:
-    """What one project adds: per reviewer id, to its territory (région, département codes)
-    and per criterion id of that territory; each a tuple in the order of the `*_FIELDS`."""
+    """What one project adds: per reviewer id, to its territory (région, département codes),
+    per criterion id of that territory, and per (criterion id, level) given; each a tuple in
+    the order of the `*_FIELDS`."""
 
     territory: tuple[str, str]
     reviewers: dict[int, tuple]
     figures: tuple
     criteria: dict[int, tuple]
+    levels: dict[tuple[int, int], tuple] = field(default_factory=dict)
 
     def to_json(self) -> str:
         def plain(values):
@@ -60,6 +64,7 @@ class Contribution:
                 "r": {str(key): plain(values) for key, values in self.reviewers.items()},
                 "f": plain(self.figures),
                 "c": {str(key): list(values) for key, values in self.criteria.items()},
+                "l": {f"{c}:{v}": list(values) for (c, v), values in self.levels.items()},
             },
             separators=(",", ":"),
         )
@@ -83,6 +88,10 @@ class Contribution:
             },
             figures=exact(data["f"], TERRITORY_FIELDS) if data["f"] else (),
             criteria={int(key): tuple(values) for key, values in data["c"].items()},
+            levels={
+                tuple(int(part) for part in key.split(":")): tuple(values)
+                for key, values in data.get("l", {}).items()
+            },
         )
 
 
@@ -93,11 +102,11 @@ def _cents(amount) -> int:
     return 0 if amount is None else int(round(Fraction(amount) * 100))
 
 
-def contribution_of(project: dict, reviews: list[tuple], criteria: dict) -> Contribution:
+def contribution_of(project: dict, reviews: list[tuple], levels: dict) -> Contribution:
     """A project's contribution (design §4), from `project` (a row of `PROJECT_FIELDS`), its
-    reviews that count as (author id, exact total or None) and its criterion sums
-    ({criterion id: (Σ values, values, "sans objet")}). A hidden project (draft, withdrawn)
-    adds nothing."""
+    reviews that count as (author id, exact total or None) and how often each level of each
+    criterion was given in them ({(criterion id, level or None for "sans objet"): count}).
+    A hidden project (draft, withdrawn) adds nothing."""
     if project["status"] in HIDDEN_PROJECT_STATUSES:
         return EMPTY
     totals = [total for _, total in reviews if total is not None]
@@ -126,11 +135,19 @@ def contribution_of(project: dict, reviews: list[tuple], criteria: dict) -> Cont
         int(count > 0),
         whole / count if count else Fraction(0),
     )
+    criteria: dict[int, tuple] = {}
+    for (criterion_id, level), count in levels.items():
+        value_sum, scores, not_applicable = criteria.get(criterion_id, (0, 0, 0))
+        if level is None:
+            criteria[criterion_id] = (value_sum, scores, not_applicable + count)
+        else:
+            criteria[criterion_id] = (value_sum + level * count, scores + count, not_applicable)
     return Contribution(
         territory=(project["region_id"] or "", project["departement_id"] or ""),
         reviewers=reviewers,
         figures=figures,
-        criteria=dict(criteria),
+        criteria=criteria,
+        levels={key: (count,) for key, count in levels.items() if key[1] is not None},
     )
 
 
@@ -145,12 +162,11 @@ PROJECT_FIELDS = (
     "decision__amount_granted",
 )
 
-CRITERION_SUMS_SQL = """
+LEVELS_SQL = """
 WITH valid AS ({valid})
-SELECT v.project_id, sc.criterion_id, COALESCE(SUM(sc.value), 0) AS value_sum,
-       COUNT(sc.value) AS scores, COUNT(*) - COUNT(sc.value) AS not_applicable
+SELECT v.project_id, sc.criterion_id, sc.value, COUNT(*) AS scores
 FROM valid v JOIN projects_score sc ON sc.assessment_id = v.id
-GROUP BY v.project_id, sc.criterion_id
+GROUP BY v.project_id, sc.criterion_id, sc.value
 """
 
 
@@ -167,15 +183,11 @@ def contributions(*, call_id: int, project_id: int | None = None) -> dict[int, C
     for row in fetch_dicts(f"SELECT project_id, author_id, exact FROM ({valid}) v", params):
         total = Fraction(row["exact"]) if row["exact"] else None
         reviews[row["project_id"]].append((row["author_id"], total))
-    criteria = defaultdict(dict)
-    for row in fetch_dicts(CRITERION_SUMS_SQL.format(valid=valid), params):
-        criteria[row["project_id"]][row["criterion_id"]] = (
-            int(row["value_sum"]),
-            int(row["scores"]),
-            int(row["not_applicable"]),
-        )
+    levels = defaultdict(dict)
+    for row in fetch_dicts(LEVELS_SQL.format(valid=valid), params):
+        levels[row["project_id"]][(row["criterion_id"], row["value"])] = int(row["scores"])
     return {
-        row["pk"]: contribution_of(row, reviews[row["pk"]], criteria[row["pk"]])
+        row["pk"]: contribution_of(row, reviews[row["pk"]], levels[row["pk"]])
         for row in projects.order_by().values(*PROJECT_FIELDS)
     }
 
@@ -194,6 +206,8 @@ def _accumulate(result: dict, part: Contribution, sign: int) -> None:
         _add(result["territories"], part.territory, part.figures, sign)
     for criterion_id, values in part.criteria.items():
         _add(result["criteria"], (*part.territory, criterion_id), values, sign)
+    for key, values in part.levels.items():
+        _add(result["levels"], key, values, sign)
 
 
 def _nonzero(result: dict) -> dict:
@@ -206,8 +220,9 @@ def _nonzero(result: dict) -> dict:
 def differences(before: Contribution, after: Contribution) -> dict[str, dict]:
     """What changes in the call-wide rows when a project's contribution goes from `before` to
     `after`: {"reviewers": {reviewer id: deltas}, "territories": {(région, département):
-    deltas}, "criteria": {(région, département, criterion id): deltas}}, zero rows left out."""
-    result = {"reviewers": {}, "territories": {}, "criteria": {}}
+    deltas}, "criteria": {(région, département, criterion id): deltas}, "levels": {(criterion
+    id, level): deltas}}, zero rows left out."""
+    result = {name: {} for name in TABLE_NAMES}
     _accumulate(result, before, -1)
     _accumulate(result, after, 1)
     return _nonzero(result)
@@ -216,7 +231,7 @@ def differences(before: Contribution, after: Contribution) -> dict[str, dict]:
 def totals_of(parts) -> dict[str, dict]:
     """The call-wide rows that a set of contributions sums to (a rebuild, the check), in the
     shape of `differences`."""
-    result = {"reviewers": {}, "territories": {}, "criteria": {}}
+    result = {name: {} for name in TABLE_NAMES}
     for part in parts:
         _accumulate(result, part, 1)
     return _nonzero(result)

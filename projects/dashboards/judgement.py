@@ -4,11 +4,11 @@ corrected ranking beside the raw one and the rank intervals around the funding l
 
 The reviews that count are read in two statements (totals, scores) into numpy arrays and
 the statistics of `projects.agreement` run on them. The result, bootstrap included, is cached
-under the state of the call's counted reviews (how many, their ids and row versions, the
-latest change), so a page view costs one small query until a review changes.
+under the call's revision (`CallSummary`, bumped in the transaction of every write that
+changes one of its projects' summaries), so a page view costs one small query until a
+review, an assignment, a decision or a project of the call changes.
 """
 
-import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,6 +20,7 @@ from grid.models import Criterion
 from projects import agreement
 from projects.dashboards.calibration import reviewer_calibration
 from projects.dashboards.sql import UNIT, counted_reviews_sql, fetch_dicts
+from projects.models import CallSummary
 
 # Readings of Krippendorff's α (Krippendorff 2004, §11.4): from 0,800 data are reliable,
 # from 0,667 they allow tentative conclusions only, below they should not be relied on.
@@ -34,7 +35,7 @@ BOOTSTRAP_SAMPLES = 500
 RANK_SAMPLES = 300
 CACHE_SECONDS = 24 * 3600
 # Bump when the computation changes, so that no stale result is read after a deployment.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 class Reading(TextChoices):
@@ -147,13 +148,6 @@ class JudgementQuality:
         return [row for row, inside in zip(rows, crossing, strict=True) if inside]
 
 
-STATE_SQL = """
-WITH valid AS ({valid})
-SELECT COUNT(*) AS reviews, SUM(v.id) AS ids, SUM(a.row_version) AS versions,
-       MAX(a.updated_at) AS changed
-FROM valid v JOIN projects_assessment a ON a.id = v.id
-"""
-
 TOTALS_SQL = """
 WITH valid AS ({valid})
 SELECT v.project_id, v.author_id, v.units, p.title, u.full_name, u.email
@@ -172,17 +166,18 @@ WHERE sc.value IS NOT NULL
 """
 
 
-def _state(call) -> str:
-    valid, params = counted_reviews_sql(call_id=call.pk)
-    row = fetch_dicts(STATE_SQL.format(valid=valid), params)[0]
-    state = f"{row['reviews']}:{row['ids']}:{row['versions']}:{row['changed']}"
-    return hashlib.sha256(state.encode()).hexdigest()
+def _revision(call) -> int:
+    """The call's revision (`CallSummary`), bumped by every write that changes one of its
+    projects' summaries: one indexed row, whatever the call's size."""
+    return (
+        CallSummary.objects.filter(call_id=call.pk).values_list("revision", flat=True).first() or 0
+    )
 
 
 def judgement_quality(*, call) -> JudgementQuality:
     """The call's judgement quality, from the cache while its counted reviews are unchanged
     (one query), otherwise computed (a few queries and the bootstrap) and cached."""
-    key = f"judgement:{CACHE_VERSION}:{call.pk}:{_state(call)}"
+    key = f"judgement:{CACHE_VERSION}:{call.pk}:{_revision(call)}"
     found = cache.get(key)
     if found is None:
         found = compute_judgement_quality(call=call)

@@ -10,6 +10,7 @@ from projects.dashboards.contributions import (
     CRITERION_FIELDS,
     EMPTY,
     FRACTION_FIELDS,
+    LEVEL_FIELDS,
     REVIEWER_FIELDS,
     TERRITORY_FIELDS,
     Contribution,
@@ -29,6 +30,7 @@ from projects.models import (
     HIDDEN_PROJECT_STATUSES,
     AssessmentStatus,
     CriterionSummary,
+    LevelSummary,
     ProjectSummary,
     ReviewerSummary,
     TerritorySummary,
@@ -255,6 +257,7 @@ TABLES = {
         ("region_code", "departement_code", "criterion_id"),
         CRITERION_FIELDS,
     ),
+    "levels": (LevelSummary, ("criterion_id", "level"), LEVEL_FIELDS),
 }
 
 
@@ -308,7 +311,12 @@ def summaries_mismatches(*, call) -> list[str]:
             project_id, EMPTY
         ) != Contribution.from_json(kept.get(project_id, "")):
             problems.append(f"projet {project_id}")
-    labels = {"reviewers": "évaluateur", "territories": "territoire", "criteria": "critère"}
+    labels = {
+        "reviewers": "évaluateur",
+        "territories": "territoire",
+        "criteria": "critère",
+        "levels": "niveau",
+    }
     for name, rows in call_totals(call_id=call.pk, parts=parts).items():
         model, keys, fields = TABLES[name]
         rows = {key: values for key, values in rows.items() if any(values)}

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 
 def rebuild(apps, schema_editor):
-    # The summaries are built by 0010_exact_totals_and_call_summaries, once the columns the
+    # The summaries are built by 0013_level_and_call_summaries, once the columns the
     # application's statements read exist (exact totals, call-wide summaries).
     return
 

@@ -4,15 +4,6 @@ import django.db.models.lookups
 from django.db import migrations, models
 
 
-def rebuild(apps, schema_editor):
-    # Lazy, and the application's code rather than historical models: the summaries are
-    # computed by the dashboards' statements (raw SQL on the tables as they stand at this
-    # migration), one pass per call.
-    from projects.services.summaries import rebuild_summaries
-
-    rebuild_summaries()
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("projects", "0010_exact_totals_and_call_summaries"),
@@ -401,5 +392,4 @@ class Migration(migrations.Migration):
                 name="summary_call_filters",
             ),
         ),
-        migrations.RunPython(rebuild, migrations.RunPython.noop),
     ]

@@ -45,7 +45,9 @@ from projects.models.submissions import (
     attachment_path,
 )
 from projects.models.summaries import (
+    CallSummary,
     CriterionSummary,
+    LevelSummary,
     ProjectSummary,
     ReviewerSummary,
     TerritorySummary,
@@ -65,7 +67,9 @@ __all__ = [
     "AssignmentState",
     "Attachment",
     "Call",
+    "CallSummary",
     "CriterionSummary",
+    "LevelSummary",
     "CallStatus",
     "Decision",
     "DecisionStatus",

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from projects.models.calls import Call, EligibilityItem
+from territories.text import fold
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
@@ -48,6 +49,10 @@ class ProjectQuerySet(models.QuerySet):
         return self.exclude(status__in=HIDDEN_PROJECT_STATUSES)
 
 
+# The fields a project's search text is folded from (`Project.derive_search_text`).
+SEARCHED_FIELDS = frozenset({"title", "summary", "organisation", "commune"})
+
+
 class Project(models.Model):
     call = models.ForeignKey(
         Call, on_delete=models.PROTECT, related_name="projects", verbose_name=_("appel")
@@ -72,6 +77,11 @@ class Project(models.Model):
     )
     title = models.CharField(_("titre du projet"), max_length=200)
     summary = models.TextField(_("résumé"), blank=True)
+    # What a search reads (`projects.selectors.search`), folded once here rather than on every
+    # search: title and summary, and the holder's name and commune (hidden from a blind
+    # call's reviewers). Kept on save, and on a renamed organisation (`services.search`).
+    search_public = models.TextField(blank=True, default="", editable=False)
+    search_identity = models.TextField(blank=True, default="", editable=False)
     social_need = models.TextField(_("besoin social"), blank=True)
     solution = models.TextField(_("solution proposée"), blank=True)
     beneficiaries = models.TextField(_("bénéficiaires"), blank=True)
@@ -182,7 +192,19 @@ class Project(models.Model):
 
     def save(self, *args, **kwargs):
         self.derive_territory()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or SEARCHED_FIELDS.intersection(update_fields):
+            self.derive_search_text()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_public", "search_identity"}
         super().save(*args, **kwargs)
+
+    def derive_search_text(self) -> None:
+        """The folded text a search reads, from the title, summary, organisation and commune."""
+        self.search_public = fold(f"{self.title} {self.summary}")
+        organisation = self.organisation.name if self.organisation_id else ""
+        commune = self.commune.name if self.commune_id else ""
+        self.search_identity = fold(f"{organisation} {commune}")
 
     def clean(self):
         super().clean()

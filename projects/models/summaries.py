@@ -217,3 +217,53 @@ class CriterionSummary(models.Model):
 
     def __str__(self):
         return f"{self.call_id}/{self.departement_code}/{self.criterion_id}: {self.scores}"
+
+
+class LevelSummary(models.Model):
+    """How often one level of one criterion was given in a call's reviews that count (the
+    calibration page's distributions); "sans objet" is counted by `CriterionSummary`."""
+
+    call = models.ForeignKey(
+        "projects.Call", on_delete=models.CASCADE, related_name="+", verbose_name=_("appel")
+    )
+    criterion = models.ForeignKey(
+        "grid.Criterion", on_delete=models.CASCADE, related_name="+", verbose_name=_("critère")
+    )
+    level = models.SmallIntegerField()
+    scores = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("synthèse d'un niveau")
+        verbose_name_plural = _("synthèses des niveaux")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "criterion", "level"],
+                name="level_summary_unique",
+                violation_error_message=_("Ce niveau a déjà une synthèse pour cet appel."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.call_id}/{self.criterion_id}={self.level}: {self.scores}"
+
+
+class CallSummary(models.Model):
+    """A call's revision: bumped by every write that refreshes one of its projects' summaries,
+    in the same transaction, so that a figure computed from the whole call (the judgement
+    panel) is cached under it and read again only when something changed."""
+
+    call = models.OneToOneField(
+        "projects.Call",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        verbose_name=_("appel"),
+    )
+    revision = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("révision d'un appel")
+        verbose_name_plural = _("révisions des appels")
+
+    def __str__(self):
+        return f"{self.call_id}: {self.revision}"

@@ -7,7 +7,9 @@ in one of the fields the viewer may read. On PostgreSQL a row also matches the F
 full-text query (stemming: "jardins partagés" finds "jardin partagé"). Both sides are folded
 (lower case, accents removed) by the same table in Python and in SQL, so that no database
 extension is needed (unaccent wants CREATE EXTENSION, a privilege a hosted database may not
-grant) and SQLite and PostgreSQL agree on what "contains" means.
+grant) and SQLite and PostgreSQL agree on what "contains" means. A project's text is folded
+once, on save (`Project.search_public`, `search_identity`), and its full-text document is
+indexed on PostgreSQL: a search reads stored text, it does not fold every project again.
 
 Blind mode: for a reviewer, a blind call's projects are searched on their title and summary
 only, never on the holder's name or commune (what the reviewer cannot see, they cannot find).
@@ -15,9 +17,11 @@ only, never on the holder's name or commune (what the reviewer cannot see, they 
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Case, F, Q, TextField, Value, When
+from django.db.models import BooleanField, Case, F, Q, TextField, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat
 
+from projects.models import Project
 from territories.text import Folded, fold
 
 # A search box takes a few words, never a document: longer input is refused at the form.
@@ -45,39 +49,66 @@ def _text(*fields: str):
     return Concat(*parts, output_field=TextField())
 
 
-def _matching(queryset, document, query: str):
+def _matching(queryset, document, query: str, *, indexed=None):
+    """`queryset` narrowed to the rows whose folded `document` holds every word of `query`
+    or, on PostgreSQL, matches its French full-text query: through `indexed` (a Q from the
+    query text, read from an index) when given, else computed on each row."""
     terms = search_terms(query)
     if not terms:
         return queryset
-    queryset = queryset.alias(search_text=Folded(document))
+    queryset = queryset.alias(search_text=document)
     every_word = Q()
     for term in terms:
         every_word &= Q(search_text__contains=term)
     if connection.vendor != "postgresql":
         return queryset.filter(every_word)
-    queryset = queryset.alias(search_vector=SearchVector("search_text", config="french"))
     # plain: every word, stemmed; no operators ("or", quotes) read into what was typed.
+    if indexed is not None:
+        return queryset.filter(every_word | indexed(" ".join(terms)))
+    queryset = queryset.alias(search_vector=SearchVector("search_text", config="french"))
     french = SearchQuery(" ".join(terms), config="french", search_type="plain")
     return queryset.filter(every_word | Q(search_vector=french))
 
 
+# The projects' French full-text document, as the GIN index of migration
+# projects 0012_project_search_text declares it (PostgreSQL only).
+PROJECT_FTS_SQL = (
+    "to_tsvector('french', search_public || ' ' || search_identity) @@ "
+    "plainto_tsquery('french', %s)"
+)
+
+
+def _project_fts(path: str):
+    """The projects matching a French full-text query, from the index: a subquery."""
+
+    def indexed(text: str) -> Q:
+        matching = Project.objects.filter(
+            RawSQL(PROJECT_FTS_SQL, [text], output_field=BooleanField())
+        ).values("pk")
+        return Q(**{f"{path}pk__in": matching})
+
+    return indexed
+
+
 def search_projects(queryset, query: str, *, path: str = "", blind_for_reviewer: bool = False):
     """`queryset` narrowed to the projects matching `query` on their title, summary, holder
-    organisation and commune. `path` leads from the queryset's model to the project
-    ("project__" for assignments). With `blind_for_reviewer`, a blind call's projects are
-    searched on title and summary only."""
-    public = _text(f"{path}title", f"{path}summary")
-    identity = _text(f"{path}organisation__name", f"{path}commune__name")
+    organisation and commune (their search text, folded on save). `path` leads from the
+    queryset's model to the project ("project__" for assignments). With
+    `blind_for_reviewer`, a blind call's projects are searched on title and summary only."""
+    public, identity = F(f"{path}search_public"), F(f"{path}search_identity")
     if blind_for_reviewer:
         identity = Case(
             When(**{f"{path}call__blind_mode": False}, then=identity),
             default=Value(""),
             output_field=TextField(),
         )
-    return _matching(queryset, Concat(public, identity, output_field=TextField()), query)
+        document = Concat(public, Value(" "), identity, output_field=TextField())
+        return _matching(queryset, document, query)
+    document = Concat(public, Value(" "), identity, output_field=TextField())
+    return _matching(queryset, document, query, indexed=_project_fts(path))
 
 
 def search_calls(queryset, query: str):
     """`queryset` narrowed to the calls matching `query` on their title, description and
     funder's name (all public on a published call)."""
-    return _matching(queryset, _text("title", "description", "funder__name"), query)
+    return _matching(queryset, Folded(_text("title", "description", "funder__name")), query)

@@ -30,6 +30,7 @@ from projects.services.assessments import (
     assessment_submit,
     unanswered_problems,
 )
+from projects.services.summaries import refreshes_deferred
 
 REVIEW_FIELDS = ("opinion", "strengths", "weaknesses", "recommended_amount")
 REVIEW_LOCKED_MESSAGE = _lazy(
@@ -161,6 +162,11 @@ def review_save(
             grid_version_id=project.call.grid_version_id,
         )
         row_version = assessment.row_version
+    with refreshes_deferred():  # the scores, then the fields: one refresh of the project
+        return _review_write(assessment, scores, fields, by=by, row_version=row_version, now=now)
+
+
+def _review_write(assessment, scores, fields, *, by, row_version, now) -> Assessment:
     assessment = assessment_save_scores(
         assessment=assessment, scores=scores, by=by, row_version=row_version
     )

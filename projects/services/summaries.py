@@ -13,6 +13,8 @@ and the receivers below refresh the project there, so that no path can forget it
 services that write in bulk (`bulk_create`, `update()`) call these functions themselves.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from fractions import Fraction
 
 from django.db import connection, transaction
@@ -124,6 +126,20 @@ def _apply(cursor, call_id, before_standing, after_standing, before, after) -> N
     _add_differences(cursor, call_id, "reviewers", reviewers)
     _add_differences(cursor, call_id, "territories", changes["territories"])
     _add_differences(cursor, call_id, "criteria", changes["criteria"])
+    _add_differences(cursor, call_id, "levels", changes["levels"])
+    _bump_revision(cursor, call_id)
+
+
+# A call's revision goes up with every refresh of one of its projects (SQLite ≥ 3.24 and
+# PostgreSQL alike): what is cached under it (the judgement panel) is computed again.
+REVISION_SQL = """
+INSERT INTO projects_callsummary (call_id, revision) VALUES (%s, 1)
+ON CONFLICT (call_id) DO UPDATE SET revision = projects_callsummary.revision + 1
+"""
+
+
+def _bump_revision(cursor, call_id: int) -> None:
+    cursor.execute(REVISION_SQL, [call_id])
 
 
 @transaction.atomic
@@ -185,6 +201,7 @@ def rebuild_summaries(*, call=None) -> None:
                 ["contributions"],
                 batch_size=500,
             )
+            _bump_revision(cursor, call_id)
             for name, rows in call_totals(call_id=call_id, parts=parts).items():
                 model, keys, fields = TABLES[name]
                 model.objects.filter(call_id=call_id).delete()
@@ -211,10 +228,41 @@ def _started_from(origin, *models) -> bool:
     return model in models
 
 
+# The projects whose refresh waits for the end of a `refreshes_deferred` block (None: none).
+_deferred: ContextVar[set | None] = ContextVar("summaries_deferred", default=None)
+
+
+@contextmanager
+def refreshes_deferred():
+    """Within the block, the writes that change a project's summary note the project, and
+    it is refreshed once, at the block's end, still in the caller's transaction: a service
+    that saves an assessment twice (its scores, then its fields) refreshes it once. A block
+    left by an exception refreshes nothing (its transaction is rolled back)."""
+    if _deferred.get() is not None:
+        yield
+        return
+    token = _deferred.set(set())
+    try:
+        yield
+        pending = _deferred.get()
+    finally:
+        _deferred.reset(token)
+    for project_id in sorted(pending):
+        refresh_project_summary(project=project_id)
+
+
+def _refresh_or_defer(project_id) -> None:
+    pending = _deferred.get()
+    if pending is None:
+        refresh_project_summary(project=project_id)
+    else:
+        pending.add(project_id)
+
+
 @receiver(post_save, sender=Project, dispatch_uid="summaries_project_saved")
 def _project_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        refresh_project_summary(project=instance.pk)
+        _refresh_or_defer(instance.pk)
 
 
 @receiver(pre_delete, sender=Project, dispatch_uid="summaries_project_deleted")
@@ -244,4 +292,4 @@ def _project_deleted(sender, instance, origin=None, **kwargs):
 def _review_changed(sender, instance, raw=False, origin=None, **kwargs):
     if raw or _started_from(origin, Project, Call):
         return
-    refresh_project_summary(project=instance.project_id)
+    _refresh_or_defer(instance.project_id)

@@ -116,3 +116,30 @@ def test_calls_are_found_on_title_description_and_funder():
     assert list(search_calls(calls, "REEMPLOI")) == [call]
     assert list(search_calls(calls, "hauts de france")) == [call]
     assert list(search_calls(calls, "circulaire inconnu")) == []
+
+
+def test_the_search_text_follows_edits_and_a_renamed_organisation(projects):
+    project = Project.objects.get(title="Épicerie solidaire")
+    project.title = "Épicerie itinérante"
+    project.save(update_fields=["title"])
+    assert found("itinerante") == {"Épicerie itinérante"}
+    assert found("solidaire") == {"Jardin partagé des Écluses"}  # the other's organisation
+
+    project.organisation.name = "La Tournée du Marché"
+    project.organisation.save()
+
+    assert found("tournee marche") == {"Épicerie itinérante"}
+    assert found("elan") == set()
+
+
+def test_the_french_full_text_query_reads_the_index(projects):
+    """On PostgreSQL the stemmed query is answered from the GIN index of migration 0012."""
+    if connection.vendor != "postgresql":
+        pytest.skip("French full-text search is PostgreSQL's")
+    queryset = search_projects(Project.objects.all(), "jardins")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = queryset.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "project_search_fts" in plan

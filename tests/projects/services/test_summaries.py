@@ -12,7 +12,9 @@ from projects import dashboards
 from projects.dashboards.summaries import summaries_mismatches
 from projects.models import (
     Assignment,
+    CallSummary,
     CriterionSummary,
+    LevelSummary,
     Project,
     ProjectSummary,
     ReviewerSummary,
@@ -189,3 +191,52 @@ def test_deleting_projects_in_bulk_takes_back_what_they_added(example):
     assert (rows["32"].submitted, rows["32"].mean_total) == (0, None)
     r3 = example["reviewers"][2]
     assert ReviewerSummary.objects.get(call=call, reviewer=r3).reviews == 0
+
+
+def test_distributions_and_the_call_revision_follow_each_write(example):
+    call = example["call"]
+    distribution = {
+        row["criterion"].code: row for row in dashboards.criterion_distribution(call=call)
+    }
+    # K3 over the counted reviews: A's N/A, 2, 2 and B's 2, N/A.
+    assert distribution["K3"]["levels"] == [(0, 0), (1, 0), (2, 3)]
+    assert distribution["K3"]["not_applicable"] == 2
+    revision = CallSummary.objects.get(call=call).revision
+
+    r3 = example["reviewers"][2]
+    review = example["a"].assessments.get(author=r3)
+    review.scores.filter(criterion__code="K3").update(value=0)
+    review.save()
+
+    distribution = {
+        row["criterion"].code: row for row in dashboards.criterion_distribution(call=call)
+    }
+    assert distribution["K3"]["levels"] == [(0, 1), (1, 0), (2, 2)]
+    assert CallSummary.objects.get(call=call).revision > revision
+    LevelSummary.objects.filter(call=call).update(scores=7)
+    assert any(line.startswith("niveau") for line in summaries_mismatches(call=call))
+
+
+def test_deferred_refreshes_run_once_at_the_end_of_the_block(example, monkeypatch):
+    from projects.services import summaries as service
+
+    refreshed = []
+    original = service.refresh_project_summary
+    monkeypatch.setattr(
+        service,
+        "refresh_project_summary",
+        lambda *, project: refreshed.append(project) or original(project=project),
+    )
+    review = example["b"].assessments.get(author=example["reviewers"][0])
+    with service.refreshes_deferred():
+        review.save()
+        review.save()
+        assert refreshed == []
+    assert refreshed == [example["b"].pk]
+
+    refreshed.clear()
+    with pytest.raises(RuntimeError), service.refreshes_deferred():
+        review.save()
+        raise RuntimeError
+    assert refreshed == []
+    assert summaries_mismatches(call=example["call"]) == []

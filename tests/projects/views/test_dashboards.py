@@ -218,7 +218,7 @@ def test_calibration_query_count_does_not_grow(example, client, size):
     add_reviewed_projects(example["call"], size)
     client.force_login(example["funder"])
 
-    with count_queries(8):
+    with count_queries(9):
         response = client.get(reverse("projects:call_calibration", args=[example["call"].pk]))
 
     assert response.status_code == 200

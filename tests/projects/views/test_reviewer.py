@@ -456,7 +456,7 @@ def test_review_list_query_count_does_not_grow(client):
 # first save too); both read the assignment (anti-anchoring lock). The POST also refreshes the
 # project's dashboard summary after each save of the review and of its assignment (issue 20:
 # summaries maintained in the transaction of the write), a fixed number of statements.
-SCORING_FORM_QUERIES = {"get": 14, "post": 43}
+SCORING_FORM_QUERIES = {"get": 14, "post": 33}
 
 
 @pytest.mark.parametrize("others", [1, 3])
