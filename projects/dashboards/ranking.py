@@ -146,7 +146,7 @@ stats AS (
 RANKING_SQL = """
 SELECT page.*, d.name AS departement_name, r.name AS region_name
 FROM (
-    SELECT s.*{extra_column}
+    SELECT {columns}{extra_column}
     FROM projects_projectsummary s {extra_join}
     WHERE s.call_id = %s AND s.visible {filters}
     ORDER BY ({order} IS NULL){nulls}, {order} {inner_direction}, s.project_id{tie}
@@ -156,6 +156,32 @@ LEFT JOIN territories_departement d ON d.code = page.departement_code
 LEFT JOIN territories_region r ON r.code = page.region_code
 ORDER BY ({page_order} IS NULL), {page_order} {direction}, page.project_id
 """
+
+# What a page reads of each summary row: never the contributions or the standing, the
+# long texts only writes need.
+RANKING_COLUMNS = ", ".join(
+    f"s.{column}"
+    for column in dict.fromkeys(
+        (
+            "project_id",
+            "title",
+            "status",
+            "region_code",
+            "departement_code",
+            "reviews",
+            "assigned",
+            "totals",
+            "scored_criteria",
+            "criteria",
+            "gate_code",
+            "self_status",
+            "self_total",
+            "self_answered",
+            "outcome",
+            *SORT_KEYS.values(),
+        )
+    )
+)
 
 # The number of projects the filters keep, from the same rows (an index-only count).
 RANKING_COUNT_SQL = """
@@ -263,6 +289,7 @@ def call_ranking(
         end = min(offset + page_size, count)
         offset, limit = count - end, end - offset
     sql = RANKING_SQL.format(
+        columns=RANKING_COLUMNS,
         filters=filters,
         extra_join=extra_join,
         extra_column=extra_column,
