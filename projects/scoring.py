@@ -113,3 +113,30 @@ def comment_required(criterion, value: int | None) -> bool:
     return value == criterion.scale_min or (
         criterion.threshold is not None and value < criterion.threshold
     )
+
+
+def stored_summaries(assessments, criteria, scores):
+    """(assessment, Summary) for each of `assessments`, from raw rows: `criteria` and
+    `scores` querysets (a migration's historical models too: the criterion's kind is read,
+    not a property). For the migrations that recompute stored totals in bulk."""
+    specs: dict[int, list[CriterionSpec]] = {}
+    for criterion in criteria:
+        specs.setdefault(criterion.version_id, []).append(
+            CriterionSpec(
+                id=criterion.pk,
+                weight=Decimal(criterion.weight),
+                scale_min=criterion.scale_min,
+                scale_max=criterion.scale_max,
+                is_core=criterion.kind == "core",
+            )
+        )
+    values: dict[int, dict] = {}
+    for assessment_id, criterion_id, value in scores.values_list(
+        "assessment_id", "criterion_id", "value"
+    ):
+        values.setdefault(assessment_id, {})[criterion_id] = value
+    for assessment in assessments:
+        yield (
+            assessment,
+            summarise(specs.get(assessment.grid_version_id, []), values.get(assessment.pk, {})),
+        )

@@ -73,10 +73,14 @@ def role_users(db):
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
-    # The API's rate limits count in the (per-process) cache; a test starts with none used.
+    # The API's rate limits count in the (per-process) cache; a test starts with none used,
+    # and with no judgement panel kept in memory from another test's call.
     from django.core.cache import cache
 
+    from projects.dashboards import judgement
+
     cache.clear()
+    judgement._recent.clear()
 
 
 @pytest.fixture(autouse=True)

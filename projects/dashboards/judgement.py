@@ -9,7 +9,9 @@ changes one of its projects' summaries), so a page view costs one small query un
 review, an assignment, a decision or a project of the call changes.
 """
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from django.core.cache import cache
@@ -129,11 +131,14 @@ class JudgementQuality:
     def icc_reading(self) -> Reading | None:
         return icc_reading(self.icc.icc1_1 if self.icc else None)
 
+    @cached_property
+    def corrected_order(self) -> list[ProjectRank]:
+        """The projects in the corrected ranking's order, sorted once per panel kept."""
+        return sorted(self.ranking, key=lambda row: row.corrected_rank)
+
     def by(self, ranking: str) -> list[ProjectRank]:
         """The projects in the order of the raw or the corrected ranking."""
-        if ranking == "corrected":
-            return sorted(self.ranking, key=lambda row: row.corrected_rank)
-        return self.ranking
+        return self.corrected_order if ranking == "corrected" else self.ranking
 
     def grey_zone(self, line: int, ranking: str = "raw") -> list[ProjectRank]:
         """The projects whose rank interval, in the given ranking, crosses the funding line
@@ -174,14 +179,30 @@ def _revision(call) -> int:
     )
 
 
+# This process's last panels, by cache key: a panel of 20,000 projects takes longer to
+# unpickle from the shared cache than to render a page of it. A key names one revision of
+# one call, so a kept panel is never stale; the oldest are dropped past RECENT_PANELS.
+RECENT_PANELS = 8
+_recent: OrderedDict[str, JudgementQuality] = OrderedDict()
+
+
 def judgement_quality(*, call) -> JudgementQuality:
-    """The call's judgement quality, from the cache while its counted reviews are unchanged
-    (one query), otherwise computed (a few queries and the bootstrap) and cached."""
-    key = f"judgement:{CACHE_VERSION}:{call.pk}:{_revision(call)}"
-    found = cache.get(key)
+    """The call's judgement quality, from this process's memory or the shared cache while
+    the call is unchanged (one query), otherwise computed (a few queries and the bootstrap)
+    and cached."""
+    # The call's creation time too: a restored or re-created database may give another call
+    # the same id and revision.
+    created = call.created_at.timestamp() if call.created_at else 0
+    key = f"judgement:{CACHE_VERSION}:{call.pk}:{created}:{_revision(call)}"
+    found = _recent.get(key)
     if found is None:
-        found = compute_judgement_quality(call=call)
-        cache.set(key, found, CACHE_SECONDS)
+        found = cache.get(key)
+        if found is None:
+            found = compute_judgement_quality(call=call)
+            cache.set(key, found, CACHE_SECONDS)
+        _recent[key] = found
+        while len(_recent) > RECENT_PANELS:
+            _recent.popitem(last=False)
     return found
 
 

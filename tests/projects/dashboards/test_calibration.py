@@ -66,3 +66,16 @@ def test_criterion_distribution_counts_levels_and_not_applicable(example):
         ("K2", [(0, 1), (1, 1), (2, 3)], 0),
         ("K3", [(0, 0), (1, 0), (2, 3)], 2),
     ]
+
+
+def test_the_judgement_panel_is_kept_until_the_call_changes(example):
+    from projects.dashboards import judgement_quality
+
+    call = example["call"]
+    first = judgement_quality(call=call)
+    assert judgement_quality(call=call) is first  # this process's memory, no recomputation
+
+    review = example["b"].assessments.get(author=example["reviewers"][0])
+    review.save()  # any write that refreshes a project of the call bumps its revision
+
+    assert judgement_quality(call=call) is not first
