@@ -256,13 +256,16 @@ def demo_projects_create() -> list[tuple[str, int]]:
         if Call.objects.filter(title=spec["title"]).exists():
             report.append((spec["title"], 0))
             continue
-        call = demo_call_create(spec, version, now)
-        with_demo_holder = spec["key"] in ("region", "rural")
-        created = demo_call_fill(
-            call, spec, criteria, rng, holders, demo_holder if with_demo_holder else None
-        )
-        if spec["final_status"] in (CallStatus.REVIEW, CallStatus.DECIDED):
-            services.call_transition(call=call, to=CallStatus.REVIEW, by=None, early=True)
-            demo_call_review(call, criteria, decide=spec["final_status"] == CallStatus.DECIDED)
+        # Each project's summaries are refreshed once, when its call is ready, rather than on
+        # each of the many saves that build it.
+        with services.refreshes_deferred():
+            call = demo_call_create(spec, version, now)
+            with_demo_holder = spec["key"] in ("region", "rural")
+            created = demo_call_fill(
+                call, spec, criteria, rng, holders, demo_holder if with_demo_holder else None
+            )
+            if spec["final_status"] in (CallStatus.REVIEW, CallStatus.DECIDED):
+                services.call_transition(call=call, to=CallStatus.REVIEW, by=None, early=True)
+                demo_call_review(call, criteria, decide=spec["final_status"] == CallStatus.DECIDED)
         report.append((spec["title"], created))
     return report

@@ -80,6 +80,19 @@ def _compiled(vendor: str) -> tuple[str, tuple]:
     return _compile(_counted_queryset())
 
 
+# Stands for the project's id in the statement compiled once for any project (no real id is
+# negative).
+_ANY_PROJECT = -7_654_321_987
+
+
+@functools.cache
+def _compiled_for_project(vendor: str) -> tuple[str, tuple]:
+    """The reviews that count of one project, compiled once per database kind with a stand-in
+    for the project's id (`_ANY_PROJECT`), replaced by the real one at each use: a write's
+    refresh and a project's pages read it several times each."""
+    return _compile(_counted_queryset().filter(project_id=_ANY_PROJECT))
+
+
 def calls_in(column: str, call_ids: list[int] | None) -> tuple[str, list]:
     """A WHERE fragment restricting `column` to the given calls: None is every call, an empty
     list none."""
@@ -108,7 +121,8 @@ def counted_reviews_sql(
         # Inside the statement, where both databases use the project's index: SQLite does
         # not push an outer condition into this subquery (a write's refresh would read the
         # whole table).
-        sql, params = _compile(_counted_queryset().filter(project_id=project_id))
+        sql, params = _compiled_for_project(connection.vendor)
+        params = tuple(project_id if value == _ANY_PROJECT else value for value in params)
     if call_id is not None:
         conditions.append("counted.call_id = %s")
         values.append(call_id)

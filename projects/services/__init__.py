@@ -75,7 +75,11 @@ from projects.services.submissions import (
     project_update,
     project_withdraw,
 )
-from projects.services.summaries import rebuild_summaries, refresh_project_summary
+from projects.services.summaries import (
+    rebuild_summaries,
+    refresh_project_summary,
+    refreshes_deferred,
+)
 
 __all__ = [
     "assignments_set_due_date",
@@ -127,6 +131,7 @@ __all__ = [
     "project_withdraw",
     "rebuild_summaries",
     "refresh_project_summary",
+    "refreshes_deferred",
     "review_locked",
     "review_mark_others_seen",
     "review_problems",

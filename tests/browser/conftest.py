@@ -173,6 +173,8 @@ def browser_errors(page):
 def site(live_server, reference_data, page, browser_errors):
     """A live server with reference data, and a page whose errors fail the test."""
     page.set_default_timeout(10_000)
+    # Assertions wait as long as actions do: a loaded CI machine answers slower.
+    expect.set_options(timeout=10_000)
     return live_server.url
 
 
