@@ -192,10 +192,13 @@ def contributions(*, call_id: int, project_id: int | None = None) -> dict[int, C
     }
 
 
+def zeros(fields) -> tuple:
+    """A row of `fields` with nothing in it: 0, or Fraction(0) for an exact sum."""
+    return tuple(Fraction(0) if field in FRACTION_FIELDS else 0 for field in fields)
+
+
 def _add(totals: dict, key, values: tuple, sign: int) -> None:
-    current = totals.get(key)
-    if current is None:
-        current = tuple(0 if not isinstance(v, Fraction) else Fraction(0) for v in values)
+    current = totals.get(key) or (0,) * len(values)
     totals[key] = tuple(a + sign * b for a, b in zip(current, values, strict=True))
 
 

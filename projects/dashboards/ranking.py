@@ -185,7 +185,7 @@ RANKING_COLUMNS = ", ".join(
 
 # The number of projects the filters keep, from the same rows (an index-only count).
 RANKING_COUNT_SQL = """
-SELECT COUNT(*) AS projects FROM projects_projectsummary s {extra_join}
+SELECT COUNT(*) AS projects FROM projects_projectsummary s
 WHERE s.call_id = %s AND s.visible {filters}
 """
 
@@ -275,9 +275,7 @@ def call_ranking(
         extra_join = f"LEFT JOIN (VALUES {rows}) corrected ON corrected.column1 = s.project_id"
         extra_column = ", corrected.column2 AS corrected_rank"
         extra_params = [value for pair in corrected_ranks.items() for value in pair]
-    counted = fetch_dicts(
-        RANKING_COUNT_SQL.format(filters=filters, extra_join=""), [call.pk, *params]
-    )
+    counted = fetch_dicts(RANKING_COUNT_SQL.format(filters=filters), [call.pk, *params])
     count = counted[0]["projects"] if counted else 0
     page = max(int(page), 1)
     offset, limit = (page - 1) * page_size, page_size

@@ -108,13 +108,11 @@ def counted_reviews_sql(
     project_id: int | None = None,
     call_id: int | None = None,
     call_ids=None,
-    author_ids=None,
 ) -> tuple[str, list]:
     """(SQL, params) of the reviews that count (`Assessment.objects.counted_reviews()`),
-    restricted to one project, one call or a list of calls (None: every call), and to some
-    authors (`author_ids`, None: every author), with the
-    columns of `_COLUMNS`: the review's total in units (NULL when every criterion is "sans
-    objet"), its project's call and territory."""
+    restricted to one project, one call or a list of calls (None: every call), with the
+    columns of `_COLUMNS`: the review's total exactly and in units (NULL when every criterion
+    is "sans objet"), its project's call and territory."""
     sql, params = _compiled(connection.vendor)
     conditions, values = [], []
     if project_id is not None:
@@ -128,10 +126,6 @@ def counted_reviews_sql(
         values.append(call_id)
     if call_ids is not None:
         clause, ids = calls_in("counted.call_id", call_ids)
-        conditions.append(clause)
-        values.extend(ids)
-    if author_ids is not None:
-        clause, ids = calls_in("counted.author_id", list(author_ids))
         conditions.append(clause)
         values.extend(ids)
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
@@ -148,11 +142,6 @@ def list_of(column: str) -> str:
 
 def integers(text: str | None) -> list[int]:
     return [int(item) for item in text.split(",")] if text else []
-
-
-def points(units) -> Fraction | None:
-    """A total read in units, as its exact value in points."""
-    return None if units is None else Fraction(int(units), UNIT)
 
 
 def fractions(text: str | None) -> list[Fraction]:

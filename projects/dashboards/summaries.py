@@ -16,6 +16,7 @@ from projects.dashboards.contributions import (
     Contribution,
     contributions,
     totals_of,
+    zeros,
 )
 from projects.dashboards.ranking import REVIEW_STATS_CTES
 from projects.dashboards.sql import (
@@ -265,17 +266,24 @@ def key_of(key) -> tuple:
     return key if isinstance(key, tuple) else (key,)
 
 
+def with_progress(progress: dict, calibration: dict) -> dict:
+    """The reviewers' rows (`TABLES["reviewers"]`): each reviewer's progress (expected,
+    done) followed by its calibration sums, either one absent counted as nothing."""
+    rows = {reviewer_id: (*pair, *zeros(REVIEWER_FIELDS)) for reviewer_id, pair in progress.items()}
+    for reviewer_id, values in calibration.items():
+        rows[reviewer_id] = (*progress.get(reviewer_id, (0, 0)), *values)
+    return rows
+
+
 def call_totals(*, call_id: int, parts: dict) -> dict[str, dict]:
     """The call-wide rows of a call, from its projects' contributions and its reviewers'
     progress (one statement): {table name: {key: values in the table's column order}}."""
     totals = totals_of(parts.values())
-    zero = tuple(Fraction(0) if field in FRACTION_FIELDS else 0 for field in REVIEWER_FIELDS)
-    reviewers = {}
-    for reviewer_id, expected, done in progress_rows(call_id=call_id):
-        reviewers[reviewer_id] = (expected, done, *zero)
-    for reviewer_id, values in totals["reviewers"].items():
-        reviewers[reviewer_id] = (*reviewers.get(reviewer_id, (0, 0))[:2], *values)
-    totals["reviewers"] = reviewers
+    progress = {
+        reviewer_id: (expected, done)
+        for reviewer_id, expected, done in progress_rows(call_id=call_id)
+    }
+    totals["reviewers"] = with_progress(progress, totals["reviewers"])
     return totals
 
 
@@ -300,16 +308,15 @@ def summaries_mismatches(*, call) -> list[str]:
     fresh = {
         row["project_id"]: _canonical(row, PROJECT_COLUMNS) for row in fetch_dicts(sql, params)
     }
-    stored = {
-        row["project_id"]: _canonical(row, PROJECT_COLUMNS)
-        for row in ProjectSummary.objects.filter(call=call).values(*PROJECT_COLUMNS)
-    }
+    stored, kept = {}, {}
+    for row in ProjectSummary.objects.filter(call=call).values(*PROJECT_COLUMNS, "contributions"):
+        stored[row["project_id"]] = _canonical(row, PROJECT_COLUMNS)
+        kept[row["project_id"]] = Contribution.from_json(row["contributions"])
     parts = contributions(call_id=call.pk)
-    kept = dict(ProjectSummary.objects.filter(call=call).values_list("project", "contributions"))
     for project_id in sorted(fresh.keys() | stored.keys()):
         if fresh.get(project_id) != stored.get(project_id) or parts.get(
             project_id, EMPTY
-        ) != Contribution.from_json(kept.get(project_id, "")):
+        ) != kept.get(project_id, EMPTY):
             problems.append(f"projet {project_id}")
     labels = {
         "reviewers": "évaluateur",

@@ -80,14 +80,11 @@ MEASURES = {
 }
 
 
-def _scope(call_ids, level, region):
+def _summary_key(level: str) -> str:
+    """The territory summaries' column of a level: its région or its département code."""
     if level not in ("region", "departement"):
         raise ValueError(level)
-    key = "region_id" if level == "region" else "departement_id"
-    where, where_params = "", []
-    if level == "departement" and region:
-        where, where_params = "WHERE t.region_id = %s", [region]
-    return key, where, where_params
+    return "region_code" if level == "region" else "departement_code"
 
 
 def territory_figures(
@@ -98,10 +95,13 @@ def territory_figures(
     requested and granted, and the mean of the projects' mean totals (each project once).
     Every territory appears, with zeros where nothing was submitted. One query over the
     calls' territory summaries."""
-    _, where, where_params = _scope(call_ids, level, region)
+    key = _summary_key(level)
+    where, where_params = "", []
+    if level == "departement" and region:
+        where, where_params = "WHERE t.region_id = %s", [region]
     calls, call_params = calls_in("call_id", call_ids)
     sql = TERRITORY_SQL.format(
-        key="region_code" if level == "region" else "departement_code",
+        key=key,
         means=list_of("mean_sum"),
         calls=calls,
         parent="t.region_id AS region_code," if level == "departement" else "NULL AS region_code,",
@@ -153,7 +153,7 @@ def territory_criterion_heatmap(
 
     Each criterion on its own scale: Σ(v − min) / Σ(max − min) = the mean of the normalised
     values (v − min)/(max − min), exact."""
-    key = "region_code" if level == "region" else "departement_code"
+    key = _summary_key(level)
     where, where_params = "", []
     if level == "departement" and region:
         where, where_params = "AND cs.region_code = %s", [region]

@@ -25,7 +25,6 @@ from django.dispatch import receiver
 from projects.dashboards.contributions import (
     EMPTY,
     FRACTION_FIELDS,
-    REVIEWER_FIELDS,
     Contribution,
     contributions,
     differences,
@@ -38,6 +37,7 @@ from projects.dashboards.summaries import (
     key_of,
     project_summary_statement,
     standing_of,
+    with_progress,
 )
 from projects.models import (
     Assessment,
@@ -59,12 +59,14 @@ def _add_differences(cursor, call_id: int, name: str, rows: dict) -> None:
     table = model._meta.db_table
     counts = [field for field in fields if field not in FRACTION_FIELDS]
     exact = [field for field in fields if field in FRACTION_FIELDS]
-    ordered = sorted(rows.items())  # a fixed order: two writers lock rows alike
+    # A fixed order, so that two writers lock rows alike; each row's deltas by column.
+    ordered = [
+        (key, dict(zip(fields, deltas, strict=True))) for key, deltas in sorted(rows.items())
+    ]
     columns = ("call_id", *keys, *counts)
     values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(ordered))
     params = []
-    for key, deltas in ordered:
-        named = dict(zip(fields, deltas, strict=True))
+    for key, named in ordered:
         params += [call_id, *key_of(key), *(named[field] for field in counts)]
     conflict = ", ".join(("call_id", *keys))
     updates = ", ".join(f"{field} = {table}.{field} + excluded.{field}" for field in counts)
@@ -73,11 +75,7 @@ def _add_differences(cursor, call_id: int, name: str, rows: dict) -> None:
         f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}",
         params,
     )
-    changed = [
-        (key, deltas)
-        for key, deltas in ordered
-        if any(dict(zip(fields, deltas, strict=True))[field] for field in exact)
-    ]
+    changed = [(key, named) for key, named in ordered if any(named[field] for field in exact)]
     if not exact or not changed:
         return
     match = " AND ".join(f"{column} = %s" for column in keys)
@@ -92,8 +90,7 @@ def _add_differences(cursor, call_id: int, name: str, rows: dict) -> None:
     assignments, params = [], []
     for position, field in enumerate(exact):
         cases = []
-        for key, deltas in changed:
-            named = dict(zip(fields, deltas, strict=True))
+        for key, named in changed:
             new = Fraction(stored[key_of(key)][position]) + named[field]
             cases.append(f"WHEN {match} THEN %s")
             params += [*key_of(key), str(new)]
@@ -104,26 +101,22 @@ def _add_differences(cursor, call_id: int, name: str, rows: dict) -> None:
     )
 
 
-def _progress_differences(before: str, after: str) -> dict[int, tuple]:
-    """The difference between a project's old and new standing, per reviewer, as deltas of
-    the reviewers' table with zero calibration."""
+def _progress_differences(before: str, after: str) -> dict[int, tuple[int, int]]:
+    """The difference between a project's old and new standing, per reviewer whose
+    (expected, done) changed."""
     old, new = standing_of(before), standing_of(after)
-    zero = tuple(Fraction(0) if field in FRACTION_FIELDS else 0 for field in REVIEWER_FIELDS)
     result = {}
     for reviewer_id in old.keys() | new.keys():
         was, now = old.get(reviewer_id, (0, 0)), new.get(reviewer_id, (0, 0))
         if was != now:
-            result[reviewer_id] = (now[0] - was[0], now[1] - was[1], *zero)
+            result[reviewer_id] = (now[0] - was[0], now[1] - was[1])
     return result
 
 
 def _apply(cursor, call_id, before_standing, after_standing, before, after) -> None:
     changes = differences(before, after)
-    reviewers = _progress_differences(before_standing, after_standing)
-    for reviewer_id, deltas in changes["reviewers"].items():
-        progress = reviewers.get(reviewer_id, (0, 0))[:2]
-        reviewers[reviewer_id] = (*progress, *deltas)
-    _add_differences(cursor, call_id, "reviewers", reviewers)
+    progress = _progress_differences(before_standing, after_standing)
+    _add_differences(cursor, call_id, "reviewers", with_progress(progress, changes["reviewers"]))
     _add_differences(cursor, call_id, "territories", changes["territories"])
     _add_differences(cursor, call_id, "criteria", changes["criteria"])
     _add_differences(cursor, call_id, "levels", changes["levels"])
@@ -221,11 +214,11 @@ def rebuild_summaries(*, call=None) -> None:
                 )
 
 
-def _started_from(origin, *models) -> bool:
-    """Whether a deletion started from one of `models` (an instance or a queryset): a deleted
-    project's or call's summaries go with it."""
+def _started_from_project(origin) -> bool:
+    """Whether a deletion started from a project (an instance or a queryset): its summary
+    goes with it, and `_project_deleted` has taken back what it added."""
     model = origin.model if isinstance(origin, QuerySet) else type(origin)
-    return model in models
+    return model is Project
 
 
 # The projects whose refresh waits for the end of a `refreshes_deferred` block (None: none).
@@ -266,11 +259,9 @@ def _project_saved(sender, instance, raw=False, **kwargs):
 
 
 @receiver(pre_delete, sender=Project, dispatch_uid="summaries_project_deleted")
-def _project_deleted(sender, instance, origin=None, **kwargs):
+def _project_deleted(sender, instance, **kwargs):
     """A deleted project takes back what it added to the call-wide rows (its own summary
-    goes with it); a deleted call takes its rows with it."""
-    if _started_from(origin, Call):
-        return
+    goes with it). A call is never deleted with its projects (they protect it)."""
     stored = (
         ProjectSummary.objects.filter(project_id=instance.pk)
         .values_list("standing", "contributions")
@@ -290,6 +281,6 @@ def _project_deleted(sender, instance, origin=None, **kwargs):
 @receiver(post_save, sender=Decision, dispatch_uid="summaries_decision_saved")
 @receiver(post_delete, sender=Decision, dispatch_uid="summaries_decision_deleted")
 def _review_changed(sender, instance, raw=False, origin=None, **kwargs):
-    if raw or _started_from(origin, Project, Call):
+    if raw or _started_from_project(origin):
         return
     _refresh_or_defer(instance.project_id)
