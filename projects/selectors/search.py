@@ -102,10 +102,10 @@ def search_projects(queryset, query: str, *, path: str = "", blind_for_reviewer:
             default=Value(""),
             output_field=TextField(),
         )
-        document = Concat(public, Value(" "), identity, output_field=TextField())
-        return _matching(queryset, document, query)
     document = Concat(public, Value(" "), identity, output_field=TextField())
-    return _matching(queryset, document, query, indexed=_project_fts(path))
+    # The index holds the whole document: a blind reviewer's search computes its own.
+    indexed = None if blind_for_reviewer else _project_fts(path)
+    return _matching(queryset, document, query, indexed=indexed)
 
 
 def search_calls(queryset, query: str):

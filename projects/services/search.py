@@ -7,15 +7,20 @@ from django.dispatch import receiver
 
 from accounts.models import Organisation
 from projects.models import Project
+from territories.text import fold
 
 
 @receiver(post_save, sender=Organisation, dispatch_uid="search_organisation_saved")
 def _organisation_saved(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    for project in Project.objects.filter(organisation=instance).select_related("commune"):
+    # A project's identity text starts with its organisation's folded name (fold works
+    # character by character): only the projects whose text does not are read again, none
+    # on a save that leaves the name as it was.
+    stale = Project.objects.filter(organisation=instance).exclude(
+        search_identity__startswith=fold(f"{instance.name} ")
+    )
+    for project in stale.select_related("commune"):
         project.organisation = instance
-        before = project.search_identity
         project.derive_search_text()
-        if project.search_identity != before:
-            Project.objects.filter(pk=project.pk).update(search_identity=project.search_identity)
+        Project.objects.filter(pk=project.pk).update(search_identity=project.search_identity)
