@@ -179,6 +179,19 @@ def site(live_server, reference_data, page, browser_errors):
 
 
 @pytest.fixture
+def open_form(page):
+    """Follow a link to an assessment form and wait until its scripts have run: htmx binds
+    the running total when the page has loaded, and a level picked before that is answered
+    by no request at all (the total would stay "—", however long a test waits)."""
+
+    def follow(name) -> None:
+        page.get_by_role("link", name=name).click()
+        page.wait_for_load_state("load")
+
+    return follow
+
+
+@pytest.fixture
 def assert_accessible(page):
     """Run axe-core on the current page as it is now; fail on any serious or critical
     violation, or if the page scrolls sideways."""

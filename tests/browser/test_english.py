@@ -21,7 +21,9 @@ def open_menu(page) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_english_reviewer_switches_language_and_scores_a_project(site, page, assert_accessible):
+def test_english_reviewer_switches_language_and_scores_a_project(
+    site, page, assert_accessible, open_form
+):
     assignment = AssignmentFactory(project__title="Picardy Resource Centre")
     project = assignment.project
     criteria = list(Criterion.objects.filter(version=project.call.grid_version).order_by("pk"))
@@ -42,7 +44,7 @@ def test_english_reviewer_switches_language_and_scores_a_project(site, page, ass
 
     expect(page.get_by_role("heading", level=1)).to_have_text("To review")
     assert_no_french("projects to review")
-    page.get_by_role("link", name="Picardy Resource Centre").click()
+    open_form("Picardy Resource Centre")
     expect(page.get_by_text("Response to an unmet or poorly met social need").first).to_be_visible()
     assert_no_french("scoring form")
     page.locator(f"[name='score_{criteria[0].pk}'][value='{criteria[0].scale_max}']").check()

@@ -11,7 +11,7 @@ from tests.factories import PASSWORD, AssignmentFactory
 
 
 @pytest.mark.django_db(transaction=True)
-def test_reviewer_scores_a_project_and_sees_the_total(site, page, assert_accessible):
+def test_reviewer_scores_a_project_and_sees_the_total(site, page, assert_accessible, open_form):
     assignment = AssignmentFactory(project__title="Ressourcerie de Picardie")
     criteria = list(
         Criterion.objects.filter(version=assignment.project.call.grid_version).order_by("pk")
@@ -21,7 +21,7 @@ def test_reviewer_scores_a_project_and_sees_the_total(site, page, assert_accessi
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
 
-    page.get_by_role("link", name="Ressourcerie de Picardie").click()
+    open_form("Ressourcerie de Picardie")
     first = page.locator(f"[name='score_{criteria[0].pk}'][value='{criteria[0].scale_max}']")
     first.check()
     # htmx recomputes the running total on the server with the one scoring function.

@@ -214,7 +214,7 @@ def open_call(funder=None, **kwargs):
 
 
 def test_holder_describes_self_assesses_and_submits_a_project(
-    site, page, login, assert_accessible, screenshot
+    site, page, login, assert_accessible, screenshot, open_form
 ):
     call = open_call()
     member("camille@exemple.fr", Role.HOLDER, OrganisationFactory(name="Les Jardins du Marais"))
@@ -251,7 +251,7 @@ def test_holder_describes_self_assesses_and_submits_a_project(
     )
     expect(page.get_by_text("L'auto-évaluation est obligatoire pour cet appel")).to_be_visible()
 
-    page.get_by_role("link", name="Auto-évaluation").click()
+    open_form("Auto-évaluation")
     first, others = criteria[0], criteria[1:]
     page.locator(f"[name='score_{first.pk}'][value='3']").check()
     # htmx recomputes the running total on the server as the holder answers.
@@ -299,7 +299,7 @@ def tab_to(page, selector: str, limit: int = 300) -> None:
 
 
 def test_funder_assigns_reviewers_who_score_one_with_the_keyboard_alone(
-    site, page, login, assert_accessible, screenshot
+    site, page, login, assert_accessible, screenshot, open_form
 ):
     funder = region_funder()
     member("financeur@exemple.fr", Role.FUNDER, funder)
@@ -339,7 +339,7 @@ def test_funder_assigns_reviewers_who_score_one_with_the_keyboard_alone(
     # Rita scores the garage with the mouse: every criterion at its best level.
     login("rita@exemple.fr")
     page.goto(site + "/evaluations/")
-    page.get_by_role("link", name="Garage solidaire").click()
+    open_form("Garage solidaire")
     for criterion in criteria:
         page.locator(f"[name='score_{criterion.pk}'][value='3']").check()
     expect(page.locator("#live-total [data-total]")).to_have_text("100,00 / 100")
