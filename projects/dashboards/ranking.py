@@ -231,7 +231,7 @@ def call_ranking(
     status: str = "",
     outcome: str = "",
     page: int = 1,
-    page_size: int = PAGE_SIZE,
+    page_size: int | None = PAGE_SIZE,
     corrected_ranks: dict[int, int] | None = None,
     project_ids=None,
 ) -> RankingPage:
@@ -245,6 +245,8 @@ def call_ranking(
     the `corrected` column and sort key; it never changes the raw figures.
 
     `project_ids` (a queryset of project ids, e.g. a search's) keeps those projects only.
+
+    `page_size` None: every project the filters keep, on one page.
 
     Reads the projects' summaries, maintained on write, through an index per sort key and
     direction: the cost grows neither with the number of reviews nor with the page's
@@ -277,6 +279,7 @@ def call_ranking(
         extra_params = [value for pair in corrected_ranks.items() for value in pair]
     counted = fetch_dicts(RANKING_COUNT_SQL.format(filters=filters), [call.pk, *params])
     count = counted[0]["projects"] if counted else 0
+    page_size = page_size or max(count, 1)
     page = max(int(page), 1)
     offset, limit = (page - 1) * page_size, page_size
     # Past the middle, the page is read from the other end of the same index (walked

@@ -66,11 +66,17 @@ def _counted(projects_filter: Q):
     return Assessment.objects.counted_reviews().filter(projects_filter)
 
 
-def opinion_summaries(*, call=None, project=None) -> dict[int, OpinionSummary]:
-    """Per project (of `call`, or `project` alone): the counts of favourable, reserved and
-    unfavourable opinions, and the mean and median of the recommended amounts, over the
-    reviews that count. Two queries whatever the number of projects."""
-    scope = Q(project__call=call) if call is not None else Q(project=project)
+def opinion_summaries(*, call=None, project=None, project_ids=None) -> dict[int, OpinionSummary]:
+    """Per project (of `call`, of the `project_ids` of a committee page, or `project` alone):
+    the counts of favourable, reserved and unfavourable opinions, and the mean and median of
+    the recommended amounts, over the reviews that count. Two queries whatever the number of
+    projects."""
+    if call is not None:
+        scope = Q(project__call=call)
+    elif project_ids is not None:
+        scope = Q(project_id__in=project_ids)
+    else:
+        scope = Q(project=project)
     counts = (
         _counted(scope)
         .order_by()
@@ -192,14 +198,24 @@ def envelope_summary(*, call) -> Envelope:
     )
 
 
-def call_decisions(*, call) -> dict[int, Decision]:
-    """The decisions of the call's projects, by project id (one query)."""
-    return {
-        decision.project_id: decision
-        for decision in Decision.objects.filter(project__call=call).exclude(
-            project__status__in=HIDDEN_PROJECT_STATUSES
-        )
-    }
+def call_decisions(*, call, project_ids=None) -> dict[int, Decision]:
+    """The decisions of the call's projects (or of its `project_ids` only), by project id
+    (one query)."""
+    decisions = Decision.objects.filter(project__call=call).exclude(
+        project__status__in=HIDDEN_PROJECT_STATUSES
+    )
+    if project_ids is not None:
+        decisions = decisions.filter(project_id__in=project_ids)
+    return {decision.project_id: decision for decision in decisions}
+
+
+def proposed_count(*, call) -> int:
+    """How many of the call's decisions are proposed, not yet published (one query)."""
+    return (
+        Decision.objects.filter(project__call=call, status=DecisionStatus.PROPOSED)
+        .exclude(project__status__in=HIDDEN_PROJECT_STATUSES)
+        .count()
+    )
 
 
 # --- Publication ----------------------------------------------------------------------------

@@ -3,6 +3,7 @@ committee view in ranking order against its envelope, the publication of the dec
 the call's journal."""
 
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,14 +19,15 @@ from accounts.permissions import allowed, require
 from accounts.services import client_ip
 from accounts.web import attempt
 from projects import dashboards, services
-from projects.forms import DECISION_FORM_FIELDS, DecisionForm, PublishForm
-from projects.models import Call, Decision, Opinion, Outcome
+from projects.forms import DECISION_FORM_FIELDS, DashboardQueryForm, DecisionForm, PublishForm
+from projects.models import Call, Decision, Opinion, Outcome, Project
 from projects.selectors import committee as committee_selectors
 from projects.selectors.committee import (
     call_decisions,
     envelope_summary,
     opinion_summaries,
     project_reviews,
+    proposed_count,
     publication_plan,
 )
 from projects.views.common import RANKINGS, project_or_404, ranking_in_view
@@ -110,6 +112,11 @@ def decision_edit(request, pk):
     from_committee = request.POST.get("from") == "committee" or request.GET.get("from") == (
         "committee"
     )
+    # The committee page the row was on, to go back to it (checked: a bad value is dropped).
+    committee_url = reverse("projects:call_committee", args=[project.call_id])
+    place = committee_place(request.POST if request.method == "POST" else request.GET)
+    if place:
+        committee_url += f"?{urlencode(place)}"
     form = DecisionForm(
         _form_data(request.POST, decision) if request.method == "POST" else None,
         instance=decision,
@@ -131,8 +138,7 @@ def decision_edit(request, pk):
         )
         if done:
             if from_committee:
-                url = reverse("projects:call_committee", args=[project.call_id])
-                return redirect(f"{url}#project-{project.pk}")
+                return redirect(f"{committee_url}#project-{project.pk}")
             return redirect("projects:project_detail", pk=project.pk)
     return render(
         request,
@@ -146,6 +152,8 @@ def decision_edit(request, pk):
             "ranking_label": RANKINGS[ranking_in_view(request, project.call_id)],
             "envelope": envelope_summary(call=project.call),
             "from_committee": from_committee,
+            "committee_place": place,
+            "committee_url": committee_url,
             **evidence_context(request, project, is_manager=True),
         },
     )
@@ -153,10 +161,25 @@ def decision_edit(request, pk):
 
 # --- The committee view ---------------------------------------------------------------------
 
+# The committee view's rows a page, as on the call dashboard.
+COMMITTEE_PAGE_SIZE = dashboards.PAGE_SIZE
+
 COMMITTEE_ORDERS = {
     "mean": gettext_lazy("Moyenne des évaluateurs"),
     "median": gettext_lazy("Médiane des évaluateurs"),
 }
+
+
+def committee_place(data) -> dict:
+    """The committee view's order and page named in `data` ("ordre", "page"), the valid ones
+    only: where a committee row goes back to."""
+    place = {}
+    if data.get("ordre") in COMMITTEE_ORDERS and data.get("ordre") != "mean":
+        place["ordre"] = data["ordre"]
+    page = DashboardQueryForm(data).value("page", 1)
+    if page > 1:
+        place["page"] = page
+    return place
 
 
 def _managed_call(request, pk, perm) -> Call:
@@ -165,43 +188,70 @@ def _managed_call(request, pk, perm) -> Call:
     return call
 
 
-def committee_rows(*, call, order="mean"):
-    """The committee's rows in ranking order (the dashboards' `call_ranking`): opinions,
-    amounts requested, the decision and the running total against the envelope. The page
-    and the committee booklet (PDF) read the same rows."""
-    count = call.projects.submitted().count()
-    ranking = dashboards.call_ranking(call=call, order=order, page_size=max(count, 1))
-    opinions = opinion_summaries(call=call)
-    decisions = call_decisions(call=call)
-    requested = dict(call.projects.submitted().values_list("pk", "amount_requested"))
-    organisations = dict(call.projects.submitted().values_list("pk", "organisation__name"))
-    envelope = envelope_summary(call=call)
-    running = Decimal(0)
-    rows = []
-    for rank, row in enumerate(ranking.rows, start=1):
+def running_totals(selected, decisions) -> dict[int, Decimal]:
+    """Per selected project with an amount: the total of the amounts granted up to it, in
+    the ranking's order (the "Cumul" column). `selected`: the ranking of the call's selected
+    projects alone, so that a page of the committee costs the same whatever the call's size;
+    `decisions`: theirs, by project id."""
+    running, totals = Decimal(0), {}
+    for row in selected:
         decision = decisions.get(row.project_id)
-        amount = (
-            decision.amount_granted
-            if decision and decision.outcome == Outcome.SELECTED and decision.amount_granted
-            else None
+        if decision and decision.outcome == Outcome.SELECTED and decision.amount_granted:
+            running += decision.amount_granted
+            totals[row.project_id] = running
+    return totals
+
+
+def committee_rows(*, call, order="mean", page: int | None = None):
+    """The committee's rows in ranking order (the dashboards' `call_ranking`): opinions,
+    amounts requested, the decision and the running total against the envelope; `page`: one
+    page of the ranking (the committee view), None: every project (the committee booklet,
+    PDF). Both read the same rows. Returns the rows, the ranking page and the envelope."""
+    if page is None:
+        ranking = dashboards.call_ranking(call=call, order=order, page_size=None)
+        first_rank = 1
+    else:
+        ranking = dashboards.call_ranking(
+            call=call, order=order, page=page, page_size=COMMITTEE_PAGE_SIZE
         )
-        running += amount or 0
+        first_rank = (ranking.page - 1) * COMMITTEE_PAGE_SIZE + 1
+    ids = [row.project_id for row in ranking.rows]
+    selected = dashboards.call_ranking(
+        call=call, order=order, outcome=Outcome.SELECTED, page_size=None
+    ).rows
+    opinions = opinion_summaries(project_ids=ids)
+    decisions = call_decisions(call=call, project_ids=[*ids, *(row.project_id for row in selected)])
+    projects = {
+        pk: (requested, organisation)
+        for pk, requested, organisation in Project.objects.filter(pk__in=ids)
+        .order_by()
+        .values_list("pk", "amount_requested", "organisation__name")
+    }
+    totals = running_totals(selected, decisions)
+    envelope = envelope_summary(call=call)
+    rows = []
+    for rank, row in enumerate(ranking.rows, start=first_rank):
+        decision = decisions.get(row.project_id)
+        running = totals.get(row.project_id)
+        requested, organisation = projects.get(row.project_id, (None, ""))
         rows.append(
             {
                 "rank": rank,
                 "ranking": row,
-                "organisation": organisations.get(row.project_id, ""),
+                "organisation": organisation or "",
                 "opinions": opinions.get(row.project_id),
-                "requested": requested.get(row.project_id),
+                "requested": requested,
                 "decision": decision,
-                "amount": amount,
-                "running": running if amount is not None else None,
+                "amount": decision.amount_granted
+                if decision and decision.outcome == Outcome.SELECTED and decision.amount_granted
+                else None,
+                "running": running,
                 "beyond": envelope.envelope is not None
-                and amount is not None
+                and running is not None
                 and running > envelope.envelope,
             }
         )
-    return rows, envelope, decisions
+    return rows, ranking, envelope
 
 
 @login_required
@@ -214,15 +264,25 @@ def call_committee(request, pk):
     order = request.GET.get("ordre", "mean")
     if order not in COMMITTEE_ORDERS:
         order = "mean"
-    rows, envelope, decisions = committee_rows(call=call, order=order)
+    page_number = DashboardQueryForm(request.GET).value("page", 1)
+    rows, page, envelope = committee_rows(call=call, order=order, page=page_number)
+    if page_number > page.pages:  # past the last page (a decision moved projects): the last
+        return redirect(f"{request.path}?{urlencode({'ordre': order, 'page': page.pages})}")
     can_decide = call.takes_decisions and allowed(request, "projects.manage_call", call)
-    proposed = sum(1 for d in decisions.values() if not d.is_published)
+    proposed = proposed_count(call=call)
     return render(
         request,
         "projects/decisions/committee.html",
         {
             "call": call,
             "rows": rows,
+            "page": page,
+            "previous_url": "?" + urlencode({"ordre": order, "page": page.page - 1})
+            if page.page > 1
+            else "",
+            "next_url": "?" + urlencode({"ordre": order, "page": page.page + 1})
+            if page.page < page.pages
+            else "",
             "envelope": envelope,
             "order": order,
             "orders": list(COMMITTEE_ORDERS.items()),

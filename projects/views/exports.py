@@ -167,7 +167,7 @@ def call_booklet_pdf(request, pk):
     project with its figures, the reviewers' opinions and comments, and the decision."""
     call = get_object_or_404(Call.objects.select_related("funder", "grid_version"), pk=pk)
     require(request, "projects.view_committee", call)
-    rows, envelope, _decisions = committee_rows(call=call)
+    rows, _page, envelope = committee_rows(call=call)
     projects = Project.objects.select_related("organisation", "commune", "departement").in_bulk(
         [row["ranking"].project_id for row in rows]
     )

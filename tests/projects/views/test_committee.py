@@ -181,10 +181,61 @@ def test_committee_view_query_count_does_not_grow(client, committee, size):
         services.decision_propose(project=project, outcome="waitlisted", by=funder)
     client.force_login(funder)
 
-    with count_queries(14):
+    with count_queries(15):
         response = client.get(url("call_committee", committee["call"]))
 
     assert response.status_code == 200
+
+
+def test_committee_pages_carry_ranks_and_running_total_across_pages(client, committee, monkeypatch):
+    """One page at a time, as the dashboard (a page costs the same whatever the call's size):
+    the second page goes on with the ranks and with the running total of the first."""
+    monkeypatch.setattr("projects.views.committee.COMMITTEE_PAGE_SIZE", 1)
+    funder = committee["funder"]
+    for project, amount in ((committee["high"], 30000), (committee["low"], 20000)):
+        services.decision_propose(
+            project=project, outcome="selected", amount_granted=Decimal(amount), by=funder
+        )
+    client.force_login(funder)
+
+    first = client.get(url("call_committee", committee["call"]))
+    second = client.get(url("call_committee", committee["call"]), {"page": 2})
+    beyond = client.get(url("call_committee", committee["call"]), {"page": 9})
+    bad = client.get(url("call_committee", committee["call"]), {"page": "x'"})
+
+    assert [(r["rank"], r["ranking"].title) for r in first.context["rows"]] == [(1, "Haut")]
+    row = second.context["rows"][0]
+    assert (row["rank"], row["ranking"].title) == (2, "Bas")
+    # 30 000 € on page 1, then 20 000 €: 50 000 €, the whole envelope and not beyond it.
+    assert (row["running"], row["beyond"]) == (Decimal(50000), False)
+    html = second.content.decode()
+    assert "Page 2 sur 2" in html
+    assert 'id="publish-all"' in html and "Publier les 2 décisions proposées" in html
+    assert '<input type="hidden" name="page" value="2">' in html
+    assert beyond.status_code == 302 and beyond["Location"].endswith("?ordre=mean&page=2")
+    assert bad.status_code == 200 and bad.context["page"].page == 1
+
+
+def test_a_committee_row_goes_back_to_its_page(client, committee):
+    client.force_login(committee["funder"])
+
+    response = client.post(
+        url("decision_edit", committee["low"]),
+        {"from": "committee", "outcome": "waitlisted", "page": "2", "ordre": "median"},
+    )
+    probed = client.post(
+        url("decision_edit", committee["high"]),
+        {"from": "committee", "outcome": "waitlisted", "page": "-1", "ordre": "<x>"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == (
+        url("call_committee", committee["call"])
+        + f"?ordre=median&page=2#project-{committee['low'].pk}"
+    )
+    assert probed["Location"] == (
+        url("call_committee", committee["call"]) + f"#project-{committee['high'].pk}"
+    )
 
 
 def test_a_committee_row_refused_shows_the_message_at_the_field(client, committee):

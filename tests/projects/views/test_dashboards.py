@@ -182,7 +182,7 @@ DASHBOARD_QUERIES = {
     "call_dashboard_filtered": 10,
     "call_dashboard_last_page": 10,
     "call_judgement": 10,
-    "call_committee": 14,
+    "call_committee": 15,
     "territory_dashboard": 7,
     "territory_heatmap": 8,
     "project_analysis": 13,
