@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from fractions import Fraction
+from math import lcm
 
 
 def mean(values: Sequence[Fraction]) -> Fraction | None:
@@ -58,11 +59,28 @@ class Spread:
 
     @classmethod
     def of(cls, values: Sequence[Fraction]) -> "Spread":
+        """The same figures as `mean`, `median`, `sample_variance` and `square_root` give,
+        computed in integers over the values' common denominator: a ranking page summarises
+        50 projects, where Fraction arithmetic cost a tenth of a millisecond each."""
+        n = len(values)
+        if not n:
+            return cls(count=0, mean=None, median=None, minimum=None, maximum=None, std_dev=None)
+        common = lcm(*(value.denominator for value in values))
+        units = sorted(value.numerator * (common // value.denominator) for value in values)
+        total = sum(units)
+        middle = n // 2
+        variance = None
+        if n > 1:
+            # Σ(x − x̄)² / (n − 1) = (n·Σx² − (Σx)²) / (n·(n − 1)), over common².
+            squares = sum(unit * unit for unit in units)
+            variance = Fraction(n * squares - total * total, n * (n - 1) * common * common)
         return cls(
-            count=len(values),
-            mean=mean(values),
-            median=median(values),
-            minimum=min(values) if values else None,
-            maximum=max(values) if values else None,
-            std_dev=square_root(sample_variance(values)),
+            count=n,
+            mean=Fraction(total, n * common),
+            median=Fraction(units[middle], common)
+            if n % 2
+            else Fraction(units[middle - 1] + units[middle], 2 * common),
+            minimum=Fraction(units[0], common),
+            maximum=Fraction(units[-1], common),
+            std_dev=square_root(variance),
         )

@@ -146,11 +146,17 @@ stats AS (
 RANKING_SQL = """
 SELECT page.*, d.name AS departement_name, r.name AS region_name
 FROM (
-    SELECT {columns}{extra_column}
-    FROM projects_projectsummary s {extra_join}
-    WHERE s.call_id = %s AND s.visible {filters}
-    ORDER BY ({order} IS NULL){nulls}, {order} {inner_direction}, s.project_id{tie}
-    LIMIT %s OFFSET %s
+    SELECT {columns}{extra_page_column}
+    FROM (
+        -- The page's projects alone, read from the sort key's index (index-only: the rows
+        -- skipped before the page are never read), then their rows by primary key.
+        SELECT s.project_id{extra_column}
+        FROM projects_projectsummary s {extra_join}
+        WHERE s.call_id = %s AND s.visible {filters}
+        ORDER BY ({order} IS NULL){nulls}, {order} {inner_direction}, s.project_id{tie}
+        LIMIT %s OFFSET %s
+    ) keys
+    JOIN projects_projectsummary s ON s.project_id = keys.project_id
 ) page
 LEFT JOIN territories_departement d ON d.code = page.departement_code
 LEFT JOIN territories_region r ON r.code = page.region_code
@@ -270,12 +276,13 @@ def call_ranking(
     if order == "corrected" and not corrected_ranks:
         order = "mean"
     column = RANKING_ORDER.get(order, RANKING_ORDER["mean"])
-    extra_join, extra_column, extra_params = "", "", []
+    extra_join, extra_column, extra_page_column, extra_params = "", "", "", []
     if corrected_ranks:
         # VALUES columns are column1, column2 on both SQLite and PostgreSQL.
         rows = ", ".join(["(%s, %s)"] * len(corrected_ranks))
         extra_join = f"LEFT JOIN (VALUES {rows}) corrected ON corrected.column1 = s.project_id"
         extra_column = ", corrected.column2 AS corrected_rank"
+        extra_page_column = ", keys.corrected_rank"
         extra_params = [value for pair in corrected_ranks.items() for value in pair]
     counted = fetch_dicts(RANKING_COUNT_SQL.format(filters=filters), [call.pk, *params])
     count = counted[0]["projects"] if counted else 0
@@ -294,6 +301,7 @@ def call_ranking(
         filters=filters,
         extra_join=extra_join,
         extra_column=extra_column,
+        extra_page_column=extra_page_column,
         order="corrected.column2" if column == "corrected_rank" else f"s.{column}",
         page_order=f"page.{column}",
         direction="DESC" if descending else "ASC",

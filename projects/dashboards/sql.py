@@ -146,7 +146,11 @@ def integers(text: str | None) -> list[int]:
 
 def fractions(text: str | None) -> list[Fraction]:
     """Exact values gathered as "n/d,n/d,…" (`list_of` over `exact`), as Fractions."""
-    return [Fraction(item) for item in text.split(",")] if text else []
+    if not text:
+        return []
+    # int() pairs rather than Fraction("n/d"), which parses each with a regular expression.
+    pairs = (item.partition("/") for item in text.split(","))
+    return [Fraction(int(n), int(d or 1)) for n, _slash, d in pairs]
 
 
 def fraction(text: str | None) -> Fraction | None:

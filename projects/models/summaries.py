@@ -94,7 +94,9 @@ class ProjectSummary(models.Model):
         verbose_name_plural = _("synthèses des projets")
         # One index per sort key and direction, in the ranking's order: the call, projects
         # without a value last, the key, then the project (`dashboards.ranking`): a page is an
-        # index range read, the last as cheap as the first.
+        # index range read, the last as cheap as the first. Over the visible rows only (what
+        # the ranking reads), so that the rows before a page are skipped in the index alone
+        # (an index-only scan), the middle page of 20,000 projects as cheap as the first.
         indexes = [
             models.Index(
                 F("call"),
@@ -102,6 +104,7 @@ class ProjectSummary(models.Model):
                 F(key).desc() if descending else F(key),
                 F("project"),
                 name=f"summary_{name}_{'desc' if descending else 'asc'}",
+                condition=models.Q(visible=True),
             )
             for name, key in SORT_KEYS.items()
             for descending in (False, True)

@@ -4,6 +4,8 @@ from decimal import Decimal
 from fractions import Fraction as F
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from projects import dashboards
 from projects.dashboards import call_ranking
@@ -200,3 +202,22 @@ def test_a_draft_self_assessment_is_no_figure(example):
 
     assert (own.status, own.total, own.answered, own.criteria) == ("draft", None, 2, 3)
     assert [c.self_value for c in dashboards.project_criteria(project=project)] == [None] * 3
+
+
+@pytest.mark.parametrize("order", ["mean", "median", "title"])
+def test_a_page_skips_the_rows_before_it_in_the_index_alone(example, order):
+    """On PostgreSQL the rows before a page are skipped by an index-only scan of the sort
+    key's partial index (visible rows): the middle page of a large call costs what the first
+    does, instead of reading every summary row before it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the plan is PostgreSQL's")
+    call = example["call"]
+    with CaptureQueriesContext(connection) as captured:
+        call_ranking(call=call, order=order, page=2, page_size=1)
+    sql = captured.captured_queries[-1]["sql"]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute(f"EXPLAIN {sql}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert f"Index Only Scan using summary_{order}_" in plan

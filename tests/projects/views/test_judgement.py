@@ -193,7 +193,7 @@ def test_call_dashboard_switches_to_the_corrected_ranking_explicitly(example, cl
     assert raw.context["ranking"] == "raw"
     assert "data-corrected-rank" not in raw.content.decode()
     assert "Classement affiché : brut (moyenne des notes)." in raw.content.decode()
-    ranks = [row.corrected_rank for row, *_cells in corrected.context["rows"]]
+    ranks = [row.corrected_rank for row in corrected.context["page"].rows]
     assert ranks == sorted(ranks) and ranks[0] == 1
     assert "Classement affiché : corrigé des décalages des évaluateurs." in (
         corrected.content.decode()
@@ -201,10 +201,10 @@ def test_call_dashboard_switches_to_the_corrected_ranking_explicitly(example, cl
     assert again.context["ranking"] == "corrected"
     assert back.context["ranking"] == "raw"
     # Raw figures are unchanged by the switch.
-    means = {row.project_id: row.figures.totals.mean for row, *_cells in raw.context["rows"]}
-    assert {
-        row.project_id: row.figures.totals.mean for row, *_cells in corrected.context["rows"]
-    } == (means)
+    means = {row.project_id: row.figures.totals.mean for row in raw.context["page"].rows}
+    assert {row.project_id: row.figures.totals.mean for row in corrected.context["page"].rows} == (
+        means
+    )
 
 
 def test_decision_page_says_which_ranking_was_in_view(example, client):

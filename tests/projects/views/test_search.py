@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 def rows_of(response) -> list[str]:
-    return sorted(row.title for row, *_cells in response.context["rows"])
+    return sorted(row.title for row in response.context["page"].rows)
 
 
 def project_titles(response) -> list[str]:
