@@ -24,6 +24,7 @@ GROUPS = {
         "call_dashboard_filtered",
         "call_dashboard_search",
         "call_dashboard_last_page",
+        "call_dashboard_middle_page",
     ),
     "territory": ("territory_dashboard", "territory_heatmap"),
     "calibration": ("call_calibration",),
@@ -88,7 +89,8 @@ def bench_measure(*, call, requests: int, warmup: int, only=None) -> dict:
     last_page = max((call.projects.count() + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     pages = {
         # The call dashboard: first page (best mean first), sorted by another column,
-        # filtered by région and decision, searched, and its last page.
+        # filtered by région and decision, searched, its last page and its middle page (the
+        # farthest from either end of the index).
         "call_dashboard": (funder, "get", dashboard, None),
         "call_dashboard_sorted": (funder, "get", dashboard + "?sort=-std_dev", None),
         "call_dashboard_filtered": (
@@ -102,6 +104,12 @@ def bench_measure(*, call, requests: int, warmup: int, only=None) -> dict:
             funder,
             "get",
             dashboard + f"?sort=title&page={last_page}",
+            None,
+        ),
+        "call_dashboard_middle_page": (
+            funder,
+            "get",
+            dashboard + f"?sort=-median&page={(last_page + 1) // 2}",
             None,
         ),
         "call_calibration": (

@@ -11,6 +11,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -31,6 +32,7 @@ from projects.selectors.committee import (
     publication_plan,
 )
 from projects.views.common import RANKINGS, project_or_404, ranking_in_view
+from territories.figures import DASH, format_figure, number_separators
 
 # --- Evidence -------------------------------------------------------------------------------
 
@@ -254,6 +256,66 @@ def committee_rows(*, call, order="mean", page: int | None = None):
     return rows, ranking, envelope
 
 
+def committee_cells(rows, *, outcomes) -> list[dict]:
+    """The committee view's rows, their figures, amounts and labels written here rather than
+    by the template (50 rows with a form each: template filters, translations and links in
+    the loop made most of the page's time); the texts are the template's own messages."""
+    separators = number_separators()
+    head, tail = reverse("projects:decision_edit", args=[0]).rsplit("/0/", 1)
+    labels = {
+        "reviews": _("%(n)s éval."),
+        "median": _("méd. %(median)s €"),
+        "outcome": _("Décision pour %(title)s"),
+        "amount": _("Montant accordé pour %(title)s (€)"),
+        "publish": _("Publier la décision sur %(title)s"),
+    }
+
+    def euros(value, places=0):
+        return f"{format_figure(value, places, separators=separators)}\u00a0€"
+
+    cells = []
+    for row in rows:
+        ranking, decision, opinions = row["ranking"], row["decision"], row["opinions"]
+        title = ranking.title
+        chosen = decision.outcome if decision else None
+        amount = decision.amount_granted if decision else None
+        recommended = opinions.recommended_count if opinions else 0
+        cells.append(
+            {
+                "row": row,
+                "id": ranking.project_id,
+                "url": f"{head}/{ranking.project_id}/{tail}",
+                "mean": format_figure(ranking.figures.totals.mean, 2, separators=separators),
+                "reviews": labels["reviews"] % {"n": ranking.figures.reviews},
+                "requested": DASH if row["requested"] is None else euros(row["requested"]),
+                "recommended": format_figure(opinions.recommended_mean, 0, separators=separators)
+                if recommended
+                else None,
+                "recommended_median": labels["median"]
+                % {"median": format_figure(opinions.recommended_median, 0, separators=separators)}
+                if recommended
+                else "",
+                "amount": None if row["amount"] is None else euros(row["amount"]),
+                "running": "" if row["running"] is None else euros(row["running"]),
+                "options": format_html_join(
+                    "",
+                    '<option value="{}"{}>{}</option>',
+                    (
+                        (value, " selected" if value == chosen else "", label)
+                        for value, label in outcomes
+                    ),
+                ),
+                "amount_value": ""
+                if amount is None
+                else (f"{amount:.0f}" if amount == amount.to_integral_value() else f"{amount:.2f}"),
+                "outcome_label": labels["outcome"] % {"title": title},
+                "amount_label": labels["amount"] % {"title": title},
+                "publish_label": labels["publish"] % {"title": title},
+            }
+        )
+    return cells
+
+
 @login_required
 def call_committee(request, pk):
     """The "Comité de sélection": the call's projects in ranking order (the dashboards'
@@ -276,6 +338,7 @@ def call_committee(request, pk):
         {
             "call": call,
             "rows": rows,
+            "cells": committee_cells(rows, outcomes=Outcome.choices),
             "page": page,
             "previous_url": "?" + urlencode({"ordre": order, "page": page.page - 1})
             if page.page > 1
@@ -286,7 +349,6 @@ def call_committee(request, pk):
             "envelope": envelope,
             "order": order,
             "orders": list(COMMITTEE_ORDERS.items()),
-            "outcomes": Outcome.choices,
             "can_decide": can_decide,
             "can_publish": proposed and allowed(request, "projects.publish_decisions", call),
             "proposed_count": proposed,

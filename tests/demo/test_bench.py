@@ -40,6 +40,7 @@ def test_bench_measures_every_page_on_a_small_data_set():
         "call_dashboard_filtered",
         "call_dashboard_search",
         "call_dashboard_last_page",
+        "call_dashboard_middle_page",
         "call_calibration",
         "call_committee",
         "sql_ranking_first",
