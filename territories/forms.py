@@ -1,10 +1,13 @@
 """A commune picked by name or postal code, with or without JavaScript; a decimal typed the
-French way."""
+French way; a list written without its template."""
 
 import re
 
 from django import forms
 from django.urls import reverse_lazy
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from territories.models import Commune
@@ -122,3 +125,39 @@ class CommaDecimalField(forms.DecimalField):
         if number is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return number
+
+
+def _attributes(attrs: dict) -> str:
+    """As templates/django/forms/widgets/attrs.html writes them (escaped)."""
+    return "".join(
+        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class QuickSelect(forms.Select):
+    """Django's list with the markup of the project's select.html (empty choice "— Choisir
+    —"), written in Python rather than by the template: a page that renders lists on every
+    request (the call dashboard's filters, with up to 120 territories) spends a tenth of
+    the time on them."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"', widget["name"]), _attributes(widget["attrs"])]
+        parts.append(">")
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            for option in options:
+                label = option["label"]
+                if label == "---------":
+                    label = gettext("— Choisir —")
+                parts.append(
+                    f'\n  <option value="{escape(option["value"])}"'
+                    f"{_attributes(option['attrs'])}>{conditional_escape(label)}</option>"
+                )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from projects.forms.search import ValidFiltersMixin, search_field
 from projects.models import HIDDEN_PROJECT_STATUSES, Outcome, ProjectStatus, TerritorySummary
+from territories.forms import QuickSelect
 from territories.models import Departement, Region
 
 VISIBLE_STATUSES = [
@@ -22,15 +23,19 @@ class RankingFilterForm(ValidFiltersMixin, forms.Form):
     région or département, so that the two cannot contradict each other."""
 
     q = search_field()
-    territory = forms.ChoiceField(label=gettext_lazy("Territoire"), required=False)
+    territory = forms.ChoiceField(
+        label=gettext_lazy("Territoire"), required=False, widget=QuickSelect
+    )
     status = forms.ChoiceField(
         label=gettext_lazy("Statut"),
         required=False,
+        widget=QuickSelect,
         choices=[("", gettext_lazy("Tous"))] + VISIBLE_STATUSES,
     )
     outcome = forms.ChoiceField(
         label=gettext_lazy("Décision"),
         required=False,
+        widget=QuickSelect,
         choices=[("", gettext_lazy("Toutes")), ("none", gettext_lazy("Sans décision"))]
         + list(Outcome.choices),
     )

@@ -4,6 +4,10 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from django.utils import translation
+from django.utils.formats import number_format
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from territories.figures import format_figure, half_up
 
@@ -37,3 +41,22 @@ def test_format_figure_writes_french_numbers():
     assert format_figure(Fraction(-7, 2), 1, signed=True) == "−3,5"
     assert format_figure(Fraction(-1, 1000), 1, signed=True) == "0,0"  # never "−0,0"
     assert format_figure(None, 2) == "—"
+
+
+@given(
+    value=st.fractions(min_value=-(10**12), max_value=10**12),
+    places=st.integers(min_value=0, max_value=3),
+    grouping=st.booleans(),
+    language=st.sampled_from(["fr", "en"]),
+)
+@settings(max_examples=300, deadline=None)
+def test_figures_write_numbers_as_django_does(value, places, grouping, language):
+    """The separators read once per language write what Django's number_format writes."""
+    with translation.override(language):
+        rounded = half_up(value, places)
+        expected = number_format(
+            abs(rounded), decimal_pos=places, use_l10n=True, force_grouping=grouping
+        )
+        written = format_figure(value, places, grouping=grouping)
+    assert written.lstrip("−") == expected
+    assert written.startswith("−") == (rounded < 0)
