@@ -2,18 +2,23 @@
 list that has a search box (public calls, a funder's calls, the call dashboard's ranking, a
 reviewer's list, a holder's list).
 
-A search is split into words; a row matches when every word appears, accents and case aside,
-in one of the fields the viewer may read. On PostgreSQL a row also matches the French
-full-text query (stemming: "jardins partagés" finds "jardin partagé"). Both sides are folded
-(lower case, accents removed) by the same table in Python and in SQL, so that no database
-extension is needed (unaccent wants CREATE EXTENSION, a privilege a hosted database may not
+A search is split into words; a row matches when every word appears, accents and case aside, in
+one of the fields the viewer may read. On PostgreSQL a row also matches the French full-text
+query (stemming: "jardins partagés" finds "jardin partagé"). Both sides are folded (lower case,
+accents removed) by the same table in Python and in SQL, so that no database extension is
+needed for the answers (unaccent wants CREATE EXTENSION, a privilege a hosted database may not
 grant) and SQLite and PostgreSQL agree on what "contains" means. A project's text is folded
-once, on save (`Project.search_public`, `search_identity`), and its full-text document is
-indexed on PostgreSQL: a search reads stored text, it does not fold every project again.
+once, on save (`Project.search_public`, `search_identity`), and on PostgreSQL its document is
+indexed twice: by trigrams (pg_trgm, so that "every word as a substring" reads an index rather
+than every project of the call; without the extension, the same answers are read by a scan) and
+as a French full-text document. A search reads stored text, it does not fold every project
+again.
 
 Blind mode: for a reviewer, a blind call's projects are searched on their title and summary
 only, never on the holder's name or commune (what the reviewer cannot see, they cannot find).
 """
+
+import re
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
@@ -70,12 +75,15 @@ def _matching(queryset, document, query: str, *, indexed=None):
     return queryset.filter(every_word | Q(search_vector=french))
 
 
-# The projects' French full-text document, as the GIN index of migration
-# projects 0012_project_search_text declares it (PostgreSQL only).
-PROJECT_FTS_SQL = (
-    "to_tsvector('french', search_public || ' ' || search_identity) @@ "
-    "plainto_tsquery('french', %s)"
-)
+# A project's search document, written as the indexes of migrations projects
+# 0012_project_search_text (French full text) and 0014_project_search_trigrams (trigrams)
+# declare it: the planner uses an index on an expression only when the query spells the
+# same expression (Concat's COALESCE wrapping does not match). PostgreSQL only.
+PROJECT_DOCUMENT_SQL = "search_public || ' ' || search_identity"
+PROJECT_FTS_SQL = f"to_tsvector('french', {PROJECT_DOCUMENT_SQL}) @@ plainto_tsquery('french', %s)"
+
+# Three letters or digits in a row: what pg_trgm extracts a trigram from in a LIKE pattern.
+HAS_TRIGRAM = re.compile(r"[^\W_]{3}")
 
 
 def _project_fts(path: str):
@@ -90,11 +98,43 @@ def _project_fts(path: str):
     return indexed
 
 
+def _indexed_project_search(queryset, terms: list[str], path: str):
+    """`queryset` narrowed to the projects whose document holds every word or matches the
+    French full-text query: one subquery of ids on the projects, which PostgreSQL answers
+    from both indexes at once (a bitmap OR), whatever model `path` starts from.
+
+    The index is a sieve: each project it finds is checked against every LIKE, so a short
+    word beside a longer one (which the index cannot narrow on) changes no answer."""
+    every_word = Q()
+    for term in terms:
+        every_word &= Q(search_text__contains=term)
+    french = RawSQL(PROJECT_FTS_SQL, [" ".join(terms)], output_field=BooleanField())
+    matching = (
+        Project.objects.alias(
+            search_text=RawSQL(PROJECT_DOCUMENT_SQL, [], output_field=TextField())
+        )
+        .filter(every_word | Q(french))
+        .values("pk")
+    )
+    return queryset.filter(**{f"{path}pk__in": matching})
+
+
 def search_projects(queryset, query: str, *, path: str = "", blind_for_reviewer: bool = False):
     """`queryset` narrowed to the projects matching `query` on their title, summary, holder
     organisation and commune (their search text, folded on save). `path` leads from the
     queryset's model to the project ("project__" for assignments). With
-    `blind_for_reviewer`, a blind call's projects are searched on title and summary only."""
+    `blind_for_reviewer`, a blind call's projects are searched on title and summary only.
+
+    On PostgreSQL, a search on the whole document with a word of three letters or more
+    reads the trigram and full-text indexes; otherwise (a blind reviewer's few assignments,
+    only short words, SQLite) each row's document is read."""
+    terms = search_terms(query)
+    if (
+        connection.vendor == "postgresql"
+        and not blind_for_reviewer
+        and any(HAS_TRIGRAM.search(term) for term in terms)
+    ):
+        return _indexed_project_search(queryset, terms, path)
     public, identity = F(f"{path}search_public"), F(f"{path}search_identity")
     if blind_for_reviewer:
         identity = Case(

@@ -109,7 +109,11 @@ def ranking_query(request, call) -> RankingQuery:
         corrected_ranks=corrected_ranks,
         order=order,
         descending=descending,
-        project_ids=search_projects(Project.objects.filter(call=call), search).values("pk")
+        # No ordering: an ORDER BY in the ids' subquery keeps PostgreSQL from merging it
+        # into the ranking's statement (it would sort the matches before joining them).
+        project_ids=search_projects(Project.objects.filter(call=call), search)
+        .order_by()
+        .values("pk")
         if search
         else None,
     )

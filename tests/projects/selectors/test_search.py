@@ -1,6 +1,8 @@
 """The search selector: every word, accents and case aside, on what the viewer may read; the
 same answers on SQLite and PostgreSQL (French stemming on top on PostgreSQL)."""
 
+import importlib
+
 import pytest
 from django.db import connection
 
@@ -136,10 +138,64 @@ def test_the_french_full_text_query_reads_the_index(projects):
     """On PostgreSQL the stemmed query is answered from the GIN index of migration 0012."""
     if connection.vendor != "postgresql":
         pytest.skip("French full-text search is PostgreSQL's")
-    queryset = search_projects(Project.objects.all(), "jardins")
+    assert "project_search_fts" in _plan(search_projects(Project.objects.all(), "jardins"))
+
+
+def _plan(queryset) -> str:
+    """The statement's plan as if the table were large: on a test's three projects a scan is
+    cheapest, of the table or of its primary key (once analysed), so both are ruled out."""
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
         sql, params = queryset.query.sql_with_params()
         cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "project_search_fts" in plan
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_a_word_is_found_through_the_trigram_index(projects):
+    """On PostgreSQL each word's substring match is answered from the trigram index of
+    migration 0014 (with a short word beside it, checked on the rows the index finds)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("The trigram index is PostgreSQL's")
+    assert "project_search_trgm" in _plan(search_projects(Project.objects.all(), "ecluses"))
+    assert "project_search_trgm" in _plan(
+        search_projects(Assignment.objects.all(), "potagers de", path="project__")
+    )
+    assert found("ecluses de") == {"Jardin partagé des Écluses"}
+
+
+def test_without_the_trigram_index_a_search_finds_the_same(projects):
+    """A database that refuses pg_trgm gets no index (migration 0014): the same answers."""
+    if connection.vendor != "postgresql":
+        pytest.skip("The trigram index is PostgreSQL's")
+    queries = ["ecluses", "solidaire bethune", "potagers de", "l'élan", "tiers-lieu", "%"]
+    with_index = [found(query) for query in queries]
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX project_search_trgm")  # undone with the test's transaction
+
+    assert [found(query) for query in queries] == with_index
+
+
+def test_the_trigram_migration_skips_an_extension_the_database_refuses():
+    """CREATE EXTENSION refused (no privilege): the migration goes on, without the index."""
+    if connection.vendor != "postgresql":
+        pytest.skip("The trigram index is PostgreSQL's")
+    migration = importlib.import_module("projects.migrations.0014_project_search_trigrams")
+    executed = []
+
+    class Refusing:
+        """A schema editor whose database has no such extension to give: a real error,
+        which aborts the transaction unless the migration guards it."""
+
+        connection = connection
+
+        def execute(self, sql):
+            executed.append(sql)
+            with connection.cursor() as cursor:
+                cursor.execute(sql.replace("pg_trgm", "pg_trgm_refused"))
+
+    migration.create_trigram_index(None, Refusing())
+
+    assert executed == ["CREATE EXTENSION IF NOT EXISTS pg_trgm"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")  # the transaction is still usable
