@@ -51,15 +51,19 @@ for _model in (GridVersion, Axis, Criterion, ScaleLevel):
     post_delete.connect(forget_version_criteria, sender=_model, dispatch_uid="grid-criteria-delete")
 
 
-def version_criteria(version_id: int) -> list[Criterion]:
+def version_criteria(version_id: int, *, version: GridVersion | None = None) -> list[Criterion]:
     """A version's criteria in form order, with their axis and scale levels: one small query
-    for a published or retired version already read by this process, three otherwise. The
-    criteria are shared between requests: read them, never change them."""
-    key = (
-        GridVersion.objects.filter(pk=version_id)
-        .values_list("status", "row_version", "published_at")
-        .first()
-    )
+    for a published or retired version already read by this process (none when the caller
+    passes the `version` it has just read), three otherwise. The criteria are shared between
+    requests: read them, never change them."""
+    if version is not None and version.pk == version_id:
+        key = (version.status, version.row_version, version.published_at)
+    else:
+        key = (
+            GridVersion.objects.filter(pk=version_id)
+            .values_list("status", "row_version", "published_at")
+            .first()
+        )
     cached = _CRITERIA.get(version_id)
     if key is not None and cached is not None and cached[0] == key:
         return list(cached[1])
