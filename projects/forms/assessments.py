@@ -86,6 +86,16 @@ def criterion_texts(criterion, language: str, not_applicable: str) -> CriterionT
     return texts
 
 
+class LevelField(forms.ChoiceField):
+    """A criterion's levels (radios). Its choices come ready from `criterion_texts`, (value,
+    label) strings: Django's normalisation of them, for the field and again for its widget,
+    was a tenth of the scoring form's time (20 criteria, each built on every request)."""
+
+    def __init__(self, *, choices, **kwargs):
+        super().__init__(**kwargs)
+        self._choices = self.widget.choices = choices
+
+
 class AssessmentForm(forms.Form):
     """One field per criterion of the grid version: the anchored levels as radio buttons
     (plus "sans objet" where allowed) and a justification. Shared by self-assessments and
@@ -108,7 +118,7 @@ class AssessmentForm(forms.Form):
             texts = self.texts[criterion.pk] = criterion_texts(criterion, language, not_applicable)
             self.descriptors[criterion.pk] = texts.descriptors
             score = scores.get(criterion.pk)
-            self.fields[f"score_{criterion.pk}"] = forms.ChoiceField(
+            self.fields[f"score_{criterion.pk}"] = LevelField(
                 label=texts.label,
                 choices=list(texts.choices),
                 required=False,
