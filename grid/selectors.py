@@ -3,11 +3,20 @@
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditEvent
 from accounts.permissions import can
-from grid.models import Axis, Criterion, CriterionKind, Grid, GridVersion, VersionStatus
+from grid.models import (
+    Axis,
+    Criterion,
+    CriterionKind,
+    Grid,
+    GridVersion,
+    ScaleLevel,
+    VersionStatus,
+)
 
 
 def grid_version_detail(*, version_id: int) -> GridVersion:
@@ -21,14 +30,54 @@ def grid_version_detail(*, version_id: int) -> GridVersion:
     )
 
 
-def version_criteria(version_id: int) -> list[Criterion]:
-    """A version's criteria in form order, with their axis and scale levels (2 queries)."""
-    return list(
+# Criteria of published and retired versions, read once per process: {version id: (key,
+# criteria)}. Such a version never changes in numbers nor in its set of criteria (database
+# triggers refuse), and every text fix goes through the services, which bump its
+# `row_version`: the key (status, row_version, published_at) read with the version tells a
+# stale entry. A draft is read afresh every time (its editors change it). Bounded: a process
+# sees a handful of versions.
+_CRITERIA: dict[int, tuple[tuple, list[Criterion]]] = {}
+_CRITERIA_MAX = 64
+
+
+def forget_version_criteria(**_kwargs) -> None:
+    """Empties the cache of criteria: on any save or deletion of a grid's rows in this
+    process, and between tests (whose rolled-back writes leave no trace in the key)."""
+    _CRITERIA.clear()
+
+
+for _model in (GridVersion, Axis, Criterion, ScaleLevel):
+    post_save.connect(forget_version_criteria, sender=_model, dispatch_uid="grid-criteria-save")
+    post_delete.connect(forget_version_criteria, sender=_model, dispatch_uid="grid-criteria-delete")
+
+
+def version_criteria(version_id: int, *, version: GridVersion | None = None) -> list[Criterion]:
+    """A version's criteria in form order, with their axis and scale levels: one small query
+    for a published or retired version already read by this process (none when the caller
+    passes the `version` it has just read), three otherwise. The criteria are shared between
+    requests: read them, never change them."""
+    if version is not None and version.pk == version_id:
+        key = (version.status, version.row_version, version.published_at)
+    else:
+        key = (
+            GridVersion.objects.filter(pk=version_id)
+            .values_list("status", "row_version", "published_at")
+            .first()
+        )
+    cached = _CRITERIA.get(version_id)
+    if key is not None and cached is not None and cached[0] == key:
+        return list(cached[1])
+    criteria = list(
         Criterion.objects.filter(version_id=version_id)
         .select_related("axis")
         .prefetch_related("levels")
         .in_form_order()
     )
+    if key is not None and key[0] != VersionStatus.DRAFT:
+        if len(_CRITERIA) >= _CRITERIA_MAX:
+            _CRITERIA.clear()
+        _CRITERIA[version_id] = (key, criteria)
+    return list(criteria)
 
 
 def reference_version() -> GridVersion | None:

@@ -33,6 +33,15 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_criteria_cache():
+    # Criteria of published versions are kept per process (grid.selectors.version_criteria);
+    # a test's writes are rolled back behind the cache's back, and some are direct updates.
+    from grid.selectors import forget_version_criteria
+
+    forget_version_criteria()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     # Each role user hashes a password; the production hasher costs about 0.2 s a user.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

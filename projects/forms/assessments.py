@@ -1,7 +1,9 @@
 """The assessment form: one field per criterion, shared by self-assessments and reviews."""
 
+from dataclasses import dataclass
+
 from django import forms
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
@@ -33,6 +35,67 @@ class RowVersionField(forms.IntegerField):
         return number
 
 
+@dataclass(frozen=True)
+class CriterionTexts:
+    """What the form writes of a criterion in one language: its choices, each level's
+    descriptor, and each radio's label ready in HTML (escaped, descriptor included)."""
+
+    label: str
+    question: str
+    description: str
+    choices: tuple  # (value, label) pairs, "sans objet" last where allowed
+    descriptors: dict  # choice value → descriptor
+    radio_labels: tuple  # (choice value, escaped value, escaped label HTML)
+
+
+def criterion_texts(criterion, language: str, not_applicable: str) -> CriterionTexts:
+    """The criterion's texts in `language` (the active one), kept on the criterion: the
+    criteria of a published version are read once per process (`version_criteria`), and
+    their texts were, with the levels' radios, most of the form's own time."""
+    memo = criterion.__dict__.setdefault("_form_texts", {})
+    texts = memo.get((language, not_applicable))
+    if texts is not None:
+        return texts
+    levels = list(criterion.levels.all())
+    descriptors = {str(level.value): level.descriptor(language) for level in levels}
+    choices = [(str(level.value), f"{level.value} — {level.label_display}") for level in levels]
+    if criterion.allows_not_applicable:
+        choices.append((NOT_APPLICABLE, not_applicable))
+    texts = CriterionTexts(
+        label=f"{criterion.code} — {criterion.label_display}",
+        question=criterion.question_display,
+        description=criterion.description_display,
+        choices=tuple(choices),
+        descriptors=descriptors,
+        radio_labels=tuple(
+            (
+                value,
+                escape(value),
+                format_html(
+                    "{}{}",
+                    label,
+                    format_html(DESCRIPTOR_HTML, descriptors[value])
+                    if descriptors.get(value)
+                    else "",
+                ),
+            )
+            for value, label in choices
+        ),
+    )
+    memo[(language, not_applicable)] = texts
+    return texts
+
+
+class LevelField(forms.ChoiceField):
+    """A criterion's levels (radios). Its choices come ready from `criterion_texts`, (value,
+    label) strings: Django's normalisation of them, for the field and again for its widget,
+    was a tenth of the scoring form's time (20 criteria, each built on every request)."""
+
+    def __init__(self, *, choices, **kwargs):
+        super().__init__(**kwargs)
+        self._choices = self.widget.choices = choices
+
+
 class AssessmentForm(forms.Form):
     """One field per criterion of the grid version: the anchored levels as radio buttons
     (plus "sans objet" where allowed) and a justification. Shared by self-assessments and
@@ -50,23 +113,17 @@ class AssessmentForm(forms.Form):
         language = get_language() or ""
         # Each level's anchor for its criterion (English when the page is), by choice value.
         self.descriptors = {}
+        self.texts = {}
         for criterion in self.criteria:
-            self.descriptors[criterion.pk] = {
-                str(level.value): level.descriptor(language) for level in criterion.levels.all()
-            }
-            choices = [
-                (str(level.value), f"{level.value} — {level.label_display}")
-                for level in criterion.levels.all()
-            ]
-            if criterion.allows_not_applicable:
-                choices.append((NOT_APPLICABLE, not_applicable))
+            texts = self.texts[criterion.pk] = criterion_texts(criterion, language, not_applicable)
+            self.descriptors[criterion.pk] = texts.descriptors
             score = scores.get(criterion.pk)
-            self.fields[f"score_{criterion.pk}"] = forms.ChoiceField(
-                label=f"{criterion.code} — {criterion.label_display}",
-                choices=choices,
+            self.fields[f"score_{criterion.pk}"] = LevelField(
+                label=texts.label,
+                choices=list(texts.choices),
                 required=False,
                 widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
-                help_text=criterion.question_display,
+                help_text=texts.question,
                 initial=(
                     None
                     if score is None
@@ -120,29 +177,20 @@ class AssessmentForm(forms.Form):
                 mark_safe(' aria-invalid="true"') if score.errors else "",
                 format_html(' aria-describedby="{}"', described_by) if described_by else "",
             )
-            descriptors = self.descriptors.get(criterion.pk, {})
+            texts = self.texts[criterion.pk]
             # One radio per level: <div class="form-check"><input …><label …>…</label></div>,
             # the level's descriptor inside its label, so that it is read with the choice.
-            radios = format_html_join(
-                "\n",
-                '<div class="form-check"><input type="radio" name="{}" value="{}" '
-                'class="form-check-input" id="{}"{}{}><label class="form-check-label" for="{}">'
-                "{}{}</label></div>",
-                (
-                    (
-                        score.html_name,
-                        value,
-                        f"{score_id}_{index}",
-                        mark_safe(" checked") if value == current else "",
-                        attributes,
-                        f"{score_id}_{index}",
-                        label,
-                        format_html(DESCRIPTOR_HTML, descriptors[value])
-                        if descriptors.get(value)
-                        else "",
-                    )
-                    for index, (value, label) in enumerate(score.field.choices)
-                ),
+            # The labels come escaped from `criterion_texts`; the name and ids are escaped
+            # once per criterion rather than once per radio.
+            name, base_id = escape(score.html_name), escape(score_id)
+            radios = mark_safe(
+                "\n".join(
+                    '<div class="form-check"><input type="radio" name="'
+                    f'{name}" value="{value}" class="form-check-input" id="{base_id}_{index}"'
+                    f"{' checked' if raw == current else ''}{attributes}>"
+                    f'<label class="form-check-label" for="{base_id}_{index}">{label}</label></div>'
+                    for index, (raw, value, label) in enumerate(texts.radio_labels)
+                )
             )
             comment_value = comment.value()
             comment_hint = self.comment_hint(criterion)
@@ -154,9 +202,9 @@ class AssessmentForm(forms.Form):
                     "has_errors": bool(score.errors or comment.errors),
                     "is_core": criterion.is_core,
                     "label": score.label,
-                    "description": criterion.description_display,
+                    "description": texts.description,
                     "description_id": description_id,
-                    "question": criterion.question_display,
+                    "question": texts.question,
                     "help_id": help_id,
                     "radios": radios,
                     "errors": score.errors,

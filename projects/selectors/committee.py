@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import CharField, Count, F, Prefetch, Q, Sum, Window
+from django.db.models import CharField, Count, F, FilteredRelation, Prefetch, Q, Sum, Window
 from django.db.models.functions import Cast, RowNumber
 
 from accounts.models import AuditEvent
+from grid.models import in_viewer_language
 from projects.models import (
     HIDDEN_PROJECT_STATUSES,
     Assessment,
@@ -48,6 +49,68 @@ def project_reviews(*, project):
     )
 
 
+EVIDENCE_COLUMNS = (
+    "pk",
+    "author_id",
+    "author__full_name",
+    "author__email",
+    "opinion",
+    "total",
+    "strengths",
+    "weaknesses",
+    "recommended_amount",
+    "commented__value",
+    "commented__comment",
+    "commented__criterion__code",
+    "commented__criterion__label",
+    "commented__criterion__label_en",
+    "commented__criterion__scale_max",
+)
+
+
+def project_evidence(*, project) -> list[dict]:
+    """`project_reviews` as plain rows, in one query: each review that counts (oldest first)
+    with its author's name and e-mail and, in criterion order, the scores it commented
+    (`comments`: code, label in the viewer's language, value, scale maximum, comment). What
+    the analysis and decision pages show, without building a model instance per score."""
+    rows = (
+        Assessment.objects.counted_reviews()
+        .filter(project=project)
+        .annotate(commented=FilteredRelation("scores", condition=~Q(scores__comment="")))
+        .order_by(
+            "pk",
+            "commented__criterion__axis__position",
+            "commented__criterion__position",
+            "commented__criterion__code",
+        )
+        .values_list(*EVIDENCE_COLUMNS)
+    )
+    reviews: dict[int, dict] = {}
+    for row in rows:
+        values = dict(zip(EVIDENCE_COLUMNS, row, strict=True))
+        review = reviews.get(values["pk"])
+        if review is None:
+            review = reviews[values["pk"]] = {**values, "comments": []}
+        comment = values["commented__comment"]
+        if comment is not None and comment.strip():
+            review["comments"].append(
+                {
+                    "code": values["commented__criterion__code"],
+                    "label": in_viewer_language(
+                        {
+                            "label": values["commented__criterion__label"],
+                            "label_en": values["commented__criterion__label_en"],
+                        },
+                        "label",
+                    ),
+                    "value": values["commented__value"],
+                    "scale_max": values["commented__criterion__scale_max"],
+                    "comment": comment,
+                }
+            )
+    return list(reviews.values())
+
+
 @dataclass(frozen=True)
 class OpinionSummary:
     favourable: int = 0
@@ -60,6 +123,30 @@ class OpinionSummary:
     @property
     def reviews(self) -> int:
         return self.favourable + self.reserved + self.unfavourable
+
+
+def opinion_summary_of(reviews: list[dict]) -> OpinionSummary | None:
+    """`opinion_summaries` of one project from its reviews that count as `project_evidence`
+    reads them (None without any): the same counts, mean and median, without querying
+    again what the page has already read."""
+    if not reviews:
+        return None
+    opinions = [review["opinion"] for review in reviews]
+    amounts = sorted(
+        review["recommended_amount"]
+        for review in reviews
+        if review["recommended_amount"] is not None
+    )
+    n = len(amounts)
+    middle = amounts[(n - 1) // 2 : n // 2 + 1] if n else []
+    return OpinionSummary(
+        favourable=opinions.count(Opinion.FAVOURABLE),
+        reserved=opinions.count(Opinion.RESERVED),
+        unfavourable=opinions.count(Opinion.UNFAVOURABLE),
+        recommended_count=n,
+        recommended_mean=Fraction(sum(amounts, Decimal(0))) / n if n else None,
+        recommended_median=Fraction(sum(middle, Decimal(0))) / len(middle) if middle else None,
+    )
 
 
 def _counted(projects_filter: Q):

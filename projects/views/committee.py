@@ -27,7 +27,8 @@ from projects.selectors.committee import (
     call_decisions,
     envelope_summary,
     opinion_summaries,
-    project_reviews,
+    opinion_summary_of,
+    project_evidence,
     proposed_count,
     publication_plan,
 )
@@ -42,36 +43,33 @@ def reviews_as_seen(request, project, *, is_manager: bool) -> list[dict]:
     each; a reviewer reads the others anonymised and numbered in the order the reviews were
     created (as on the scoring form and the analysis table). Each with its opinion, strengths,
     weaknesses, recommended amount and the criteria it commented."""
+    return _as_seen(request, project_evidence(project=project), is_manager=is_manager)
+
+
+def _as_seen(request, reviews: list[dict], *, is_manager: bool) -> list[dict]:
+    """`reviews_as_seen` of the reviews already read (`project_evidence`)."""
     others = 0
     result = []
-    for review in project_reviews(project=project):
+    opinion_labels = dict(Opinion.choices)
+    for review in reviews:
         if is_manager:
-            name = review.author.full_name or review.author.email
-        elif review.author_id == request.user.pk:
+            name = review["author__full_name"] or review["author__email"]
+        elif review["author_id"] == request.user.pk:
             name = _("Vous")
         else:
             others += 1
             name = _("Évaluateur %(n)s") % {"n": others}
+        opinion = review["opinion"]
         result.append(
             {
                 "name": name,
-                "opinion": review.opinion,
-                "opinion_label": review.get_opinion_display(),
-                "total": review.total,
-                "strengths": review.strengths,
-                "weaknesses": review.weaknesses,
-                "recommended_amount": review.recommended_amount,
-                "comments": [
-                    {
-                        "code": score.criterion.code,
-                        "label": score.criterion.label_display,
-                        "value": score.value,
-                        "scale_max": score.criterion.scale_max,
-                        "comment": score.comment,
-                    }
-                    for score in review.scores.all()
-                    if score.comment.strip()
-                ],
+                "opinion": opinion,
+                "opinion_label": str(opinion_labels.get(opinion, opinion)),
+                "total": review["total"],
+                "strengths": review["strengths"],
+                "weaknesses": review["weaknesses"],
+                "recommended_amount": review["recommended_amount"],
+                "comments": review["comments"],
             }
         )
     return result
@@ -79,11 +77,12 @@ def reviews_as_seen(request, project, *, is_manager: bool) -> list[dict]:
 
 def evidence_context(request, project, *, is_manager: bool) -> dict:
     """What the analysis and decision pages show of the reviews: each review, the opinion
-    counts, the mean and median recommended amounts beside the amount requested."""
-    summary = opinion_summaries(project=project).get(project.pk)
+    counts, the mean and median recommended amounts beside the amount requested. One query:
+    the counts and amounts are those of the reviews read for the page."""
+    reviews = project_evidence(project=project)
     return {
-        "reviews": reviews_as_seen(request, project, is_manager=is_manager),
-        "opinions": summary,
+        "reviews": _as_seen(request, reviews, is_manager=is_manager),
+        "opinions": opinion_summary_of(reviews),
         "amount_requested": project.amount_requested,
     }
 

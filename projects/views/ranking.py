@@ -220,11 +220,10 @@ def _reviewers_as_seen(request, project, criteria, *, is_manager: bool) -> list[
 def project_analysis(request, pk):
     """Per criterion: reviewers' mean and median, the self-assessment and the gap (journey 5)."""
     project = get_object_or_404(
+        # No join the page does not read (the grid version's id is on the call): PostgreSQL
+        # spends more time planning a wide join than running it.
         Project.objects.select_related(
-            "call__grid_version",
-            "departement",
-            "organisation__commune",
-            "organisation__checked_facts__commune",
+            "call", "organisation__commune", "organisation__checked_facts__commune"
         ),
         pk=pk,
     )

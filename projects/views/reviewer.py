@@ -117,7 +117,10 @@ def review_edit(request, pk):
     assignment = Assignment.objects.filter(project=project, reviewer=request.user).first()
     locked = services.review_locked(assignment, assessment)
     can_score = allowed(request, "projects.review_project", project) and not locked
-    criteria = version_criteria(call.grid_version_id)
+    # The review's grid version, read with it, tells whether the cached criteria still hold.
+    criteria = version_criteria(
+        call.grid_version_id, version=assessment.grid_version if assessment else None
+    )
     form = ReviewForm(request.POST or None, criteria=criteria, assessment=assessment)
     stale = None
     if request.method == "POST":

@@ -185,7 +185,7 @@ DASHBOARD_QUERIES = {
     "call_committee": 15,
     "territory_dashboard": 7,
     "territory_heatmap": 8,
-    "project_analysis": 13,
+    "project_analysis": 10,
 }
 
 
