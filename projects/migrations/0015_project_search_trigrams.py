@@ -33,7 +33,7 @@ def drop_trigram_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("projects", "0013_level_and_call_summaries"),
+        ("projects", "0014_ranking_partial_indexes"),
     ]
 
     operations = [

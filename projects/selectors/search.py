@@ -76,7 +76,7 @@ def _matching(queryset, document, query: str, *, indexed=None):
 
 
 # A project's search document, written as the indexes of migrations projects
-# 0012_project_search_text (French full text) and 0014_project_search_trigrams (trigrams)
+# 0012_project_search_text (French full text) and 0015_project_search_trigrams (trigrams)
 # declare it: the planner uses an index on an expression only when the query spells the
 # same expression (Concat's COALESCE wrapping does not match). PostgreSQL only.
 PROJECT_DOCUMENT_SQL = "search_public || ' ' || search_identity"

@@ -154,7 +154,7 @@ def _plan(queryset) -> str:
 
 def test_a_word_is_found_through_the_trigram_index(projects):
     """On PostgreSQL each word's substring match is answered from the trigram index of
-    migration 0014 (with a short word beside it, checked on the rows the index finds)."""
+    migration 0015 (with a short word beside it, checked on the rows the index finds)."""
     if connection.vendor != "postgresql":
         pytest.skip("The trigram index is PostgreSQL's")
     assert "project_search_trgm" in _plan(search_projects(Project.objects.all(), "ecluses"))
@@ -165,7 +165,7 @@ def test_a_word_is_found_through_the_trigram_index(projects):
 
 
 def test_without_the_trigram_index_a_search_finds_the_same(projects):
-    """A database that refuses pg_trgm gets no index (migration 0014): the same answers."""
+    """A database that refuses pg_trgm gets no index (migration 0015): the same answers."""
     if connection.vendor != "postgresql":
         pytest.skip("The trigram index is PostgreSQL's")
     queries = ["ecluses", "solidaire bethune", "potagers de", "l'élan", "tiers-lieu", "%"]
@@ -180,7 +180,7 @@ def test_the_trigram_migration_skips_an_extension_the_database_refuses():
     """CREATE EXTENSION refused (no privilege): the migration goes on, without the index."""
     if connection.vendor != "postgresql":
         pytest.skip("The trigram index is PostgreSQL's")
-    migration = importlib.import_module("projects.migrations.0014_project_search_trigrams")
+    migration = importlib.import_module("projects.migrations.0015_project_search_trigrams")
     executed = []
 
     class Refusing:
