@@ -96,11 +96,19 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
+    def memberships_by_role(self) -> dict[str, frozenset[int]]:
+        """The ids of the organisations where the user has each role, read once per user
+        object: a page's role checks (the navigation) and organisation checks (permissions,
+        lists) share one query."""
+        cache = getattr(self, "_memberships_cache", None)
+        if cache is None:
+            found: dict[str, set[int]] = {}
+            for organisation_id, role in self.memberships.values_list("organisation_id", "role"):
+                found.setdefault(role, set()).add(organisation_id)
+            cache = self._memberships_cache = {role: frozenset(ids) for role, ids in found.items()}
+        return cache
+
     @property
     def roles(self) -> frozenset[str]:
-        """The user's membership roles, read once per user object (one query per request)."""
-        if not hasattr(self, "_roles_cache"):
-            self._roles_cache = frozenset(
-                self.memberships.values_list("role", flat=True).distinct()
-            )
-        return self._roles_cache
+        """The user's membership roles (`memberships_by_role`)."""
+        return frozenset(self.memberships_by_role())

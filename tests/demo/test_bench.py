@@ -93,4 +93,4 @@ def test_bench_with_thresholds_measures_one_group():
     assert total == bench.bench_expected_sum(3)
     assert call.grid_version.criteria.filter(threshold=bench.THRESHOLD).count() == bench.CORE
     assert set(results) == set(GROUPS["dashboard"])
-    assert {figures["queries"] for figures in results.values()} == {10}
+    assert {figures["queries"] for figures in results.values()} == {9}

@@ -181,7 +181,7 @@ def test_committee_view_query_count_does_not_grow(client, committee, size):
         services.decision_propose(project=project, outcome="waitlisted", by=funder)
     client.force_login(funder)
 
-    with count_queries(15):
+    with count_queries(14):
         response = client.get(url("call_committee", committee["call"]))
 
     assert response.status_code == 200
@@ -481,7 +481,7 @@ def test_history_query_count_does_not_grow(client, committee, size):
         )
     client.force_login(funder)
 
-    with count_queries(7):
+    with count_queries(6):
         response = client.get(url("call_history", committee["call"]))
 
     assert response.status_code == 200

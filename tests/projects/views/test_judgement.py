@@ -130,9 +130,9 @@ def test_judgement_query_count_does_not_grow(example, client, size):
     client.force_login(example["funder"])
     url = _url(example["call"], ligne=1)
 
-    with count_queries(10):
+    with count_queries(9):
         response = client.get(url)
-    with count_queries(6):
+    with count_queries(5):
         cached = client.get(url)
 
     assert response.status_code == cached.status_code == 200
@@ -228,7 +228,7 @@ def test_call_dashboard_in_corrected_ranking_query_count_does_not_grow(example, 
     client.get(url, {"classement": "corrected"})  # switched, and the panel cached
 
     # The raw dashboard's 10, and the state of the reviews that keys the cached panel.
-    with count_queries(11):
+    with count_queries(10):
         response = client.get(url)
 
     assert response.context["ranking"] == "corrected"
