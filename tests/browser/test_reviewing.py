@@ -40,6 +40,32 @@ def test_reviewer_scores_a_project_and_sees_the_total(site, page, assert_accessi
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_level_picked_before_the_scripts_ran_is_counted(site, page, login):
+    """On a slow connection a reviewer may pick a level before htmx has bound the form: the
+    form asks for the running total once bound, so that choice is counted too."""
+    assignment = AssignmentFactory(project__title="Ressourcerie de Picardie")
+    first = Criterion.objects.filter(version=assignment.project.call.grid_version).earliest("pk")
+    login(assignment.reviewer.email, next_path="/evaluations/")
+    held = []
+    # Held until released; any later request for it goes through.
+    page.route("**/htmx.min.js", lambda route: route.continue_() if held else held.append(route))
+
+    page.get_by_role("link", name="Ressourcerie de Picardie").click(no_wait_after=True)
+    page.locator(f"[name='score_{first.pk}'][value='{first.scale_max}']").check()
+    expect(page.locator("#live-total [data-total]")).not_to_have_text("100,00 / 100")
+    for _tick in range(50):  # until the script's request has reached the route
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held
+    for route in held:
+        route.continue_()
+
+    expect(page.locator("#live-total [data-total]")).to_have_text("100,00 / 100")
+    page.wait_for_load_state("networkidle")  # no request left in flight at teardown
+
+
+@pytest.mark.django_db(transaction=True)
 def test_reviewer_leaves_midway_finds_the_draft_and_fixes_the_error_from_the_summary(
     site, page, login, menu, assert_accessible
 ):
