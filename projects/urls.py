@@ -5,6 +5,7 @@ from projects.views import (
     exports,
     funder,
     holder,
+    journal,
     judgement,
     landing,
     public,
@@ -135,7 +136,7 @@ urlpatterns = [
         exports.export_dispositif,
         name="export_dispositif",
     ),
-    path("financeur/appels/<int:pk>/historique/", committee.call_history, name="call_history"),
+    path("financeur/appels/<int:pk>/historique/", journal.call_history, name="call_history"),
     path(
         "financeur/assignations/<int:pk>/rouvrir/",
         funder.assignment_reopen,

@@ -1,18 +1,15 @@
-"""The selection committee: a project's decision taken on the reviewers' evidence, the call's
-committee view in ranking order against its envelope, the publication of the decisions and
-the call's journal."""
+"""The selection committee: a project's decision taken on the reviewers' evidence
+(`projects.views.evidence`), the call's committee view in ranking order against its envelope
+and the publication of the decisions. The call's journal: `projects.views.journal`."""
 
 from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html_join
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -22,70 +19,16 @@ from accounts.web import attempt
 from projects import dashboards, services
 from projects.forms import DECISION_FORM_FIELDS, DashboardQueryForm, DecisionForm, PublishForm
 from projects.models import Call, Decision, Opinion, Outcome, Project
-from projects.selectors import committee as committee_selectors
 from projects.selectors.committee import (
     call_decisions,
     envelope_summary,
     opinion_summaries,
-    opinion_summary_of,
-    project_evidence,
     proposed_count,
     publication_plan,
 )
 from projects.views.common import RANKINGS, project_or_404, ranking_in_view
+from projects.views.evidence import evidence_context
 from territories.figures import DASH, format_figure, number_separators
-
-# --- Evidence -------------------------------------------------------------------------------
-
-
-def reviews_as_seen(request, project, *, is_manager: bool) -> list[dict]:
-    """The reviews that count, as the viewer may read them: the call's managers see who wrote
-    each; a reviewer reads the others anonymised and numbered in the order the reviews were
-    created (as on the scoring form and the analysis table). Each with its opinion, strengths,
-    weaknesses, recommended amount and the criteria it commented."""
-    return _as_seen(request, project_evidence(project=project), is_manager=is_manager)
-
-
-def _as_seen(request, reviews: list[dict], *, is_manager: bool) -> list[dict]:
-    """`reviews_as_seen` of the reviews already read (`project_evidence`)."""
-    others = 0
-    result = []
-    opinion_labels = dict(Opinion.choices)
-    for review in reviews:
-        if is_manager:
-            name = review["author__full_name"] or review["author__email"]
-        elif review["author_id"] == request.user.pk:
-            name = _("Vous")
-        else:
-            others += 1
-            name = _("Évaluateur %(n)s") % {"n": others}
-        opinion = review["opinion"]
-        result.append(
-            {
-                "name": name,
-                "opinion": opinion,
-                "opinion_label": str(opinion_labels.get(opinion, opinion)),
-                "total": review["total"],
-                "strengths": review["strengths"],
-                "weaknesses": review["weaknesses"],
-                "recommended_amount": review["recommended_amount"],
-                "comments": review["comments"],
-            }
-        )
-    return result
-
-
-def evidence_context(request, project, *, is_manager: bool) -> dict:
-    """What the analysis and decision pages show of the reviews: each review, the opinion
-    counts, the mean and median recommended amounts beside the amount requested. One query:
-    the counts and amounts are those of the reviews read for the page."""
-    reviews = project_evidence(project=project)
-    return {
-        "reviews": _as_seen(request, reviews, is_manager=is_manager),
-        "opinions": opinion_summary_of(reviews),
-        "amount_requested": project.amount_requested,
-    }
-
 
 # --- A project's decision -------------------------------------------------------------------
 
@@ -183,7 +126,7 @@ def committee_place(data) -> dict:
     return place
 
 
-def _managed_call(request, pk, perm) -> Call:
+def managed_call(request, pk, perm) -> Call:
     call = get_object_or_404(Call.objects.select_related("funder", "grid_version"), pk=pk)
     require(request, perm, call)
     return call
@@ -321,7 +264,7 @@ def call_committee(request, pk):
     `call_ranking`), each with its opinions at a glance, the amounts requested and recommended,
     the proposed or published decision, and a running total against the envelope. Decisions
     are proposed row by row; the proposed ones are published from here."""
-    call = _managed_call(request, pk, "projects.view_committee")
+    call = managed_call(request, pk, "projects.view_committee")
     order = request.GET.get("ordre", "mean")
     if order not in COMMITTEE_ORDERS:
         order = "mean"
@@ -364,7 +307,7 @@ def decisions_publish(request, pk):
     """The confirmation page lists who gets what and the e-mails that will go, and the
     envelope after publication; posting it publishes. A second submission finds the decisions
     published and sends nothing."""
-    call = _managed_call(request, pk, "projects.publish_decisions")
+    call = managed_call(request, pk, "projects.publish_decisions")
     # Published decisions stay valid choices: a double submission reaches the service, which
     # publishes nothing twice, rather than failing on a "choix invalide".
     decisions = Decision.objects.filter(project__call=call)
@@ -407,90 +350,4 @@ def decisions_publish(request, pk):
         request,
         "projects/decisions/decisions_publish.html",
         {"call": call, "plan": plan, "form": form},
-    )
-
-
-# --- The call's journal ---------------------------------------------------------------------
-
-ACTION_LABELS = {
-    "call.update": gettext_lazy("Réglages de l'appel modifiés"),
-    "call.transition": gettext_lazy("Statut de l'appel changé"),
-    "pool.add": gettext_lazy("Évaluateur ajouté au vivier"),
-    "pool.remove": gettext_lazy("Évaluateur retiré du vivier"),
-    "assignments.create": gettext_lazy("Assignations créées"),
-    "assignment.recuse": gettext_lazy("Évaluateur récusé"),
-    "assignment.conflict": gettext_lazy("Conflit d'intérêts déclaré"),
-    "project.submit": gettext_lazy("Projet déposé"),
-    "project.withdraw": gettext_lazy("Projet retiré"),
-    "project.update": gettext_lazy("Projet modifié"),
-    "project.co_holder_add": gettext_lazy("Co-porteur ajouté"),
-    "project.co_holder_remove": gettext_lazy("Co-porteur retiré"),
-    "attachment.delete": gettext_lazy("Pièce jointe supprimée"),
-    "self_assessment.start": gettext_lazy("Auto-évaluation commencée"),
-    "decision.propose": gettext_lazy("Décision proposée"),
-    "decision.revise": gettext_lazy("Décision proposée révisée"),
-    "decision.publish": gettext_lazy("Décision publiée"),
-    "decision.correct": gettext_lazy("Décision publiée corrigée"),
-    "decisions.publish": gettext_lazy("Publication des décisions"),
-}
-
-
-def _changes(before, after, model=None) -> list[dict]:
-    """The values an event changed, named and shown as the page names them: the field's
-    label rather than its name, a choice's label rather than its code ("Statut : Ouvert →
-    En évaluation", not "status : open → review")."""
-    before = before if isinstance(before, dict) else {}
-    after = after if isinstance(after, dict) else {}
-    return [
-        {
-            "key": _field_label(model, key),
-            "before": _value_label(model, key, before.get(key)),
-            "after": _value_label(model, key, after.get(key)),
-        }
-        for key in dict.fromkeys([*before, *after])
-        if before.get(key) != after.get(key)
-    ]
-
-
-def _field(model, key):
-    try:
-        return model._meta.get_field(key) if model is not None else None
-    except FieldDoesNotExist:
-        return None
-
-
-def _field_label(model, key) -> str:
-    field = _field(model, key)
-    return capfirst(field.verbose_name) if getattr(field, "verbose_name", None) else key
-
-
-def _value_label(model, key, value):
-    if isinstance(value, bool):
-        return gettext_lazy("oui") if value else gettext_lazy("non")
-    field = _field(model, key)
-    if field is not None and getattr(field, "choices", None) and isinstance(value, str | int):
-        return dict(field.flatchoices).get(value, value)
-    return value
-
-
-@login_required
-def call_history(request, pk):
-    """The call's journal for its managers: who did what, to which object, the values before
-    and after, when (Paris time) and from which address. 50 events a page."""
-    call = _managed_call(request, pk, "projects.view_call_history")
-    page = Paginator(committee_selectors.call_history(call=call), 50).get_page(
-        request.GET.get("page")
-    )
-    events = [
-        {
-            "event": event,
-            "label": ACTION_LABELS.get(event.action, event.action),
-            "changes": _changes(event.before, event.after, event.content_type.model_class()),
-        }
-        for event in page.object_list
-    ]
-    return render(
-        request,
-        "projects/calls/call_history.html",
-        {"call": call, "page": page, "events": events},
     )

@@ -16,8 +16,8 @@ from projects.models import Call, Outcome, Project
 from projects.selectors.reviewing import reviewers_as_seen
 from projects.selectors.search import search_projects
 from projects.templatetags.figures import gate_state, percent, self_figure
-from projects.views.committee import evidence_context
 from projects.views.common import RANKINGS, ranking_in_view
+from projects.views.evidence import evidence_context
 from territories.figures import DASH, format_figure, number_separators
 
 RANKING_COLUMNS = [
