@@ -76,11 +76,12 @@ def format_date(value, style: str = "long") -> str:
     return dateformat.format(value, pattern)
 
 
-def format_euros(value, places: int = 0) -> str:
-    """An amount: "30 000 €" (non-breaking spaces), "−1 250,50 €"; "—" for no amount."""
+def format_euros(value, places: int = 0, *, separators=None) -> str:
+    """An amount: "30 000 €" (non-breaking spaces), "−1 250,50 €"; "—" for no amount.
+    `separators`: as `format_figure` takes them, for a page that writes many."""
     if value in (None, ""):
         return DASH
-    return f"{format_figure(value, places)}{NBSP}€"
+    return f"{format_figure(value, places, separators=separators)}{NBSP}€"
 
 
 def format_percent(value, places: int = 0) -> str:

@@ -28,7 +28,8 @@ from projects.selectors.committee import (
 )
 from projects.views.common import RANKINGS, project_or_404, ranking_in_view
 from projects.views.evidence import evidence_context
-from territories.figures import DASH, format_figure, number_separators
+from territories.figures import format_figure, number_separators
+from territories.typography import format_euros
 
 # --- A project's decision -------------------------------------------------------------------
 
@@ -212,9 +213,6 @@ def committee_cells(rows, *, outcomes) -> list[dict]:
         "publish": _("Publier la décision sur %(title)s"),
     }
 
-    def euros(value, places=0):
-        return f"{format_figure(value, places, separators=separators)}\u00a0€"
-
     cells = []
     for row in rows:
         ranking, decision, opinions = row["ranking"], row["decision"], row["opinions"]
@@ -229,7 +227,7 @@ def committee_cells(rows, *, outcomes) -> list[dict]:
                 "url": f"{head}/{ranking.project_id}/{tail}",
                 "mean": format_figure(ranking.figures.totals.mean, 2, separators=separators),
                 "reviews": labels["reviews"] % {"n": ranking.figures.reviews},
-                "requested": DASH if row["requested"] is None else euros(row["requested"]),
+                "requested": format_euros(row["requested"], separators=separators),
                 "recommended": format_figure(opinions.recommended_mean, 0, separators=separators)
                 if recommended
                 else None,
@@ -237,8 +235,12 @@ def committee_cells(rows, *, outcomes) -> list[dict]:
                 % {"median": format_figure(opinions.recommended_median, 0, separators=separators)}
                 if recommended
                 else "",
-                "amount": None if row["amount"] is None else euros(row["amount"]),
-                "running": "" if row["running"] is None else euros(row["running"]),
+                "amount": None
+                if row["amount"] is None
+                else format_euros(row["amount"], separators=separators),
+                "running": ""
+                if row["running"] is None
+                else format_euros(row["running"], separators=separators),
                 "options": format_html_join(
                     "",
                     '<option value="{}"{}>{}</option>',
