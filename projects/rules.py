@@ -12,7 +12,8 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.rules import is_administrator, is_funder, is_holder, is_reviewer
 from accounts.selectors import organisation_ids
-from projects.models import Assessment, Assignment, Decision
+from projects.models import Assessment, Decision
+from projects.selectors.reviewing import active_assignment
 
 # --- Calls ----------------------------------------------------------------------------------
 
@@ -129,13 +130,7 @@ def is_project_reviewer(user, project):
     """A reviewer the project is assigned to, who has not declared a conflict nor been
     recused: reviewers see nothing else. One small query about this project (a reviewer may
     have thousands of assignments: they are not all loaded)."""
-    if project is None or not (user and user.is_authenticated):
-        return False
-    return _remembered(
-        user,
-        ("reviews", project.pk),
-        lambda: Assignment.objects.active().filter(reviewer=user, project_id=project.pk).exists(),
-    )
+    return active_assignment(project=project, user=user) is not None
 
 
 @rules.predicate

@@ -19,7 +19,7 @@ from projects.models import (
     AssessmentStatus,
     ProjectStatus,
 )
-from projects.models.summaries import SORT_KEYS
+from projects.models.summaries import SORT_KEYS, ProjectSummary
 from projects.statistics import Spread
 
 # Reviewers whose highest and lowest totals are this many points apart (out of 100) or more
@@ -204,11 +204,20 @@ PROJECT_STATS_SQL = (
 def project_aggregate(*, project) -> ReviewFigures:
     """One project's review figures (reviews done; count, mean, median, min, max, range and
     sample standard deviation of the totals): the call ranking's definitions, for a single
-    project (one query), so that every page shows the same figures."""
-    valid, params = counted_reviews_sql(project_id=project.pk)
-    found = fetch_dicts(PROJECT_STATS_SQL.format(valid=valid, totals=list_of("exact")), params)
-    row = found[0] if found else {}
-    return ReviewFigures.of(row.get("reviews") or 0, row.get("totals"))
+    project, so that every page shows the same figures. Read from the project's summary,
+    maintained on write with the same statement (one read by key); computed from the
+    reviews for a project that has none yet."""
+    found = (
+        ProjectSummary.objects.filter(project_id=project.pk)
+        .values_list("reviews", "totals")
+        .first()
+    )
+    if found is None:
+        valid, params = counted_reviews_sql(project_id=project.pk)
+        rows = fetch_dicts(PROJECT_STATS_SQL.format(valid=valid, totals=list_of("exact")), params)
+        row = rows[0] if rows else {}
+        found = (row.get("reviews") or 0, row.get("totals"))
+    return ReviewFigures.of(*found)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Reads of the reviewing: a reviewer's list, a call's pool and assignments."""
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import (
@@ -11,6 +11,7 @@ from projects.models import (
     Assignment,
     AssignmentState,
     Project,
+    Score,
 )
 
 
@@ -68,13 +69,35 @@ def project_for_review(*, pk: int) -> Project:
     ).get(pk=pk)
 
 
+def active_assignment(*, project, user) -> Assignment | None:
+    """The reviewer's standing assignment to the project: None when they are not assigned,
+    have declared a conflict or been recused. Kept on the user object for the request: the
+    permissions and the scoring page read it several times (one small query, whatever the
+    number of the reviewer's assignments)."""
+    if project is None or not (user and user.is_authenticated):
+        return None
+    found = user.__dict__.setdefault("_active_assignments", {})
+    if project.pk not in found:
+        found[project.pk] = (
+            Assignment.objects.active()
+            .filter(reviewer=user, project_id=project.pk)
+            .order_by("pk")
+            .first()
+        )
+    return found[project.pk]
+
+
 def own_review(*, project, user) -> Assessment | None:
-    """The reviewer's own review of the project, with its scores, or None."""
+    """The reviewer's own review of the project, with its scores (in no order: the pages
+    read them by criterion), or None. Ordered by key, not by the models' default orderings,
+    which would join the project, and the grid's tables for the scores, to sort one row and
+    twenty read into a dictionary."""
     return (
         project.assessments.reviews()
         .filter(author=user)
-        .prefetch_related("scores")
+        .prefetch_related(Prefetch("scores", queryset=Score.objects.order_by()))
         .select_related("grid_version")
+        .order_by("pk")
         .first()
     )
 
@@ -86,6 +109,7 @@ def other_reviews(*, project, user):
         .filter(project=project)
         .exclude(author=user)
         .order_by("pk")
+        .only("pk", "total", "opinion")
     )
 
 

@@ -30,6 +30,7 @@ from projects.scoring import summarise
 from projects.selectors.reviewing import (
     REVIEW_STATUS_LABELS,
     ReviewStatus,
+    active_assignment,
     other_reviews,
     own_review,
     project_for_review,
@@ -114,7 +115,8 @@ def review_edit(request, pk):
     project = _review_project(request, pk)
     call = project.call
     assessment = own_review(project=project, user=request.user)
-    assignment = Assignment.objects.filter(project=project, reviewer=request.user).first()
+    # The standing assignment the permission read: the page is only a reviewer's of it.
+    assignment = active_assignment(project=project, user=request.user)
     locked = services.review_locked(assignment, assessment)
     can_score = allowed(request, "projects.review_project", project) and not locked
     # The review's grid version, read with it, tells whether the cached criteria still hold.
@@ -198,7 +200,8 @@ def review_edit(request, pk):
             "show_others": show_others,
             "aggregate": project_aggregate(project=project) if show_others else None,
             "others": other_reviews(project=project, user=request.user) if show_others else [],
-            "attachments": project.attachments.all(),
+            # By upload, without the model's ordering (which joins the project to sort).
+            "attachments": project.attachments.order_by("uploaded_at", "pk"),
         },
     )
 
