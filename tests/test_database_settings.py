@@ -36,6 +36,7 @@ def test_postgresql_binds_parameters_on_the_server_and_prepares_statements():
 
     assert options["server_side_binding"] is True
     assert options["prepare_threshold"] == 5
+    assert options["options"] == "-c plan_cache_mode=force_custom_plan"
 
 
 def test_prepared_statements_can_be_switched_off_for_a_pooler():
@@ -43,6 +44,7 @@ def test_prepared_statements_can_be_switched_off_for_a_pooler():
 
     assert "server_side_binding" not in options
     assert "prepare_threshold" not in options
+    assert "options" not in options
 
 
 def test_sqlite_keeps_its_own_options():
@@ -68,3 +70,14 @@ def test_a_statement_run_again_on_a_connection_is_planned_once():
             ["%projects_project%title%"],
         )
         assert cursor.fetchone()[0] >= 1
+
+
+@pytest.mark.django_db
+def test_each_run_of_a_prepared_statement_is_planned_for_its_parameters():
+    """A generic plan ignores the parameters' values: for the committee's 50 projects it read
+    a call's reviews by a scan (4 → 72 ms at 20,000 projects)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's plan cache")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "force_custom_plan"
