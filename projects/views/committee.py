@@ -133,6 +133,13 @@ def managed_call(request, pk, perm) -> Call:
     return call
 
 
+def granted_amount(decision) -> Decimal | None:
+    """The amount a decision grants: a selection's amount, None otherwise (or without one)."""
+    if decision and decision.outcome == Outcome.SELECTED and decision.amount_granted:
+        return decision.amount_granted
+    return None
+
+
 def running_totals(selected, decisions) -> dict[int, Decimal]:
     """Per selected project with an amount: the total of the amounts granted up to it, in
     the ranking's order (the "Cumul" column). `selected`: the ranking of the call's selected
@@ -140,9 +147,9 @@ def running_totals(selected, decisions) -> dict[int, Decimal]:
     `decisions`: theirs, by project id."""
     running, totals = Decimal(0), {}
     for row in selected:
-        decision = decisions.get(row.project_id)
-        if decision and decision.outcome == Outcome.SELECTED and decision.amount_granted:
-            running += decision.amount_granted
+        amount = granted_amount(decisions.get(row.project_id))
+        if amount is not None:
+            running += amount
             totals[row.project_id] = running
     return totals
 
@@ -187,9 +194,7 @@ def committee_rows(*, call, order="mean", page: int | None = None):
                 "opinions": opinions.get(row.project_id),
                 "requested": requested,
                 "decision": decision,
-                "amount": decision.amount_granted
-                if decision and decision.outcome == Outcome.SELECTED and decision.amount_granted
-                else None,
+                "amount": granted_amount(decision),
                 "running": running,
                 "beyond": envelope.envelope is not None
                 and running is not None
