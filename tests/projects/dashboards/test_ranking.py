@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from projects import dashboards
 from projects.dashboards import call_ranking
+from projects.models import ProjectSummary
 from territories.figures import half_up
 from tests.factories import AssessmentFactory, AssignmentFactory, ProjectFactory, UserFactory
 from tests.projects.helpers import scores, second_reviewer
@@ -107,6 +108,22 @@ def test_pages_read_from_either_end_follow_one_order(example, descending):
             assert page.count == whole.count == 9
             paged += [row.project_id for row in page.rows]
         assert paged == [row.project_id for row in whole.rows], order
+
+
+def test_project_aggregate_reads_the_summary_and_computes_without_one():
+    """The figures come from the project's summary row (one read by key); a project that has
+    none yet (written in bulk, before its rebuild) gets the same figures from its reviews."""
+    first = AssignmentFactory(done=True)
+    project = first.project
+    AssessmentFactory(assignment=first, submitted=True, scores=3)
+    AssessmentFactory(assignment=second_reviewer(project, done=True), submitted=True, scores=1)
+    from_summary = dashboards.project_aggregate(project=project)
+
+    ProjectSummary.objects.filter(project=project).delete()
+    computed = dashboards.project_aggregate(project=project)
+
+    assert from_summary == computed
+    assert computed.reviews == 2
 
 
 @pytest.mark.parametrize("order", sorted(dashboards.RANKING_ORDER))
