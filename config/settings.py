@@ -454,3 +454,14 @@ OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:proconnect_callback"
 OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": "eidas1"}
 OIDC_TIMEOUT = PROCONNECT_TIMEOUT
 OIDC_USE_NONCE = True
+# Signing out of Évalis ends the ProConnect session too (RP-initiated logout), or the next
+# person on a shared computer would get in as this one: the ID token of the login is kept in
+# the session for `id_token_hint`, and accounts.proconnect.provider_logout_url sends the browser
+# to the end-session endpoint, which comes back to PROCONNECT_POST_LOGOUT_REDIRECT_URI (to
+# declare to ProConnect; empty: <this site>/comptes/proconnect/deconnexion/, from the request).
+OIDC_STORE_ID_TOKEN = True
+OIDC_OP_LOGOUT_ENDPOINT = f"{_PROCONNECT_BASE}/session/end"
+OIDC_OP_LOGOUT_URL_METHOD = "accounts.proconnect.provider_logout_url"
+PROCONNECT_POST_LOGOUT_REDIRECT_URI = os.environ.get(
+    "PROCONNECT_POST_LOGOUT_REDIRECT_URI", ""
+).strip()
