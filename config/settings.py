@@ -432,7 +432,8 @@ DEMARCHES_API_MAX_WAIT = float(os.environ.get("DEMARCHES_API_MAX_WAIT", "60"))
 # the provider's host (e.g. auth.agentconnect.gouv.fr; fca.integ01.dev-agentconnect.fr for
 # the integration environment); its endpoints are ProConnect's published ones under /api/v2
 # (PROCONNECT_DOMAIN may also be a full base URL ending in /api/v2). The redirect URI to
-# declare to ProConnect: <SITE_URL>/comptes/proconnect/retour/.
+# declare to ProConnect: <SITE_URL>/comptes/proconnect/retour/; the post-logout redirect URI:
+# <SITE_URL>/comptes/proconnect/deconnexion/ (below).
 PROCONNECT_CLIENT_ID = os.environ.get("PROCONNECT_CLIENT_ID", "")
 PROCONNECT_CLIENT_SECRET = os.environ.get("PROCONNECT_CLIENT_SECRET", "")
 PROCONNECT_DOMAIN = os.environ.get("PROCONNECT_DOMAIN", "").strip().rstrip("/")
