@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 from django.utils.decorators import method_decorator
@@ -148,7 +148,7 @@ def proconnect_logout_return(request):
                 "la sienne : sur un ordinateur partagé, fermez le navigateur."
             ),
         )
-    return redirect(resolve_url(settings.LOGOUT_REDIRECT_URL))
+    return redirect(settings.LOGOUT_REDIRECT_URL)
 
 
 @login_required
