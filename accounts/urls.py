@@ -7,9 +7,14 @@ from accounts import views, views_organisation, views_proconnect
 app_name = "accounts"
 urlpatterns = [
     path("connexion/", views.EmailLoginView.as_view(), name="login"),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("deconnexion/", views_proconnect.logout, name="logout"),
     path("proconnect/connexion/", views_proconnect.proconnect_start, name="proconnect_start"),
     path("proconnect/retour/", views_proconnect.proconnect_callback, name="proconnect_callback"),
+    path(
+        "proconnect/deconnexion/",
+        views_proconnect.proconnect_logout_return,
+        name="proconnect_logout_return",
+    ),
     path(
         "proconnect/structure/",
         views_proconnect.proconnect_organisation,

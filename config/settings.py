@@ -432,7 +432,8 @@ DEMARCHES_API_MAX_WAIT = float(os.environ.get("DEMARCHES_API_MAX_WAIT", "60"))
 # the provider's host (e.g. auth.agentconnect.gouv.fr; fca.integ01.dev-agentconnect.fr for
 # the integration environment); its endpoints are ProConnect's published ones under /api/v2
 # (PROCONNECT_DOMAIN may also be a full base URL ending in /api/v2). The redirect URI to
-# declare to ProConnect: <SITE_URL>/comptes/proconnect/retour/.
+# declare to ProConnect: <SITE_URL>/comptes/proconnect/retour/; the post-logout redirect URI:
+# <SITE_URL>/comptes/proconnect/deconnexion/ (below).
 PROCONNECT_CLIENT_ID = os.environ.get("PROCONNECT_CLIENT_ID", "")
 PROCONNECT_CLIENT_SECRET = os.environ.get("PROCONNECT_CLIENT_SECRET", "")
 PROCONNECT_DOMAIN = os.environ.get("PROCONNECT_DOMAIN", "").strip().rstrip("/")
@@ -454,3 +455,14 @@ OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:proconnect_callback"
 OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": "eidas1"}
 OIDC_TIMEOUT = PROCONNECT_TIMEOUT
 OIDC_USE_NONCE = True
+# Signing out of Évalis ends the ProConnect session too (RP-initiated logout), or the next
+# person on a shared computer would get in as this one: the ID token of the login is kept in
+# the session for `id_token_hint`, and accounts.proconnect.provider_logout_url sends the browser
+# to the end-session endpoint, which comes back to PROCONNECT_POST_LOGOUT_REDIRECT_URI (to
+# declare to ProConnect; empty: <this site>/comptes/proconnect/deconnexion/, from the request).
+OIDC_STORE_ID_TOKEN = True
+OIDC_OP_LOGOUT_ENDPOINT = f"{_PROCONNECT_BASE}/session/end"
+OIDC_OP_LOGOUT_URL_METHOD = "accounts.proconnect.provider_logout_url"
+PROCONNECT_POST_LOGOUT_REDIRECT_URI = os.environ.get(
+    "PROCONNECT_POST_LOGOUT_REDIRECT_URI", ""
+).strip()

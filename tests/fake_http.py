@@ -7,7 +7,7 @@ loopback (none of the real services is reachable from the machines that build an
 - `fake_demarches`: Démarche numérique's GraphQL endpoint (`demarche(number){dossiers(
   updatedSince, after)}`, `deletedDossiers`, champs, demandeur, attachments served as files);
 - `fake_proconnect`: an OpenID Connect provider (discovery, JWKS, authorization, token
-  endpoint with a signed ID token, userinfo as a signed JWT).
+  endpoint with a signed ID token, userinfo as a signed JWT, end of session).
 
 Each runs an http.server in a thread for one test, records the requests it received, and
 answers what the test scripted first (`script`), then its normal answers.
@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 
@@ -490,8 +490,10 @@ PROCONNECT_SECRET = "secret-de-test"
 
 class FakeProConnect(FakeServer):
     """Discovery, JWKS, authorize (records the request), token (an ID token signed with the
-    provider's RSA key, carrying the nonce of the authorisation request) and userinfo (a
-    signed JWT, `application/jwt`, as ProConnect answers)."""
+    provider's RSA key, carrying the nonce of the authorisation request), userinfo (a
+    signed JWT, `application/jwt`, as ProConnect answers) and session/end (RP-initiated
+    logout: an `id_token_hint` it issued ends that session, and the browser is sent to the
+    `post_logout_redirect_uri` with the `state`)."""
 
     def __init__(self):
         import jwt as pyjwt
@@ -511,6 +513,8 @@ class FakeProConnect(FakeServer):
         }
         self.nonce = None
         self.sign_with = self.key  # a test may sign with another key (forged)
+        self.id_tokens: list[str] = []  # issued, in order
+        self.ended: list[str] = []  # the ID tokens whose session was ended
 
     @property
     def base(self) -> str:
@@ -567,6 +571,7 @@ class FakeProConnect(FakeServer):
                     "acr": "eidas1",
                 }
             )
+            self.id_tokens.append(id_token)
             return Answer(
                 200,
                 {
@@ -589,6 +594,14 @@ class FakeProConnect(FakeServer):
                 }
             )
             return Answer(200, token, headers={"Content-Type": "application/jwt"})
+        if path == "/session/end":
+            hint = received.query.get("id_token_hint")
+            back = received.query.get("post_logout_redirect_uri")
+            if hint not in self.id_tokens or not back:
+                return Answer(400, "<html>Déconnexion refusée</html>")
+            self.ended.append(hint)
+            state = received.query.get("state", "")
+            return Answer(302, headers={"Location": f"{back}?{urlencode({'state': state})}"})
         return Answer(404, {"error": "not_found"})
 
 
@@ -603,5 +616,6 @@ def fake_proconnect(settings):
     settings.OIDC_OP_TOKEN_ENDPOINT = f"{fake.base}/token"
     settings.OIDC_OP_USER_ENDPOINT = f"{fake.base}/userinfo"
     settings.OIDC_OP_JWKS_ENDPOINT = f"{fake.base}/jwks"
+    settings.OIDC_OP_LOGOUT_ENDPOINT = f"{fake.base}/session/end"
     yield fake
     fake.stop()

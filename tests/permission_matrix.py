@@ -359,6 +359,7 @@ MATRIX: dict[str, Row] = {
     # ProConnect is off unless configured (tests/accounts/test_proconnect.py turns it on).
     "accounts:proconnect_start": Row(everyone(404)),
     "accounts:proconnect_callback": Row(everyone(404)),
+    "accounts:proconnect_logout_return": Row(everyone(404)),
     "accounts:proconnect_organisation": Row(signed_in(404)),
     "accounts:signup_sent": Row(everyone(200)),
     "accounts:signup_confirm": Row(everyone(200), kwargs=_signup_token),
