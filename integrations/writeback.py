@@ -140,13 +140,19 @@ def demarche_writeback_configure(
 
 @transaction.atomic
 def demarche_writeback_retry(*, source: DemarcheSource, by: User) -> int:
-    """Try again the dossiers whose write-back failed; returns how many are queued."""
+    """Try again the dossiers whose write-back failed (or whose worker died while sending);
+    returns how many are queued."""
     source = DemarcheSource.objects.select_for_update().get(pk=source.pk)
     if not source.write_back or not source.instructeur_id:
         raise ValidationError(
             _("Le report des décisions est désactivé : activez-le d'abord."), code="off"
         )
-    queued = source.dossiers.filter(writeback_status=WriteBackStatus.FAILED).update(
+    # A send that a dead worker left half done is taken again as well.
+    stale = Q(
+        writeback_status=WriteBackStatus.SENDING,
+        writeback_tried_at__lt=timezone.now() - STALE_SENDING,
+    )
+    queued = source.dossiers.filter(Q(writeback_status=WriteBackStatus.FAILED) | stale).update(
         writeback_status=WriteBackStatus.PENDING
     )
     if queued:

@@ -2,9 +2,14 @@
 speaking its API (tests/fake_http.py): accept / refuse mutations, their errors, the record
 kept per dossier, the retry, the settings and who may change them."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role
 from integrations.importer import demarche_import_run, demarche_source_connect, demarche_source_map
@@ -404,3 +409,41 @@ def test_only_the_calls_managers_change_the_settings_or_retry(client, source, fu
     assert settings_post.status_code in (403, 404)
     assert retry.status_code in (403, 404)
     assert not DemarcheSource.objects.get(pk=source.pk).write_back
+
+
+def test_the_page_costs_the_same_with_more_failed_dossiers(client, source, funder):
+    """The failed dossiers' list reads the projects with them, not one query each."""
+    _switch_on(source, funder)
+    client.force_login(funder)
+    url = reverse("integrations:demarche", args=[source.call.pk])
+    failed = {"writeback_status": WriteBackStatus.FAILED, "writeback_error": "Erreur."}
+    ImportedDossier.objects.filter(number=11).update(**failed)
+    client.get(url)  # session and caches warm
+
+    with CaptureQueriesContext(connection) as one:
+        assert "Erreur." in client.get(url).content.decode()
+    ImportedDossier.objects.update(**failed)
+    with CaptureQueriesContext(connection) as three:
+        client.get(url)
+
+    assert len(three) == len(one)
+
+
+def test_a_send_left_half_done_by_a_dead_worker_is_retried(
+    source, funder, fake_demarches, django_capture_on_commit_callbacks
+):
+    _switch_on(source, funder)
+    _publish(11, Outcome.SELECTED, funder)  # its on-commit task never runs: the worker died
+    ImportedDossier.objects.filter(number=11).update(
+        writeback_status=WriteBackStatus.SENDING,
+        written_outcome="",
+        writeback_tried_at=timezone.now() - timedelta(hours=1),
+    )
+    fake_demarches.dossiers[11]["state"] = "en_instruction"
+    fake_demarches.mutations.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert demarche_writeback_retry(source=source, by=funder) == 1
+
+    assert [m["name"] for m in fake_demarches.mutations] == ["dossierAccepter"]
+    assert _dossier(11).writeback_status == WriteBackStatus.SENT
