@@ -22,5 +22,14 @@ class DemarcheSourceAdmin(ReadOnlyAdmin):
 
 @admin.register(ImportedDossier)
 class ImportedDossierAdmin(ReadOnlyAdmin):
-    list_display = ["number", "source", "project", "state", "modified_at", "deleted_at"]
-    list_filter = ["state"]
+    list_display = [
+        "number",
+        "source",
+        "project",
+        "state",
+        "modified_at",
+        "deleted_at",
+        "writeback_status",
+        "written_at",
+    ]
+    list_filter = ["state", "writeback_status"]

@@ -1,7 +1,7 @@
 """Démarche numérique's GraphQL API (`POST {DEMARCHES_API_URL}`, `Authorization: Bearer`,
 a token scoped to démarches): the démarche's champs, its dossiers page by page since a date,
-the dossiers deleted since, and files. Built on accounts.outgoing (timeouts, retries, French
-errors)."""
+the dossiers deleted since, files, one dossier's id and state, and the decision mutations
+(accept, refuse). Built on accounts.outgoing (timeouts, retries, French errors)."""
 
 from dataclasses import dataclass
 
@@ -30,6 +30,7 @@ query getDossiers($demarcheNumber: Int!, $updatedSince: ISO8601DateTime, $after:
     dossiers(updatedSince: $updatedSince, after: $after, first: 100) {
       pageInfo { hasNextPage endCursor }
       nodes {
+        id
         number
         state
         dateDepot
@@ -67,6 +68,12 @@ query getDeletedDossiers($demarcheNumber: Int!, $deletedSince: ISO8601DateTime, 
 }
 """
 
+DOSSIER_QUERY = """
+query getDossier($dossierNumber: Int!) {
+  dossier(number: $dossierNumber) { id number state }
+}
+"""
+
 DECISION_MUTATIONS = {
     "accepter": """
 mutation dossierAccepter($input: DossierAccepterInput!) {
@@ -92,7 +99,7 @@ class DemarchesClient:
     def __init__(self, token: str):
         self.token = token
 
-    def _post(self, query: str, variables: dict) -> dict:
+    def _post(self, query: str, variables: dict, *, root: str | None = "demarche") -> dict:
         response = send(
             "POST",
             settings.DEMARCHES_API_URL,
@@ -129,8 +136,9 @@ class DemarchesClient:
         errors = payload.get("errors")
         data = payload.get("data")
         # A démarche that is not found (or not open to the token) comes as `demarche: null`
-        # with an error: said as such by `_demarche`.
-        if errors and not (isinstance(data, dict) and "demarche" in data):
+        # with an error: said as such by `_demarche`. A mutation (`root` None) has no such
+        # answer: any top-level error refuses it.
+        if errors and not (root and isinstance(data, dict) and root in data):
             first = errors[0] if isinstance(errors, list) and errors else {}
             detail = first.get("message", "") if isinstance(first, dict) else ""
             raise ServiceError(
@@ -202,6 +210,55 @@ class DemarchesClient:
             variables["deletedSince"] = since.isoformat()
         demarche = self._demarche(self._post(DELETED_QUERY, variables))
         return self._page(demarche.get("deletedDossiers"))
+
+    def dossier(self, number: int) -> dict:
+        """{"id", "state"} of the dossier numbered `number` (its GraphQL id is what the
+        mutations take)."""
+        data = self._post(DOSSIER_QUERY, {"dossierNumber": number}, root="dossier")
+        dossier = data.get("dossier")
+        if not isinstance(dossier, dict) or not dossier.get("id"):
+            raise ServiceError(
+                _("Le dossier n° %(number)s est introuvable dans Démarche numérique.")
+                % {"number": number},
+                code="unknown",
+            )
+        return {"id": str(dossier["id"])[:100], "state": str(dossier.get("state") or "")[:30]}
+
+    def decide(self, action: str, *, dossier_id: str, instructeur_id: str, motivation: str):
+        """Accept or refuse a dossier (`action`: a key of DECISION_MUTATIONS) in the name of
+        the instructeur; returns the dossier's new state. Démarche numérique's refusal (the
+        mutation's `errors`, e.g. a dossier not in instruction) is a ServiceError whose
+        message quotes it."""
+        name = f"dossier{action.capitalize()}"
+        data = self._post(
+            DECISION_MUTATIONS[action],
+            {
+                "input": {
+                    "dossierId": dossier_id,
+                    "instructeurId": instructeur_id,
+                    "motivation": motivation,
+                }
+            },
+            root=None,
+        )
+        result = data.get(name)
+        if not isinstance(result, dict):
+            raise ServiceError(
+                _("Démarche numérique a renvoyé une réponse illisible : réessayez plus tard."),
+                code="malformed",
+            )
+        errors = result.get("errors") or []
+        if errors:
+            details = "; ".join(
+                str(error.get("message") or "") for error in errors if isinstance(error, dict)
+            )
+            raise ServiceError(
+                _("Démarche numérique refuse la décision : %(detail)s")
+                % {"detail": details[:300] or _("erreur inconnue")},
+                code="refused",
+            )
+        dossier = result.get("dossier") if isinstance(result.get("dossier"), dict) else {}
+        return str(dossier.get("state") or "")[:30]
 
     def download(self, url: str, *, max_bytes: int) -> bytes | None:
         """A file's content, or None when it is larger than `max_bytes`."""

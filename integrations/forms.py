@@ -40,3 +40,31 @@ class DemarcheMapForm(forms.Form):
 
     def field_map(self) -> dict:
         return {field: self.cleaned_data.get(field, "") for field in MAPPABLE_FIELDS}
+
+
+class DemarcheWriteBackForm(forms.Form):
+    """Writing published decisions back: in whose name, and whether at all."""
+
+    row_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31)
+    instructeur_id = forms.CharField(
+        label=_("Identifiant de l'instructeur"),
+        max_length=100,
+        required=False,
+        strip=True,
+        help_text=_(
+            "Démarche numérique enregistre chaque décision au nom d'un instructeur de la "
+            "démarche. Son identifiant (une suite de lettres et de chiffres, par exemple "
+            "« SW5zdHJ1Y3RldXItNDI= ») est affiché dans Démarche numérique, « Mon profil », "
+            "rubrique « Jetons d'API » (identifiant pour l'API GraphQL) : copiez-le tel quel."
+        ),
+    )
+    write_back = forms.BooleanField(
+        label=_("Reporter les décisions publiées dans Démarche numérique"),
+        required=False,
+        help_text=_(
+            "Un projet retenu y est accepté, un projet non retenu y est refusé, avec la "
+            "motivation de la décision ; le porteur en est averti par Démarche numérique. "
+            "Les décisions déjà publiées sont reportées aussi. La liste d'attente n'y a pas "
+            "d'équivalent : elle n'est pas reportée."
+        ),
+    )

@@ -14,6 +14,18 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Échec")
 
 
+class WriteBackStatus(models.TextChoices):
+    """Where writing a published decision back to Démarche numérique stands, per dossier."""
+
+    NONE = "", _("—")
+    PENDING = "pending", _("À reporter")
+    SENDING = "sending", _("Envoi en cours")
+    SENT = "sent", _("Reportée")
+    FAILED = "failed", _("Échec")
+    # A decision Démarche numérique has no counterpart for (the waiting list).
+    SKIPPED = "skipped", _("Non reportée")
+
+
 # The project fields a démarche's champs may fill, in form order (integrations.importer reads
 # each champ's value according to the field's kind).
 MAPPABLE_FIELDS = {
@@ -59,6 +71,12 @@ class DemarcheSource(models.Model):
     last_error = models.TextField(_("dernière erreur"), blank=True)
     started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
     finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    # Writing published decisions back (integrations.writeback): Démarche numérique records
+    # a decision in an instructeur's name, so it needs theirs.
+    instructeur_id = models.CharField(_("identifiant de l'instructeur"), max_length=100, blank=True)
+    write_back = models.BooleanField(
+        _("reporter les décisions publiées dans Démarche numérique"), default=False
+    )
     row_version = models.PositiveIntegerField(_("version"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -99,6 +117,9 @@ class ImportedDossier(models.Model):
         verbose_name=_("démarche"),
     )
     number = models.PositiveBigIntegerField(_("numéro du dossier"))
+    # The GraphQL id (the mutations take it, not the number); empty for dossiers imported
+    # before it was kept, fetched then by the write-back.
+    graphql_id = models.CharField(_("identifiant GraphQL"), max_length=100, blank=True)
     project = models.OneToOneField(
         "projects.Project",
         on_delete=models.CASCADE,
@@ -110,6 +131,20 @@ class ImportedDossier(models.Model):
     deleted_at = models.DateTimeField(_("supprimé le"), null=True, blank=True)
     imported_at = models.DateTimeField(_("importé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
+    # The write-back of the project's published decision: the outcome Démarche numérique
+    # was last told (and when), apart from the state of the latest attempt, so that an
+    # outcome already written is never sent again.
+    written_outcome = models.CharField(_("décision reportée"), max_length=10, blank=True)
+    written_at = models.DateTimeField(_("reportée le"), null=True, blank=True)
+    writeback_status = models.CharField(
+        _("report de la décision"),
+        max_length=10,
+        choices=WriteBackStatus.choices,
+        default=WriteBackStatus.NONE,
+        blank=True,
+    )
+    writeback_error = models.TextField(_("erreur du report"), blank=True)
+    writeback_tried_at = models.DateTimeField(_("dernier essai de report"), null=True, blank=True)
 
     class Meta:
         ordering = ["source", "number"]
@@ -119,7 +154,12 @@ class ImportedDossier(models.Model):
             models.UniqueConstraint(
                 fields=["source", "number"], name="integrations_dossier_unique_number"
             ),
+            models.CheckConstraint(
+                condition=models.Q(writeback_status__in=WriteBackStatus.values),
+                name="integrations_dossier_writeback_status_valid",
+            ),
         ]
+        indexes = [models.Index(fields=["source", "writeback_status"])]
 
     def __str__(self):
         return f"Dossier {self.number}"

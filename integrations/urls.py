@@ -20,4 +20,14 @@ urlpatterns = [
         views.demarche_progress,
         name="demarche_progress",
     ),
+    path(
+        "financeur/appels/<int:pk>/demarche-numerique/report-des-decisions/",
+        views.demarche_writeback,
+        name="demarche_writeback",
+    ),
+    path(
+        "financeur/appels/<int:pk>/demarche-numerique/report-des-decisions/reessayer/",
+        views.demarche_writeback_retry,
+        name="demarche_writeback_retry",
+    ),
 ]

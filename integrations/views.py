@@ -1,22 +1,26 @@
 """The funder's page connecting a call to a démarche of Démarche numérique: the démarche and
-its token, which champ fills which project field, the imports and their progress."""
+its token, which champ fills which project field, the imports and their progress, and the
+write-back of published decisions (settings, state, retry)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import require
 from accounts.web import add_error_messages
-from integrations.forms import DemarcheConnectForm, DemarcheMapForm
+from integrations import writeback
+from integrations.forms import DemarcheConnectForm, DemarcheMapForm, DemarcheWriteBackForm
 from integrations.importer import (
     demarche_import_queue,
     demarche_source_connect,
     demarche_source_map,
 )
 from integrations.models import DemarcheSource
+from integrations.selectors import writeback_overview
 from projects.models import Call
 
 
@@ -30,7 +34,7 @@ def _source(call) -> DemarcheSource | None:
     return DemarcheSource.objects.filter(call=call).first()
 
 
-def _page(request, call, *, connect_form=None, map_form=None, status=200):
+def _page(request, call, *, connect_form=None, map_form=None, writeback_form=None, status=200):
     source = _source(call)
     if connect_form is None:
         connect_form = DemarcheConnectForm(initial={"number": source.number} if source else None)
@@ -38,6 +42,14 @@ def _page(request, call, *, connect_form=None, map_form=None, status=200):
         map_form = DemarcheMapForm(
             initial={**source.field_map, "row_version": source.row_version},
             descriptors=source.descriptors,
+        )
+    if writeback_form is None and source is not None:
+        writeback_form = DemarcheWriteBackForm(
+            initial={
+                "instructeur_id": source.instructeur_id,
+                "write_back": source.write_back,
+                "row_version": source.row_version,
+            }
         )
     return render(
         request,
@@ -47,6 +59,8 @@ def _page(request, call, *, connect_form=None, map_form=None, status=200):
             "source": source,
             "connect_form": connect_form,
             "map_form": map_form,
+            "writeback_form": writeback_form,
+            "writeback": writeback_overview(source=source) if source else None,
             "imported": source.dossiers.count() if source else 0,
         },
         status=status,
@@ -116,6 +130,78 @@ def demarche_import(request, pk):
             messages.success(request, _("L'import est lancé : cette page suit sa progression."))
         else:
             messages.info(request, _("Un import est déjà en cours."))
+    return redirect("integrations:demarche", pk=call.pk)
+
+
+@login_required
+@require_POST
+def demarche_writeback(request, pk):
+    """Keep the instructeur id and whether published decisions are written back."""
+    call = _call(request, pk)
+    source = get_object_or_404(DemarcheSource, call=call)
+    form = DemarcheWriteBackForm(request.POST)
+    if form.is_valid():
+        try:
+            queued = writeback.demarche_writeback_configure(
+                source=source,
+                instructeur_id=form.cleaned_data["instructeur_id"],
+                write_back=form.cleaned_data["write_back"],
+                row_version=form.cleaned_data["row_version"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if not form.cleaned_data["write_back"]:
+                messages.success(request, _("Les décisions publiées ne sont plus reportées."))
+            elif queued:
+                messages.success(
+                    request,
+                    ngettext(
+                        "Le report est activé : %(count)s décision déjà publiée part vers "
+                        "Démarche numérique.",
+                        "Le report est activé : %(count)s décisions déjà publiées partent vers "
+                        "Démarche numérique.",
+                        queued,
+                    )
+                    % {"count": queued},
+                )
+            else:
+                messages.success(
+                    request, _("Le report est activé : les décisions publiées suivront.")
+                )
+            return redirect("integrations:demarche", pk=call.pk)
+    return _page(request, call, writeback_form=form, status=400)
+
+
+@login_required
+def demarche_writeback_retry(request, pk):
+    """GET: which failed write-backs will be tried again, to confirm. POST: queue them."""
+    call = _call(request, pk)
+    source = get_object_or_404(DemarcheSource, call=call)
+    if request.method != "POST":
+        return render(
+            request,
+            "integrations/demarche_writeback_retry.html",
+            {"call": call, "source": source, "writeback": writeback_overview(source=source)},
+        )
+    try:
+        queued = writeback.demarche_writeback_retry(source=source, by=request.user)
+    except ValidationError as error:
+        add_error_messages(request, error)
+    else:
+        if queued:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s décision repart vers Démarche numérique.",
+                    "%(count)s décisions repartent vers Démarche numérique.",
+                    queued,
+                )
+                % {"count": queued},
+            )
+        else:
+            messages.info(request, _("Aucun report en échec à réessayer."))
     return redirect("integrations:demarche", pk=call.pk)
 
 

@@ -5,7 +5,8 @@ loopback (none of the real services is reachable from the machines that build an
   schema (siege, complements, nature_juridique…), with scripted 429 + Retry-After, slow
   answers (timeouts), malformed JSON and unknown numbers;
 - `fake_demarches`: Démarche numérique's GraphQL endpoint (`demarche(number){dossiers(
-  updatedSince, after)}`, `deletedDossiers`, champs, demandeur, attachments served as files);
+  updatedSince, after)}`, `deletedDossiers`, champs, demandeur, attachments served as files,
+  `dossier(number)`, and the `dossierAccepter` / `dossierRefuser` mutations, recorded);
 - `fake_proconnect`: an OpenID Connect provider (discovery, JWKS, authorization, token
   endpoint with a signed ID token, userinfo as a signed JWT, end of session).
 
@@ -249,6 +250,19 @@ def fake_companies(settings):
 
 DEMARCHE_NUMBER = 4242
 DEMARCHE_TOKEN = "jeton-de-test-demarche"
+# An instructeur's GraphQL id, as « Mon profil » shows it: base64 of "Instructeur-<id>".
+INSTRUCTEUR_ID = "SW5zdHJ1Y3RldXItNDI="
+# What a decision mutation leaves a dossier in, and the French words of its states (the
+# mutation's refusal quotes them, as Démarche numérique does).
+DECIDED_STATES = {"dossierAccepter": "accepte", "dossierRefuser": "refuse"}
+STATE_WORDS = {
+    "brouillon": "brouillon",
+    "en_construction": "en construction",
+    "en_instruction": "en instruction",
+    "accepte": "accepté",
+    "refuse": "refusé",
+    "sans_suite": "classé sans suite",
+}
 
 
 def champ_id(n: int) -> str:
@@ -378,6 +392,8 @@ class FakeDemarches(FakeServer):
         self.dossiers: dict[int, dict] = {}
         self.deleted: list[dict] = []
         self.files: dict[str, bytes] = {}
+        self.instructeurs = {INSTRUCTEUR_ID}
+        self.mutations: list[dict] = []  # decisions received: {"name", "input"}
 
     @property
     def api_url(self) -> str:
@@ -423,6 +439,11 @@ class FakeDemarches(FakeServer):
             query, variables = body["query"], body.get("variables") or {}
         except (ValueError, KeyError, TypeError):
             return Answer(400, {"errors": [{"message": "No query string was present"}]})
+        if "getDossier(" in query:
+            return self._dossier(variables.get("dossierNumber"))
+        for name in DECIDED_STATES:
+            if f"{name}(input" in query:
+                return self._decide(name, variables.get("input") or {})
         if variables.get("demarcheNumber") != DEMARCHE_NUMBER:
             return Answer(
                 200,
@@ -468,6 +489,68 @@ class FakeDemarches(FakeServer):
         else:
             return Answer(200, {"errors": [{"message": "Unknown query"}]})
         return Answer(200, {"data": {"demarche": demarche}})
+
+    def _dossier(self, number):
+        node = self.dossiers.get(number)
+        if node is None:
+            return Answer(
+                200,
+                {
+                    "data": None,
+                    "errors": [
+                        {"message": "Dossier not found", "extensions": {"code": "not_found"}}
+                    ],
+                },
+            )
+        return Answer(
+            200,
+            {"data": {"dossier": {k: node[k] for k in ("id", "number", "state")}}},
+        )
+
+    def _decide(self, name, payload):
+        """As Démarche numérique: an unknown dossier or instructeur is a top-level error; a
+        dossier not in instruction is the mutation's own `errors`; else the dossier takes
+        its new state. Every mutation received is recorded."""
+        self.mutations.append({"name": name, "input": payload})
+        node = next(
+            (n for n in self.dossiers.values() if n["id"] == payload.get("dossierId")), None
+        )
+        if node is None or payload.get("instructeurId") not in self.instructeurs:
+            field = "dossierId" if node is None else "instructeurId"
+            return Answer(
+                200,
+                {"data": {name: None}, "errors": [{"message": f"Invalid input: {field}"}]},
+            )
+        if name == "dossierRefuser" and not payload.get("motivation"):
+            return Answer(
+                200,
+                {"data": {name: None}, "errors": [{"message": "Motivation is required"}]},
+            )
+        if node["state"] != "en_instruction":
+            word = STATE_WORDS.get(node["state"], node["state"])
+            return Answer(
+                200,
+                {
+                    "data": {
+                        name: {
+                            "dossier": None,
+                            "errors": [{"message": f"Le dossier est déjà {word}"}],
+                        }
+                    }
+                },
+            )
+        node["state"] = DECIDED_STATES[name]
+        return Answer(
+            200,
+            {
+                "data": {
+                    name: {
+                        "dossier": {"number": node["number"], "state": node["state"]},
+                        "errors": None,
+                    }
+                }
+            },
+        )
 
 
 @pytest.fixture

@@ -279,6 +279,14 @@ INTEGRATION_ROWS: dict[str, Row] = {
         only(302, "funder", "admin"), kwargs=_demarche_call, method="post"
     ),
     "integrations:demarche_progress": Row(only(200, "funder", "admin"), kwargs=_demarche_call),
+    # Writing decisions back: the settings refused (400: no row version posted) and the
+    # retry's confirmation page still say who gets in.
+    "integrations:demarche_writeback": Row(
+        only(400, "funder", "admin"), kwargs=_demarche_call, method="post"
+    ),
+    "integrations:demarche_writeback_retry": Row(
+        only(200, "funder", "admin"), kwargs=_demarche_call
+    ),
 }
 
 

@@ -36,6 +36,7 @@ LAYERS = {
     "typography": 0,  # French dates, amounts and sizes, on top of figures; forms and filters use it
     "outgoing": 0,  # accounts: calls to outside services (timeouts, retries, errors)
     "crypto": 0,  # integrations: tokens encrypted at rest
+    "signals": 0,  # projects: signals the apps above connect to (decisions published)
     "rules": 1,
     "selectors": 1,
     "permissions": 1,  # asking the rules: views, templates and selectors alike
@@ -48,6 +49,7 @@ LAYERS = {
     "companies": 2,  # accounts: API Recherche d'entreprises client and checked facts
     "demarches": 2,  # integrations: Démarche numérique GraphQL client
     "importer": 2,  # integrations: importing dossiers into a call (services)
+    "writeback": 2,  # integrations: published decisions written back (services, task)
     "interchange": 2,  # grid import/export, called by services and forms
     "reference": 2,
     "loading": 2,

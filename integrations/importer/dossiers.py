@@ -109,6 +109,7 @@ def _save_dossier(source, node, number, facts, files, counts) -> None:
             source=source,
             project=project,
             number=number,
+            graphql_id=str(node.get("id") or "")[:100],
             state=str(node.get("state") or "")[:30],
             modified_at=modified,
         )
@@ -139,7 +140,8 @@ def _save_dossier(source, node, number, facts, files, counts) -> None:
             counts["unchanged"] += 1
         dossier.state = str(node.get("state") or "")[:30]
         dossier.modified_at = modified
-        dossier.save(update_fields=["state", "modified_at", "updated_at"])
+        dossier.graphql_id = str(node.get("id") or "")[:100] or dossier.graphql_id
+        dossier.save(update_fields=["state", "modified_at", "graphql_id", "updated_at"])
     store_files(dossier, files, counts)
 
 

@@ -25,6 +25,7 @@ from projects.models import (
     ProjectStatus,
 )
 from projects.selectors.committee import project_recipients, publication_plan, selected_total
+from projects.signals import decisions_published
 
 OUTCOME_STATUS = {
     Outcome.SELECTED: ProjectStatus.SELECTED,
@@ -310,6 +311,7 @@ def decisions_publish(
         },
         ip=ip,
     )
+    decisions_published.send(sender=Call, call=call, decisions=published)
     return published
 
 
@@ -367,4 +369,5 @@ def decision_correct(
     )
     recipients = project_recipients([project.pk]).get(project.pk, [])
     _email_holders(decision, recipients, "decision_corrected", reason=reason)
+    decisions_published.send(sender=Call, call=project.call, decisions=[decision])
     return decision

@@ -120,6 +120,8 @@ def test_first_import_creates_projects_organisations_owners_and_attachments(
     assert [p.title for p in projects] == ["Jardin partagé", "Repair café", "Épicerie solidaire"]
     first, second, third = projects
     assert first.status == ProjectStatus.SUBMITTED
+    # The GraphQL id, which the decision mutations take (integrations.writeback).
+    assert first.imported_dossier.graphql_id == "RG9zc2llci011"
     assert first.amount_requested == Decimal("12000.00")
     assert second.amount_requested == Decimal("3500.50")
     assert (first.commune.code, first.region.code) == ("80021", "32")
