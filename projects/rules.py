@@ -13,7 +13,7 @@ from accounts.models import Role
 from accounts.rules import is_administrator, is_funder, is_holder, is_reviewer
 from accounts.selectors import organisation_ids
 from projects.models import Assessment, Decision
-from projects.selectors.reviewing import active_assignment
+from projects.selectors.reviewing import active_assignment, for_request
 
 # --- Calls ----------------------------------------------------------------------------------
 
@@ -116,15 +116,6 @@ rules.add_perm("projects.manage_coholders", is_project_owner & is_project_editor
 # --- Reviewing ------------------------------------------------------------------------------
 
 
-def _remembered(user, key, compute):
-    """`compute()`'s answer, kept on the user object for the request: a page asks several
-    permissions about the same project, and each answer costs a query."""
-    answers = user.__dict__.setdefault("_project_answers", {})
-    if key not in answers:
-        answers[key] = compute()
-    return answers[key]
-
-
 @rules.predicate
 def is_project_reviewer(user, project):
     """A reviewer the project is assigned to, who has not declared a conflict nor been
@@ -149,7 +140,7 @@ def sees_other_reviews(user, project):
     reviewers' scores (never; after submitting their own review; always): anti-anchoring."""
     if not is_project_reviewer(user, project):
         return False
-    own_submitted = _remembered(
+    own_submitted = for_request(
         user,
         ("submitted", project.pk),
         lambda: (

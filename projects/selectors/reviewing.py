@@ -69,22 +69,32 @@ def project_for_review(*, pk: int) -> Project:
     ).get(pk=pk)
 
 
+def for_request(user, key, compute):
+    """`compute()`'s answer, kept on the user object for the request: a page asks several
+    permissions and reads about the same project, and each answer costs a query."""
+    answers = user.__dict__.setdefault("_project_answers", {})
+    if key not in answers:
+        answers[key] = compute()
+    return answers[key]
+
+
 def active_assignment(*, project, user) -> Assignment | None:
     """The reviewer's standing assignment to the project: None when they are not assigned,
-    have declared a conflict or been recused. Kept on the user object for the request: the
+    have declared a conflict or been recused. Kept for the request (`for_request`): the
     permissions and the scoring page read it several times (one small query, whatever the
     number of the reviewer's assignments)."""
     if project is None or not (user and user.is_authenticated):
         return None
-    found = user.__dict__.setdefault("_active_assignments", {})
-    if project.pk not in found:
-        found[project.pk] = (
+    return for_request(
+        user,
+        ("assignment", project.pk),
+        lambda: (
             Assignment.objects.active()
             .filter(reviewer=user, project_id=project.pk)
             .order_by("pk")
             .first()
-        )
-    return found[project.pk]
+        ),
+    )
 
 
 def own_review(*, project, user) -> Assessment | None:
