@@ -27,6 +27,7 @@ from accounts.outgoing import ServiceError
 from accounts.services import audit_record
 from integrations.crypto import token_decrypt
 from integrations.demarches import DemarchesClient
+from integrations.importer.sources import demarche_source_for_update
 from integrations.models import DemarcheSource, ImportedDossier, WriteBackStatus
 from projects.models import Decision, DecisionStatus, Outcome
 from projects.signals import decisions_published
@@ -91,15 +92,7 @@ def demarche_writeback_configure(
     """Keep the instructeur id and whether published decisions are written back. Switched
     on, the decisions already published are written back as well; switched off, those not
     sent yet stay here. Returns the number of dossiers queued."""
-    source = DemarcheSource.objects.select_for_update().get(pk=source.pk)
-    if row_version != source.row_version:
-        raise ValidationError(
-            _(
-                "Quelqu'un a modifié cette démarche depuis que vous avez ouvert la page : "
-                "rechargez-la."
-            ),
-            code="conflict",
-        )
+    source = demarche_source_for_update(source=source, row_version=row_version)
     instructeur_id = (instructeur_id or "").strip()
     if instructeur_id and not INSTRUCTEUR_ID.match(instructeur_id):
         raise ValidationError(

@@ -76,10 +76,9 @@ def _demarche_source_save(*, call, number: int, token: str, demarche: dict, by: 
 
 
 @transaction.atomic
-def demarche_source_map(
-    *, source: DemarcheSource, field_map: dict, row_version: int, by: User
-) -> DemarcheSource:
-    """Keep which champ fills which project field (MAPPABLE_FIELDS); the title is required."""
+def demarche_source_for_update(*, source: DemarcheSource, row_version: int) -> DemarcheSource:
+    """The source locked for a change made from the page, refused when it changed since the
+    page was opened (optimistic locking: the form carries the row version it showed)."""
     source = DemarcheSource.objects.select_for_update().get(pk=source.pk)
     if row_version != source.row_version:
         raise ValidationError(
@@ -89,6 +88,14 @@ def demarche_source_map(
             ),
             code="conflict",
         )
+    return source
+
+
+def demarche_source_map(
+    *, source: DemarcheSource, field_map: dict, row_version: int, by: User
+) -> DemarcheSource:
+    """Keep which champ fills which project field (MAPPABLE_FIELDS); the title is required."""
+    source = demarche_source_for_update(source=source, row_version=row_version)
     known = {descriptor["id"] for descriptor in source.descriptors}
     cleaned = {}
     for field, champ in field_map.items():
